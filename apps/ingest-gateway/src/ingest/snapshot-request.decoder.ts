@@ -1,0 +1,117 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { checkSnapshot, describeIssues } from '@pa/contracts';
+import { IngestErrorCode, ingestProblem } from './ingest.errors';
+
+const gunzipAsync = promisify(gunzip);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Lines of error detail returned at most; the first one is also the `detail`. */
+const MAX_ERROR_LINES = 100;
+
+export interface SnapshotRequest {
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  body: Buffer | undefined;
+}
+
+export interface DecodeRules {
+  /** largest body after gzip decoding, bytes */
+  limitBytes: number;
+  nowMs: number;
+  retentionMs: number;
+}
+
+/** A validated snapshot ready to publish: its Kafka key and its original JSON text. */
+export interface SnapshotRecord {
+  machineId: string;
+  json: string;
+}
+
+type Format = 'json' | 'ndjson';
+
+/**
+ * Turns a POST body into validated records, or throws a ProblemException naming what is wrong
+ * (415 media type/encoding, 413 size, 400 syntax or field, with the NDJSON line). All or nothing:
+ * one bad snapshot rejects the request, so a client never has to guess what was published.
+ */
+export async function decodeSnapshotRequest(request: SnapshotRequest, rules: DecodeRules): Promise<SnapshotRecord[]> {
+  const format = formatOf(request.contentType);
+  const bytes = await decompress(request.body ?? Buffer.alloc(0), request.contentEncoding, rules.limitBytes);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw ingestProblem(IngestErrorCode.MALFORMED_BODY, 'body is not valid UTF-8');
+  }
+  const documents = format === 'json' ? [{ json: text, line: 0 }] : splitLines(text);
+  if (documents.length === 0 || documents[0].json.trim() === '') {
+    throw ingestProblem(IngestErrorCode.MALFORMED_BODY, 'body is empty: send one snapshot or NDJSON lines');
+  }
+  return validateAll(documents, format, rules);
+}
+
+function formatOf(contentType: string | undefined): Format {
+  const [media, ...params] = (contentType ?? '').split(';').map((s) => s.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '');
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+    throw ingestProblem(IngestErrorCode.UNSUPPORTED_MEDIA_TYPE, `charset ${charset} is not supported; send UTF-8`);
+  }
+  if (media === 'application/json') return 'json';
+  if (media === 'application/x-ndjson' || media === 'application/ndjson') return 'ndjson';
+  throw ingestProblem(
+    IngestErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    `content-type ${media || '(none)'} is not supported; use application/json or application/x-ndjson`,
+  );
+}
+
+async function decompress(body: Buffer, encoding: string | undefined, limitBytes: number): Promise<Buffer> {
+  const coding = (encoding ?? 'identity').trim().toLowerCase();
+  if (coding === 'identity' || coding === '') return body;
+  if (coding !== 'gzip' && coding !== 'x-gzip') {
+    throw ingestProblem(IngestErrorCode.UNSUPPORTED_MEDIA_TYPE, `content-encoding ${coding} is not supported; use gzip or none`);
+  }
+  try {
+    return await gunzipAsync(body, { maxOutputLength: limitBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw ingestProblem(IngestErrorCode.BODY_TOO_LARGE, `body is larger than ${limitBytes} bytes once decompressed`);
+    }
+    throw ingestProblem(IngestErrorCode.MALFORMED_BODY, `gzip body could not be decoded: ${(error as Error).message}`);
+  }
+}
+
+function splitLines(text: string): { json: string; line: number }[] {
+  const documents: { json: string; line: number }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const json = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
+    if (json.trim() !== '') documents.push({ json, line: i + 1 });
+  }
+  return documents;
+}
+
+function validateAll(documents: { json: string; line: number }[], format: Format, rules: DecodeRules): SnapshotRecord[] {
+  const records: SnapshotRecord[] = [];
+  const errors: string[] = [];
+  documents.forEach(({ json, line }, index) => {
+    const prefix = format === 'ndjson' ? `/snapshots/${index}` : '';
+    const where = format === 'ndjson' ? ` (line ${line})` : '';
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      errors.push(`${prefix || '/'}: is not valid JSON${where}: ${(error as Error).message}`);
+      return;
+    }
+    const check = checkSnapshot(value, rules);
+    if (check.ok) records.push({ machineId: check.snapshot.machine_id, json });
+    else errors.push(...describeIssues(check.issues, prefix).map((e) => e + where));
+  });
+  if (errors.length > 0) {
+    const shown = errors.slice(0, MAX_ERROR_LINES);
+    const more = errors.length > shown.length ? ` (${errors.length} problems, first ${shown.length} listed)` : '';
+    throw ingestProblem(IngestErrorCode.INVALID_SNAPSHOT, shown[0] + more, { errors: shown });
+  }
+  return records;
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadGatewayConfig } from '@pa/config';
+import { createHttpApp, listen } from '@pa/http';
+import { writePidFile } from '@pa/http';
+import { GatewayModule } from './gateway.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadGatewayConfig(process.env);
+  const app = await createHttpApp(GatewayModule.forConfig(config) as never, {
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    rawBodies: true,
+  });
+  const port = await listen(app, config.http.host, config.http.port);
+  writePidFile(process.env.PA_PID_FILE);
+  new Logger('IngestGateway').log(`listening on http://${config.http.host}:${port} (topic ${config.kafka.topic})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,162 @@
+import { Logger } from '@nestjs/common';
+import { PgShardError, ShardRouter } from '@pa/pg-shards';
+import { ShardWriter } from '../copy/shard-writer';
+import { PendingSnapshot, chunkByRows } from './pending-snapshot';
+
+export interface DispatchOptions {
+  /** most process rows in one shard transaction */
+  maxRows: number;
+  /** first and longest pause between retries of a stopped shard, ms */
+  retryMinMs: number;
+  retryMaxMs: number;
+}
+
+export interface DispatchHooks {
+  /** snapshots a shard refused for their content; must resolve once they are dead-lettered */
+  deadLetter(refused: { item: PendingSnapshot; reason: string }[]): Promise<void>;
+  /** parked snapshots of these partitions became durable: their offsets may move on */
+  unparked(partitions: Set<number>): Promise<void>;
+  /** counts, for metrics and logs */
+  stored(shard: number, inserted: number, duplicates: number, rows: number): void;
+}
+
+/**
+ * Routes snapshots to their shards and writes them, one transaction per shard per chunk. When a
+ * shard is unavailable its snapshots are parked in memory (offsets held back, so a crash replays
+ * them) while every other shard keeps receiving; a retry loop writes them once it returns.
+ */
+export class ShardDispatcher {
+  private readonly logger = new Logger(ShardDispatcher.name);
+  private readonly parked = new Map<number, PendingSnapshot[]>();
+  private readonly retryDelay = new Map<number, number>();
+  private parkedBytesTotal = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly router: ShardRouter,
+    private readonly writer: ShardWriter,
+    private readonly options: DispatchOptions,
+    private readonly hooks: DispatchHooks,
+  ) {}
+
+  get parkedBytes(): number {
+    return this.parkedBytesTotal;
+  }
+
+  /** Shards currently unavailable (with parked snapshots). */
+  downShards(): number[] {
+    return [...this.parked.keys()];
+  }
+
+  /** Writes or parks every item; throws only on errors that are not about availability (bugs). */
+  async dispatch(items: PendingSnapshot[]): Promise<void> {
+    const byShard = new Map<number, PendingSnapshot[]>();
+    for (const item of items) {
+      const shard = this.router.shardOf(item.snapshot.machine_id);
+      const group = byShard.get(shard);
+      if (group) group.push(item);
+      else byShard.set(shard, [item]);
+    }
+    await Promise.all([...byShard].map(([shard, group]) => this.dispatchToShard(shard, group)));
+  }
+
+  /** Lowest parked offset of a partition, or undefined. */
+  lowestParked(partition: number): bigint | undefined {
+    let lowest: bigint | undefined;
+    for (const items of this.parked.values()) {
+      for (const item of items) {
+        if (item.partition !== partition) continue;
+        const offset = BigInt(item.offset);
+        if (lowest === undefined || offset < lowest) lowest = offset;
+      }
+    }
+    return lowest;
+  }
+
+  /** Drops everything parked: after a rebalance Kafka redelivers it from the committed offsets. */
+  clear(): void {
+    this.parked.clear();
+    this.retryDelay.clear();
+    this.parkedBytesTotal = 0;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+  }
+
+  private async dispatchToShard(shard: number, items: PendingSnapshot[]): Promise<void> {
+    if (this.parked.has(shard)) return this.park(shard, items);
+    const chunks = chunkByRows(items, this.options.maxRows);
+    for (let i = 0; i < chunks.length; i++) {
+      try {
+        await this.writeChunk(shard, chunks[i]);
+      } catch (error) {
+        if (!(error instanceof PgShardError && error.retriable)) throw error;
+        this.logger.warn(`shard ${shard} unavailable, parking its snapshots until it returns: ${error.message}`);
+        return this.park(shard, chunks.slice(i).flat());
+      }
+    }
+  }
+
+  private async writeChunk(shard: number, chunk: PendingSnapshot[]): Promise<void> {
+    const outcome = await this.writer.write(shard, chunk);
+    this.hooks.stored(shard, outcome.inserted, outcome.duplicates, outcome.rows);
+    if (outcome.refused.length) await this.hooks.deadLetter(outcome.refused);
+  }
+
+  private park(shard: number, items: PendingSnapshot[]): void {
+    const queue = this.parked.get(shard) ?? [];
+    queue.push(...items);
+    this.parked.set(shard, queue);
+    this.parkedBytesTotal += items.reduce((n, i) => n + i.bytes, 0);
+    if (!this.retryDelay.has(shard)) this.retryDelay.set(shard, this.options.retryMinMs);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.stopped || this.parked.size === 0) return;
+    const delay = Math.min(...this.retryDelay.values());
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.retryParked().finally(() => this.scheduleRetry());
+    }, delay);
+  }
+
+  private async retryParked(): Promise<void> {
+    for (const [shard, queue] of [...this.parked]) {
+      const items = queue.slice();
+      const drained = new Set<number>();
+      try {
+        for (const chunk of chunkByRows(items, this.options.maxRows)) {
+          await this.writeChunk(shard, chunk);
+          chunk.forEach((i) => drained.add(i.partition));
+        }
+        this.unpark(shard, items);
+        this.logger.log(`shard ${shard} is back: ${items.length} parked snapshots written`);
+        await this.hooks.unparked(drained);
+      } catch (error) {
+        // Already-written chunks stay parked too; rewriting them is a no-op thanks to the ledger.
+        const next = Math.min((this.retryDelay.get(shard) ?? this.options.retryMinMs) * 2, this.options.retryMaxMs);
+        this.retryDelay.set(shard, next);
+        this.logger.warn(`shard ${shard} still unavailable (${(error as Error).message}); next try in ${next} ms`);
+      }
+    }
+  }
+
+  private unpark(shard: number, written: PendingSnapshot[]): void {
+    const queue = this.parked.get(shard);
+    if (!queue) return;
+    // Items parked while we were writing stay; only the written ones leave (by identity, since a
+    // rebalance may have cleared and refilled the queue meanwhile).
+    const done = new Set(written);
+    const rest = queue.filter((i) => !done.has(i));
+    for (const item of queue) if (done.has(item)) this.parkedBytesTotal -= item.bytes;
+    if (rest.length) this.parked.set(shard, rest);
+    else {
+      this.parked.delete(shard);
+      this.retryDelay.delete(shard);
+    }
+  }
+}

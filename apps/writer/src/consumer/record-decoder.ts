@@ -1,0 +1,38 @@
+import { IHeaders, KafkaMessage } from 'kafkajs';
+import { HEADER, SNAPSHOT_SCHEMA_VERSION, ValidSnapshot, checkSnapshot, describeIssues } from '@pa/contracts';
+
+export type DecodedRecord =
+  | { ok: true; snapshot: ValidSnapshot; offset: string; bytes: number }
+  | { ok: false; reason: string; message: KafkaMessage; offset: string };
+
+export interface DecodeRules {
+  nowMs: number;
+  retentionMs: number;
+}
+
+/**
+ * Decodes one Kafka record into a validated snapshot, or says why it cannot be stored. Any
+ * producer may write to the topic (collectors produce directly), so nothing is trusted.
+ */
+export function decodeRecord(message: KafkaMessage, rules: DecodeRules): DecodedRecord {
+  const reject = (reason: string): DecodedRecord => ({ ok: false, reason, message, offset: message.offset });
+  const version = headerText(message.headers, HEADER.schemaVersion);
+  if (version !== undefined && version !== SNAPSHOT_SCHEMA_VERSION) return reject(`unsupported schema-version ${version}`);
+  if (!message.value || message.value.length === 0) return reject('record has no value');
+  let value: unknown;
+  try {
+    value = JSON.parse(message.value.toString('utf8'));
+  } catch (error) {
+    return reject(`value is not valid JSON: ${(error as Error).message}`);
+  }
+  const check = checkSnapshot(value, rules);
+  if (!check.ok) return reject(describeIssues(check.issues).join('; '));
+  return { ok: true, snapshot: check.snapshot, offset: message.offset, bytes: message.value.length };
+}
+
+/** Header values arrive as Buffers (or arrays of them when repeated); the last one wins. */
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const raw = headers?.[name];
+  const last = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  return last === undefined ? undefined : last.toString();
+}

@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { WriterConfig } from '@pa/config';
+import { RecordProducer, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
+import { ShardPools, ShardRouter, evenShardMap } from '@pa/pg-shards';
+import { ShardDispatcher } from '../batching/shard-dispatcher';
+import { OffsetTracker } from '../batching/offset-tracker';
+import { PendingSnapshot } from '../batching/pending-snapshot';
+import { ShardWriter } from '../copy/shard-writer';
+import { DeadLetter, DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
+import { WRITER_CONFIG } from '../writer.tokens';
+import { decodeRecord } from './record-decoder';
+
+/**
+ * Consumes the snapshots topic in batches and makes each record durable on its shard before its
+ * offset is committed (DESIGN.md, "Delivery: effectively once").
+ */
+@Injectable()
+export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SnapshotConsumer.name);
+  private readonly kafka: Kafka;
+  private readonly consumer: Consumer;
+  private readonly dlqProducer: RecordProducer;
+  private readonly deadLetters: DeadLetterPublisher;
+  private readonly pools: ShardPools;
+  private readonly dispatcher: ShardDispatcher;
+  private readonly offsets = new OffsetTracker();
+  private isRunning = false;
+  /** bumped on every group join; a batch that started in an older generation must not commit */
+  private generation = 0;
+  readonly counters = { consumed: 0, inserted: 0, duplicates: 0, rows: 0, deadLettered: 0 };
+
+  constructor(@Inject(WRITER_CONFIG) private readonly config: WriterConfig) {
+    this.kafka = createKafka({ ...config.kafka, logger: this.logger });
+    this.consumer = this.kafka.consumer({
+      groupId: config.kafka.groupId,
+      maxBytesPerPartition: config.kafka.maxBytesPerPartition,
+      maxWaitTimeInMs: config.batch.maxWaitMs,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    this.dlqProducer = new RecordProducer(this.kafka, { ackTimeoutMs: 30_000, maxInFlightRecords: 1_000_000 });
+    this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.topic, config.kafka.dlqTopic);
+    this.pools = new ShardPools({
+      ...config.shards,
+      applicationName: 'pa-writer',
+      onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
+    });
+    const router = new ShardRouter(evenShardMap(config.shards.urls.length), config.shards.urls.length);
+    this.dispatcher = new ShardDispatcher(
+      router,
+      new ShardWriter(this.pools),
+      { maxRows: config.batch.maxRows, retryMinMs: 500, retryMaxMs: 10_000 },
+      {
+        deadLetter: (refused) => this.deadLetter(refused.map(({ item, reason }) => toDeadLetter(item, reason))),
+        unparked: (partitions) => this.commit([...partitions]),
+        stored: (_shard, inserted, duplicates, rows) => {
+          this.counters.inserted += inserted;
+          this.counters.duplicates += duplicates;
+          this.counters.rows += rows;
+        },
+      },
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { topic, dlqTopic, partitions } = this.config.kafka;
+    await ensureTopics(this.kafka, [
+      { topic, numPartitions: partitions },
+      { topic: dlqTopic, numPartitions: 1 },
+    ]);
+    await this.dlqProducer.connect();
+    await this.consumer.connect();
+    // A rebalance hands partitions around: what we parked is redelivered from committed offsets.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.generation++;
+      this.dispatcher.clear();
+      this.offsets.reset();
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => this.logger.error(new Error(`consumer crashed: ${event.payload.error.message}`)));
+    await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.config.kafka.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.isRunning = true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.isRunning = false;
+    this.dispatcher.stop();
+    await this.consumer.disconnect().catch((e: Error) => this.logger.warn(`consumer disconnect: ${e.message}`));
+    await this.dlqProducer.disconnect().catch(() => undefined);
+    await this.pools.end();
+  }
+
+  /** Ready when the consumer runs and Kafka answers. */
+  async isReady(): Promise<boolean> {
+    return this.isRunning && (await isKafkaReachable(this.kafka, 2_000));
+  }
+
+  downShards(): number[] {
+    return this.dispatcher.downShards();
+  }
+
+  private async handleBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    await this.waitWhileTooMuchParked(heartbeat, () => isRunning() && !isStale());
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const generation = this.generation;
+    const now = Date.now();
+    const valid: PendingSnapshot[] = [];
+    const invalid: DeadLetter[] = [];
+    for (const message of batch.messages) {
+      const decoded = decodeRecord(message, { nowMs: now, retentionMs: this.config.retentionMs });
+      if (decoded.ok) valid.push({ snapshot: decoded.snapshot, partition: batch.partition, offset: decoded.offset, bytes: decoded.bytes, message });
+      else invalid.push(toDeadLetter({ partition: batch.partition, offset: decoded.offset, message }, decoded.reason));
+    }
+    this.counters.consumed += batch.messages.length;
+    await this.deadLetter(invalid);
+    await this.dispatcher.dispatch(valid);
+    await heartbeat();
+    // Parked records of this batch were dropped by a rebalance meanwhile: committing now would skip them.
+    if (generation !== this.generation) return;
+    resolveOffset(batch.lastOffset());
+    this.offsets.markProcessed(batch.partition, BigInt(batch.lastOffset()) + 1n);
+    await this.commit([batch.partition]);
+  }
+
+  private async deadLetter(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    await this.deadLetters.publish(letters);
+    this.counters.deadLettered += letters.length;
+    this.logger.warn(`dead-lettered ${letters.length} record(s); first: ${letters[0].reason}`);
+  }
+
+  /** Commits, per partition, the offset below which everything is durable (parked records hold it back). */
+  private async commit(partitions: number[]): Promise<void> {
+    const topicPartitions = partitions.flatMap((partition) => {
+      const offset = this.offsets.committable(partition, this.dispatcher.lowestParked(partition));
+      return offset === undefined ? [] : [{ topic: this.config.kafka.topic, partition, offset: offset.toString() }];
+    });
+    if (topicPartitions.length === 0) return;
+    await this.consumer.commitOffsets(topicPartitions);
+    for (const tp of topicPartitions) this.offsets.markCommitted(tp.partition, BigInt(tp.offset));
+  }
+
+  private async waitWhileTooMuchParked(heartbeat: () => Promise<void>, stillOurs: () => boolean): Promise<void> {
+    while (this.dispatcher.parkedBytes > this.config.parkedLimitBytes && stillOurs()) {
+      await heartbeat();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+function toDeadLetter(item: Pick<PendingSnapshot, 'partition' | 'offset' | 'message'>, reason: string): DeadLetter {
+  const { key, value, headers } = item.message;
+  return { key, value, headers, reason, partition: item.partition, offset: item.offset };
+}

@@ -1,0 +1,59 @@
+import { DayPartitions, ShardBatchResult, ShardPools, ShardWriteError, writeShardBatch } from '@pa/pg-shards';
+import { PendingSnapshot } from '../batching/pending-snapshot';
+
+export interface ShardWriteOutcome extends ShardBatchResult {
+  /** snapshots the shard refused for their content (not its availability): they go to the DLQ */
+  refused: { item: PendingSnapshot; reason: string }[];
+}
+
+/**
+ * Writes groups of snapshots to one shard. Throws a retriable ShardWriteError when the shard is
+ * unavailable; when the shard refuses the data itself, finds the offending snapshots one by one
+ * so that one poison snapshot cannot block a partition forever.
+ */
+export class ShardWriter {
+  constructor(
+    private readonly pools: ShardPools,
+    private readonly partitions = new DayPartitions(),
+  ) {}
+
+  async write(shard: number, items: PendingSnapshot[]): Promise<ShardWriteOutcome> {
+    try {
+      return { ...(await this.writeOnce(shard, items)), refused: [] };
+    } catch (error) {
+      if (error instanceof ShardWriteError && !error.retriable) return this.isolate(shard, items);
+      throw error;
+    }
+  }
+
+  private async writeOnce(shard: number, items: PendingSnapshot[]): Promise<ShardBatchResult> {
+    const snapshots = items.map((i) => i.snapshot);
+    const rows = snapshots.reduce((n, s) => n + s.processes.length, 0);
+    try {
+      const pool = this.pools.pool(shard);
+      await this.partitions.ensure(shard, pool, snapshots.map((s) => s.tsMs));
+      return await writeShardBatch(pool, snapshots);
+    } catch (error) {
+      // 23514: no partition for a row, e.g. dropped behind our back; forget the cache, retry creates it.
+      if ((error as { code?: string }).code === '23514') this.partitions.forget(shard);
+      throw new ShardWriteError(shard, rows, error);
+    }
+  }
+
+  private async isolate(shard: number, items: PendingSnapshot[]): Promise<ShardWriteOutcome> {
+    const outcome: ShardWriteOutcome = { inserted: 0, duplicates: 0, rows: 0, refused: [] };
+    for (const item of items) {
+      try {
+        const r = await this.writeOnce(shard, [item]);
+        outcome.inserted += r.inserted;
+        outcome.duplicates += r.duplicates;
+        outcome.rows += r.rows;
+      } catch (error) {
+        if (error instanceof ShardWriteError && !error.retriable) {
+          outcome.refused.push({ item, reason: `shard ${shard} refused the snapshot: ${(error.cause as Error)?.message}` });
+        } else throw error;
+      }
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Start Zipkin (in-memory storage) on 127.0.0.1:${ZIPKIN_PORT:-9411}.
+# Idempotent: when the server in $PA_STATE_DIR/run/zipkin.pid is alive it only
+# waits for it. Ready when GET /health answers.
+#
+# Env (defaults): ZIPKIN_PORT (9411), ZIPKIN_VERSION (3.5.1),
+#   ZIPKIN_HEAP_OPTS (-Xmx256m), ZIPKIN_START_TIMEOUT_S (90), PA_STATE_DIR.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"
+ZIPKIN_HEAP_OPTS="${ZIPKIN_HEAP_OPTS:--Xmx256m}"
+ZIPKIN_START_TIMEOUT_S="${ZIPKIN_START_TIMEOUT_S:-90}"
+
+name=zipkin
+pidfile="$PA_RUN_DIR/$name.pid"
+log="$PA_LOG_DIR/$name.log"
+t0=$(date +%s%N)
+
+ready() {
+  curl -fsS --max-time 2 -o /dev/null "http://$PA_HOST:$ZIPKIN_PORT/health" 2>/dev/null
+}
+
+if pid=$(pidfile_pid "$pidfile"); then
+  wait_ready "$name" "$log" "$ZIPKIN_START_TIMEOUT_S" "$pid" ready
+  say "$name: already running on http://$PA_HOST:$ZIPKIN_PORT (pid $pid)"
+  exit 0
+fi
+rm -f "$pidfile"
+
+port_open "$PA_HOST" "$ZIPKIN_PORT" &&
+  die "$name: port $PA_HOST:$ZIPKIN_PORT is already in use by another process (not $pidfile); set ZIPKIN_PORT"
+command -v curl >/dev/null || die "$name: curl not found"
+
+jar=$("$INFRA_DIR/install-zipkin.sh" --print-jar)
+command -v java >/dev/null || die "$name: java not found (Java 17+ needed)"
+
+# STORAGE_TYPE=mem: traces live in the JVM only (lost on restart), fine for dev
+# and tests. The armeria.ports[0] arguments replace the default listener
+# (*:QUERY_PORT) with one bound to 127.0.0.1 only.
+# shellcheck disable=SC2206 # ZIPKIN_HEAP_OPTS is a list of JVM flags
+cmd=(env STORAGE_TYPE=mem QUERY_PORT="$ZIPKIN_PORT" SELF_TRACING_ENABLED=false
+  java $ZIPKIN_HEAP_OPTS -Dpa.service=zipkin -Dpa.state.dir="$PA_STATE_DIR" -jar "$jar"
+  --armeria.ports[0].ip="$PA_HOST" --armeria.ports[0].port="$ZIPKIN_PORT"
+  --armeria.ports[0].protocols[0]=http)
+pid=$(start_background "$pidfile" "$log" "${cmd[@]}")
+wait_ready "$name" "$log" "$ZIPKIN_START_TIMEOUT_S" "$pid" ready
+say "$name: started on http://$PA_HOST:$ZIPKIN_PORT (pid $pid, $(elapsed_since "$t0"))"

@@ -1,0 +1,62 @@
+import { SNAPSHOTS_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
+import { EnvReader, isHostPort, isPostgresUrl } from './env-reader';
+
+export interface KafkaConfig {
+  /** host:port of every bootstrap broker */
+  brokers: string[];
+  clientId: string;
+  /** the snapshots topic (proc.snapshots.v1 unless overridden, e.g. by tests) */
+  topic: string;
+  /** dead-letter topic for records the writer cannot decode or validate */
+  dlqTopic: string;
+  /** partitions when we create the topic */
+  partitions: number;
+}
+
+export interface ShardsConfig {
+  /** one PostgreSQL URL per shard node, index = shard number */
+  urls: string[];
+  /** connections per shard pool */
+  poolSize: number;
+  /** statement_timeout for every statement, ms */
+  statementTimeoutMs: number;
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+}
+
+export const DEFAULT_PG_SHARDS = ['postgres://postgres@127.0.0.1:5433/pa', 'postgres://postgres@127.0.0.1:5434/pa'];
+
+export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
+  const topic = env.string('KAFKA_TOPIC', SNAPSHOTS_TOPIC);
+  return {
+    brokers: env.list('KAFKA_BROKERS', ['127.0.0.1:9092'], isHostPort, 'host:port'),
+    clientId: env.string('KAFKA_CLIENT_ID', clientId),
+    topic,
+    dlqTopic: env.string('KAFKA_DLQ_TOPIC', `${topic}.dlq`),
+    partitions: env.int('KAFKA_TOPIC_PARTITIONS', SNAPSHOTS_TOPIC_PARTITIONS, { min: 1, max: 1000 }),
+  };
+}
+
+export function readShardsConfig(env: EnvReader, defaultPoolSize: number): ShardsConfig {
+  return {
+    urls: env.list('PG_SHARDS', DEFAULT_PG_SHARDS, isPostgresUrl, 'postgres:// URLs'),
+    poolSize: env.int('PG_POOL_SIZE', defaultPoolSize, { min: 1, max: 100 }),
+    statementTimeoutMs: env.int('PG_STATEMENT_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
+  };
+}
+
+export function readHttpConfig(env: EnvReader, portVar: string, defaultPort: number): HttpConfig {
+  return {
+    host: env.string('HTTP_HOST', '127.0.0.1'),
+    port: env.int(portVar, defaultPort, { min: 0, max: 65535 }),
+  };
+}
+
+/** Config of tools that only talk to the shards (migrations, profiling). */
+export function loadShardsConfig(env: Record<string, string | undefined>): Readonly<{ shards: ShardsConfig }> {
+  const r = new EnvReader(env);
+  return r.finish({ shards: readShardsConfig(r, 2) });
+}

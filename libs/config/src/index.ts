@@ -1,0 +1,5 @@
+export * from './env-reader';
+export * from './common.config';
+export * from './gateway.config';
+export * from './writer.config';
+export * from './collector.config';

@@ -1,0 +1,44 @@
+import { EnvReader } from './env-reader';
+import { HttpConfig, KafkaConfig, ShardsConfig, readHttpConfig, readKafkaConfig, readShardsConfig } from './common.config';
+
+export interface WriterConfig {
+  http: HttpConfig;
+  kafka: KafkaConfig & {
+    groupId: string;
+    /** partitions processed at the same time (each batch writes one transaction per shard) */
+    partitionsConsumedConcurrently: number;
+    /** most bytes fetched per partition per round, bounds the batch size */
+    maxBytesPerPartition: number;
+  };
+  shards: ShardsConfig;
+  batch: {
+    /** most process rows written in one shard transaction */
+    maxRows: number;
+    /** longest the broker waits to fill a fetch before handing over a smaller batch, ms */
+    maxWaitMs: number;
+  };
+  /** records of a stopped shard held in memory (bytes) while other shards go on; past it the writer pauses */
+  parkedLimitBytes: number;
+  retentionMs: number;
+}
+
+export function loadWriterConfig(env: Record<string, string | undefined>): Readonly<WriterConfig> {
+  const r = new EnvReader(env);
+  const concurrency = r.int('WRITER_CONCURRENCY', 4, { min: 1, max: 64 });
+  return r.finish({
+    http: readHttpConfig(r, 'WRITER_PORT', 8082),
+    kafka: {
+      ...readKafkaConfig(r, 'writer'),
+      groupId: r.string('WRITER_GROUP_ID', 'proc-writer'),
+      partitionsConsumedConcurrently: concurrency,
+      maxBytesPerPartition: r.int('WRITER_MAX_BYTES_PER_PARTITION', 8 * 1024 * 1024, { min: 65536 }),
+    },
+    shards: readShardsConfig(r, concurrency + 2),
+    batch: {
+      maxRows: r.int('WRITER_BATCH_MAX_ROWS', 50_000, { min: 1, max: 10_000_000 }),
+      maxWaitMs: r.int('WRITER_BATCH_MAX_WAIT_MS', 200, { min: 1, max: 60_000 }),
+    },
+    parkedLimitBytes: r.int('WRITER_PARKED_LIMIT_BYTES', 256 * 1024 * 1024, { min: 1024 }),
+    retentionMs: r.int('RETENTION_DAYS', 90, { min: 1, max: 3650 }) * 86_400_000,
+  });
+}

@@ -1,0 +1,3 @@
+export * from './contracts.constants';
+export * from './process-snapshot';
+export * from './snapshot-validator';

@@ -1,0 +1,4 @@
+export * from './problem.exception';
+export * from './problem.filter';
+export * from './http-app';
+export * from './pid-file';

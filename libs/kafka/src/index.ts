@@ -1,0 +1,5 @@
+export * from './log-sink';
+export * from './kafka-client';
+export * from './topics';
+export * from './kafka.errors';
+export * from './record-producer';

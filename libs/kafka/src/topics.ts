@@ -1,0 +1,44 @@
+import { Kafka } from 'kafkajs';
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+}
+
+/**
+ * Creates the topics that do not exist yet (replication 1: the local stack has one broker; a
+ * production cluster creates its topics by its own process). Waits for leaders to be elected.
+ */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: 1 })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True when a broker answers a metadata request within `timeoutMs`. */
+export async function isKafkaReachable(kafka: Kafka, timeoutMs: number): Promise<boolean> {
+  const admin = kafka.admin();
+  const probe = (async () => {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  })();
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+  try {
+    return await Promise.race([probe, timeout]);
+  } catch {
+    return false;
+  } finally {
+    probe.catch(() => undefined).finally(() => admin.disconnect().catch(() => undefined));
+  }
+}

@@ -1,0 +1,124 @@
+import { PoolClient, Pool } from 'pg';
+import { ValidSnapshot } from '@pa/contracts';
+import { copyField, copyRows } from './copy-rows';
+
+export interface ShardBatchResult {
+  /** snapshots stored by this call */
+  inserted: number;
+  /** snapshots already in the ledger (replays, retried POSTs), skipped */
+  duplicates: number;
+  /** process rows copied */
+  rows: number;
+}
+
+const SAMPLE_COLUMNS = [
+  'ts', 'machine_id', 'pid', 'ppid', 'name', 'username', 'cmdline', 'cpu_pct', 'mem_pct',
+  'rss_bytes', 'vms_bytes', 'threads', 'state', 'io_read_bytes', 'io_write_bytes', 'start_time',
+] as const;
+
+// Timestamps travel as integer epoch milliseconds so that what we insert and what RETURNING gives
+// back compare exactly (no float rounding, no time zone parsing).
+const INSERT_LEDGER = `
+  INSERT INTO snapshots (machine_id, ts, batch_id, n_processes)
+  SELECT m, timestamptz 'epoch' + t * interval '1 millisecond', b, n
+  FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::int[]) AS u(m, t, b, n)
+  ON CONFLICT (machine_id, ts) DO NOTHING
+  RETURNING machine_id, (extract(epoch FROM ts) * 1000)::bigint AS ts_ms`;
+
+const INSERT_OUTBOX = `
+  INSERT INTO rollup_outbox (machine_id, from_ts, to_ts)
+  SELECT m, timestamptz 'epoch' + f * interval '1 millisecond', timestamptz 'epoch' + t * interval '1 millisecond'
+  FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(m, f, t)`;
+
+/**
+ * Stores snapshots on one shard in one transaction: ledger insert (drops snapshots seen before),
+ * COPY of the new snapshots' process rows, outbox rows for the summarizer, commit.
+ * Throws the driver's error after rolling back; the caller classifies it.
+ */
+export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[]): Promise<ShardBatchResult> {
+  const unique = uniqueByKey(snapshots);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const fresh = await insertLedger(client, unique);
+    const rows = fresh.length ? await copyRows(client, 'process_samples', SAMPLE_COLUMNS, sampleChunks(fresh)) : 0;
+    if (fresh.length) await insertOutbox(client, fresh);
+    await client.query('COMMIT');
+    return { inserted: fresh.length, duplicates: snapshots.length - fresh.length, rows };
+  } catch (error) {
+    broken = await rollback(client, error as Error);
+    throw error;
+  } finally {
+    // A client whose rollback failed is in an unknown state: destroy it rather than pool it.
+    client.release(broken);
+  }
+}
+
+async function rollback(client: PoolClient, cause: Error): Promise<Error | undefined> {
+  try {
+    await client.query('ROLLBACK');
+    return undefined;
+  } catch {
+    return cause;
+  }
+}
+
+/** Keeps the first snapshot of each (machine_id, ts): a batch may carry the same one twice. */
+function uniqueByKey(snapshots: ValidSnapshot[]): ValidSnapshot[] {
+  const seen = new Set<string>();
+  return snapshots.filter((s) => {
+    const key = `${s.tsMs}|${s.machine_id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function insertLedger(client: PoolClient, snapshots: ValidSnapshot[]): Promise<ValidSnapshot[]> {
+  const { rows } = await client.query<{ machine_id: string; ts_ms: string }>(INSERT_LEDGER, [
+    snapshots.map((s) => s.machine_id),
+    snapshots.map((s) => s.tsMs),
+    snapshots.map((s) => s.batch_id ?? null),
+    snapshots.map((s) => s.processes.length),
+  ]);
+  const isNew = new Set(rows.map((r) => `${r.ts_ms}|${r.machine_id}`));
+  return snapshots.filter((s) => isNew.has(`${s.tsMs}|${s.machine_id}`));
+}
+
+async function insertOutbox(client: PoolClient, snapshots: ValidSnapshot[]): Promise<void> {
+  const ranges = new Map<string, { from: number; to: number }>();
+  for (const s of snapshots) {
+    const r = ranges.get(s.machine_id);
+    if (!r) ranges.set(s.machine_id, { from: s.tsMs, to: s.tsMs });
+    else {
+      r.from = Math.min(r.from, s.tsMs);
+      r.to = Math.max(r.to, s.tsMs);
+    }
+  }
+  const machines = [...ranges.keys()];
+  await client.query(INSERT_OUTBOX, [machines, machines.map((m) => ranges.get(m)!.from), machines.map((m) => ranges.get(m)!.to)]);
+}
+
+/** One COPY chunk per snapshot: large enough to stream well, small enough to keep memory flat. */
+function* sampleChunks(snapshots: ValidSnapshot[]): Generator<string> {
+  for (const s of snapshots) {
+    const ts = new Date(s.tsMs).toISOString();
+    const machine = copyField(s.machine_id);
+    let chunk = '';
+    for (const p of s.processes) {
+      chunk += `${ts}\t${machine}\t${p.pid}\t${copyField(p.ppid)}\t${copyField(p.name)}\t${copyField(p.username)}\t${copyField(
+        p.cmdline,
+      )}\t${p.cpu_pct}\t${p.mem_pct}\t${p.rss_bytes}\t${copyField(p.vms_bytes)}\t${copyField(p.threads)}\t${copyField(
+        p.state,
+      )}\t${copyField(p.io_read_bytes)}\t${copyField(p.io_write_bytes)}\t${copyField(isoOrNull(p.start_time))}\n`;
+    }
+    if (chunk) yield chunk;
+  }
+}
+
+function isoOrNull(rfc3339: string | undefined): string | null {
+  if (rfc3339 === undefined) return null;
+  const ms = Date.parse(rfc3339);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

@@ -1,0 +1,59 @@
+import { Pool } from 'pg';
+
+export interface ShardPoolOptions {
+  /** one PostgreSQL URL per shard; index = shard number */
+  urls: string[];
+  /** connections per shard */
+  poolSize: number;
+  /** statement_timeout set on every connection, ms */
+  statementTimeoutMs: number;
+  /** application_name seen in pg_stat_activity */
+  applicationName: string;
+  /** called with idle-client errors (a shard restarting); without a listener they kill the process */
+  onError: (shard: number, error: Error) => void;
+}
+
+/** One pg.Pool per shard node. */
+export class ShardPools {
+  private readonly pools: Pool[];
+
+  constructor(options: ShardPoolOptions) {
+    this.pools = options.urls.map((url, shard) => {
+      const pool = new Pool({
+        connectionString: url,
+        max: options.poolSize,
+        statement_timeout: options.statementTimeoutMs,
+        application_name: options.applicationName,
+        connectionTimeoutMillis: 5_000,
+        idleTimeoutMillis: 30_000,
+      });
+      // pg-pool re-emits errors of idle clients on the pool (pg-pool/index.js); unhandled, they crash us.
+      pool.on('error', (error) => options.onError(shard, error));
+      return pool;
+    });
+  }
+
+  get count(): number {
+    return this.pools.length;
+  }
+
+  pool(shard: number): Pool {
+    const pool = this.pools[shard];
+    if (!pool) throw new RangeError(`no shard ${shard} (have ${this.pools.length})`);
+    return pool;
+  }
+
+  /** True when the shard answers `SELECT 1` within its connection timeout. */
+  async isReachable(shard: number): Promise<boolean> {
+    try {
+      await this.pool(shard).query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async end(): Promise<void> {
+    await Promise.all(this.pools.map((p) => p.end()));
+  }
+}
