@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadGatewayConfig } from '@pa/config';
 import { createHttpApp, listen } from '@pa/http';
-import { writePidFile } from '@pa/http';
 import { GatewayModule } from './gateway.module';
 
 async function bootstrap(): Promise<void> {
@@ -12,7 +11,6 @@ async function bootstrap(): Promise<void> {
     rawBodies: true,
   });
   const port = await listen(app, config.http.host, config.http.port);
-  writePidFile(process.env.PA_PID_FILE);
   new Logger('IngestGateway').log(`listening on http://${config.http.host}:${port} (topic ${config.kafka.topic})`);
 }
 

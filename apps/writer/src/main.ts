@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadWriterConfig } from '@pa/config';
-import { createHttpApp, listen, writePidFile } from '@pa/http';
+import { createHttpApp, listen } from '@pa/http';
 import { WriterModule } from './writer.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadWriterConfig(process.env);
   const app = await createHttpApp(WriterModule.forConfig(config) as never);
   const port = await listen(app, config.http.host, config.http.port);
-  writePidFile(process.env.PA_PID_FILE);
   new Logger('Writer').log(
     `consuming ${config.kafka.topic} as ${config.kafka.groupId} into ${config.shards.urls.length} shards; health on :${port}`,
   );

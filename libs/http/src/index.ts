@@ -1,4 +1,3 @@
 export * from './problem.exception';
 export * from './problem.filter';
 export * from './http-app';
-export * from './pid-file';

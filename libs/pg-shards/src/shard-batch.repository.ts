@@ -96,8 +96,8 @@ async function insertOutbox(client: PoolClient, snapshots: ValidSnapshot[]): Pro
       r.to = Math.max(r.to, s.tsMs);
     }
   }
-  const machines = [...ranges.keys()];
-  await client.query(INSERT_OUTBOX, [machines, machines.map((m) => ranges.get(m)!.from), machines.map((m) => ranges.get(m)!.to)]);
+  const entries = [...ranges];
+  await client.query(INSERT_OUTBOX, [entries.map(([m]) => m), entries.map(([, r]) => r.from), entries.map(([, r]) => r.to)]);
 }
 
 /** One COPY chunk per snapshot: large enough to stream well, small enough to keep memory flat. */

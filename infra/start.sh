@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# npm start: the whole stack with a demo fleet. Idempotent: a second run starts only what is
+# not running (a crashed writer, a stopped shard node) and says what it did.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash infra/install-deps.sh
+hash -r
+. infra/lib/common.sh
+. infra/lib/apps.sh
+
+SHARDS=${SHARDS:-2}
+PG_BASE_PORT=${PG_BASE_PORT:-5433}
+KAFKA_PORT=${KAFKA_PORT:-9092}
+GATEWAY_PORT=${GATEWAY_PORT:-8080}
+WRITER_PORT=${WRITER_PORT:-8082}
+export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT
+if [[ -z ${PG_SHARDS:-} ]]; then
+  urls=()
+  for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://postgres@127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
+  PG_SHARDS=$(IFS=,; echo "${urls[*]}")
+fi
+export PG_SHARDS KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}
+
+say "build: compiling TypeScript…"
+npm run -s build
+bash infra/start-infra.sh
+node dist/libs/pg-shards/src/migrate.cli.js
+
+node_bin=$(command -v node)
+start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
+start_app writer "http://127.0.0.1:$WRITER_PORT/readyz" -- "$node_bin" dist/apps/writer/src/main.js
+start_app collector - -- "$node_bin" dist/apps/collector/src/main.js --interval 5s
+start_app fleet - -- "$node_bin" dist/apps/collector/src/main.js simulate \
+  --machines "${DEMO_MACHINES:-50}" --processes "${DEMO_PROCESSES:-100}" --interval "${DEMO_INTERVAL:-10s}"
+
+cat <<TXT
+
+Process Analyzer is up ($(node -v)).
+  ingest gateway   http://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
+  writer           http://127.0.0.1:$WRITER_PORT/healthz   (counters, shards down)
+  Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
+  shard nodes      ${PG_SHARDS//,/ }
+  logs             $PA_LOG_DIR/
+Look at the data:
+  psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, count(*) FROM snapshots GROUP BY 1 ORDER BY 1 LIMIT 10"
+  curl -s http://127.0.0.1:$WRITER_PORT/healthz
+Stop everything: npm stop
+TXT

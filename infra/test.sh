@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# npm test: installs what is missing, builds, type-checks, lints, runs the unit tests, then the
+# end-to-end tests against a private stack (own state dir and ports, so a running `npm start`
+# stack is left alone) that is started fresh and stopped afterwards, pass or fail.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash infra/install-deps.sh
+hash -r
+
+export PA_STATE_DIR=${PA_TEST_STATE_DIR:-$PWD/var/test}
+export KAFKA_PORT=${TEST_KAFKA_PORT:-29092} KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-29093}
+export PG_BASE_PORT=${TEST_PG_BASE_PORT:-25433} SHARDS=2 ZIPKIN=0
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+export PG_SHARDS=postgres://postgres@127.0.0.1:$PG_BASE_PORT/pa,postgres://postgres@127.0.0.1:$((PG_BASE_PORT + 1))/pa
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+echo "test: build, type-check, lint"
+npm run -s build
+npm run -s typecheck
+npm run -s lint
+echo "test: unit tests"
+npx jest -c jest.config.js --silent
+
+# A fresh test stack each run: no state leaks from one run into the next.
+bash infra/stop-all.sh >/dev/null 2>&1 || true
+rm -rf "$PA_STATE_DIR"
+trap 'echo "test: stopping the test stack"; bash infra/stop-all.sh >/dev/null 2>&1 || true' EXIT
+echo "test: starting the test stack in $PA_STATE_DIR"
+bash infra/start-infra.sh
+echo "test: end-to-end tests (real Kafka, real PostgreSQL shards)"
+npx jest -c test/e2e/jest.e2e.config.js --runInBand "$@"

@@ -1,0 +1,5 @@
+export * from './poll-until.util';
+export * from './unique-name.util';
+export * from './snapshot.builder';
+export * from './free-port.util';
+export * from './service-process';

@@ -1,0 +1,68 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+/**
+ * One of our apps running as a real child process (built code from dist/), as in production.
+ * Output is kept so that a failing test can show the service's log.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private output = '';
+
+  constructor(
+    readonly app: 'ingest-gateway' | 'writer' | 'collector' | 'summarizer' | 'query-api',
+    private readonly env: Record<string, string>,
+    private readonly args: string[] = [],
+  ) {}
+
+  start(): this {
+    const main = resolve(REPO_ROOT, 'dist', 'apps', this.app, 'src', 'main.js');
+    this.child = spawn(process.execPath, [main, ...this.args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-200_000);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    return this;
+  }
+
+  /** Waits until GET `url` answers 200; fails at once, with the log, if the process exits. */
+  async waitReady(url: string, timeoutMs = 60_000): Promise<this> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.child?.exitCode !== null || this.child?.signalCode !== null) {
+        throw new Error(`${this.app} exited (${this.child?.exitCode ?? this.child?.signalCode}) before ready:\n${this.log()}`);
+      }
+      const status = await fetch(url).then((r) => r.status, () => 0);
+      if (status === 200) return this;
+      if (Date.now() > deadline) throw new Error(`${this.app} not ready at ${url} after ${timeoutMs} ms:\n${this.log()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  log(): string {
+    return this.output.slice(-8_000);
+  }
+
+  /** Stops the process with `signal` and waits for it to be gone. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,24 @@
+// Runs once before the e2e suites: waits for the test broker and migrates every shard node with
+// the real migration command. Jest loads this file outside its module map, so no @pa/* imports.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+
+export default async function globalSetup(): Promise<void> {
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',');
+  const admin = new Kafka({ clientId: 'e2e-setup', brokers, logLevel: logLevel.NOTHING }).admin();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`Kafka test broker ${brokers} not reachable: ${(error as Error).message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  await admin.disconnect();
+  const root = resolve(__dirname, '..', '..');
+  execFileSync(process.execPath, [resolve(root, 'dist/libs/pg-shards/src/migrate.cli.js')], { stdio: 'inherit', env: process.env });
+}

@@ -1,0 +1,12 @@
+// E2E: real Kafka, real PostgreSQL shard nodes, real app processes (built in dist/).
+// infra/test.sh starts the test stack and exports KAFKA_BROKERS and PG_SHARDS.
+const preset = require('../../jest.preset.js');
+
+module.exports = {
+  ...preset,
+  rootDir: '../..',
+  testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+  testTimeout: 180_000,
+  maxWorkers: 1,
+};

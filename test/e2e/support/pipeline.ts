@@ -1,0 +1,49 @@
+import { ServiceProcess, freePort, uniqueSuffix } from '@pa/testing';
+import { BROKERS, SHARD_URLS } from './test-stack';
+
+/** A gateway and a writer of our own, on a topic and consumer group no other test uses. */
+export class Pipeline {
+  readonly topic = `proc.snapshots.v1.e2e-${uniqueSuffix()}`;
+  readonly groupId = `proc-writer-e2e-${uniqueSuffix()}`;
+  gateway!: ServiceProcess;
+  writer!: ServiceProcess;
+  gatewayUrl = '';
+  writerUrl = '';
+
+  constructor(private readonly writerEnv: Record<string, string> = {}) {}
+
+  get env(): Record<string, string> {
+    return {
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_TOPIC: this.topic,
+      PG_SHARDS: SHARD_URLS.join(','),
+      WRITER_GROUP_ID: this.groupId,
+    };
+  }
+
+  async start(): Promise<this> {
+    const gatewayPort = await freePort();
+    this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    this.gateway = new ServiceProcess('ingest-gateway', { ...this.env, GATEWAY_PORT: String(gatewayPort) }).start();
+    await this.gateway.waitReady(`${this.gatewayUrl}/readyz`);
+    await this.startWriter();
+    return this;
+  }
+
+  async startWriter(): Promise<ServiceProcess> {
+    const writerPort = await freePort();
+    this.writerUrl = `http://127.0.0.1:${writerPort}`;
+    this.writer = new ServiceProcess('writer', { ...this.env, WRITER_PORT: String(writerPort), ...this.writerEnv }).start();
+    await this.writer.waitReady(`${this.writerUrl}/readyz`);
+    return this.writer;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.gateway?.stop(), this.writer?.stop()]);
+  }
+
+  /** POSTs a body to the gateway. */
+  post(body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> {
+    return fetch(`${this.gatewayUrl}/v1/snapshots`, { method: 'POST', body, headers });
+  }
+}

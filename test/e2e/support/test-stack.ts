@@ -1,0 +1,34 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import { ShardRouter, evenShardMap } from '@pa/pg-shards';
+
+/** The test stack started by infra/test.sh (or whatever KAFKA_BROKERS / PG_SHARDS name). */
+export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',');
+export const SHARD_URLS = (
+  process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa,postgres://postgres@127.0.0.1:25434/pa'
+).split(',');
+
+export const router = new ShardRouter(evenShardMap(SHARD_URLS.length), SHARD_URLS.length);
+
+export function testKafka(): Kafka {
+  return new Kafka({ clientId: 'e2e', brokers: BROKERS, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+}
+
+/** One small pool per shard, for asserting on what landed. */
+export function shardPools(): Pool[] {
+  return SHARD_URLS.map((url) => {
+    const pool = new Pool({ connectionString: url, max: 2 });
+    pool.on('error', () => undefined);
+    return pool;
+  });
+}
+
+/** Machine ids whose buckets map to `shard`, built from `prefix`. */
+export function machinesOnShard(prefix: string, shard: number, count: number): string[] {
+  const ids: string[] = [];
+  for (let i = 0; ids.length < count; i++) {
+    const id = `${prefix}-${String(i).padStart(4, '0')}`;
+    if (router.shardOf(id) === shard) ids.push(id);
+  }
+  return ids;
+}
