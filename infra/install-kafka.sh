@@ -2,12 +2,11 @@
 # Fetch the Apache Kafka broker jars from Maven Central (no tarball, no Docker)
 # into $PA_STATE_DIR/kafka/lib-<version>. A no-op once that folder is complete.
 #
-# Env: KAFKA_VERSION (default 3.9.1, see infra/README.md), PA_STATE_DIR.
+# Env: KAFKA_VERSION (default in lib/common.sh, see infra/README.md), PA_STATE_DIR.
 # Prints the lib folder path on stdout when called with --print-lib-dir.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 pom="$INFRA_DIR/kafka/pom.xml"
 lib="$PA_STATE_DIR/kafka/lib-$KAFKA_VERSION"
 marker="$lib/.complete"

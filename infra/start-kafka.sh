@@ -4,12 +4,11 @@
 # broker recorded in $PA_STATE_DIR/run/kafka.pid is alive it only waits for it.
 #
 # Env (defaults): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
-#   KAFKA_VERSION (3.9.1), KAFKA_HEAP_OPTS (-Xms512m -Xmx1g -XX:+UseG1GC),
+#   KAFKA_VERSION (4.3.1), KAFKA_HEAP_OPTS (-Xms512m -Xmx1g -XX:+UseG1GC),
 #   KAFKA_START_TIMEOUT_S (90), KAFKA_LOG_LEVEL (INFO), PA_STATE_DIR (<repo>/var).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g -XX:+UseG1GC}"
@@ -126,6 +125,16 @@ jvm=(java $KAFKA_HEAP_OPTS -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
   -cp "$lib/*")
 
 # --- storage: format once (cluster id kept in a file) ----------------------
+# Upgrades in place work (3.9 data starts on 4.x); older releases cannot read
+# what newer ones wrote, so refuse a downgrade with a clear message.
+minor() { cut -d. -f1,2 <<<"$1"; }
+if [[ -f $data/meta.properties && -s $home/data-version ]]; then
+  last=$(cat "$home/data-version")
+  if [[ $(minor "$last") != $(minor "$KAFKA_VERSION") &&
+    $(printf '%s\n' "$(minor "$last")" "$(minor "$KAFKA_VERSION")" | sort -V | tail -n 1) == $(minor "$last") ]]; then
+    die "$name: $data was last run by Kafka $last; $KAFKA_VERSION may not read it. Use KAFKA_VERSION=$last, or start over: $INFRA_DIR/stop-kafka.sh && rm -rf '$data' '$home/cluster-id'"
+  fi
+fi
 if [[ ! -f $data/meta.properties ]]; then
   if [[ ! -s $home/cluster-id ]]; then
     "${jvm[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$home/cluster-id.tmp"
@@ -141,4 +150,5 @@ fi
 # --- start ------------------------------------------------------------------
 pid=$(start_background "$pidfile" "$log" "${jvm[@]}" kafka.Kafka "$config")
 wait_ready "$name" "$log" "$KAFKA_START_TIMEOUT_S" "$pid" ready
+echo "$KAFKA_VERSION" >"$home/data-version"
 say "$name: started on $PA_HOST:$KAFKA_PORT (pid $pid, Kafka $KAFKA_VERSION, $(elapsed_since "$t0"))"

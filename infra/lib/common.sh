@@ -17,6 +17,10 @@ mkdir -p "$PA_RUN_DIR" "$PA_LOG_DIR"
 
 PA_HOST=127.0.0.1
 
+# Kafka release used by install-kafka.sh / start-kafka.sh (see infra/README.md
+# for why 4.x). 3.x also works: KAFKA_VERSION=3.9.1.
+KAFKA_VERSION="${KAFKA_VERSION:-4.3.1}"
+
 # Progress / errors. Everything on success is one line per service.
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }

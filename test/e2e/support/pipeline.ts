@@ -10,7 +10,10 @@ export class Pipeline {
   gatewayUrl = '';
   writerUrl = '';
 
-  constructor(private readonly writerEnv: Record<string, string> = {}) {}
+  constructor(
+    private readonly writerEnv: Record<string, string> = {},
+    private readonly gatewayEnv: Record<string, string> = {},
+  ) {}
 
   get env(): Record<string, string> {
     return {
@@ -24,7 +27,11 @@ export class Pipeline {
   async start(): Promise<this> {
     const gatewayPort = await freePort();
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    this.gateway = new ServiceProcess('ingest-gateway', { ...this.env, GATEWAY_PORT: String(gatewayPort) }).start();
+    this.gateway = new ServiceProcess('ingest-gateway', {
+      ...this.env,
+      GATEWAY_PORT: String(gatewayPort),
+      ...this.gatewayEnv,
+    }).start();
     await this.gateway.waitReady(`${this.gatewayUrl}/readyz`);
     await this.startWriter();
     return this;

@@ -28,7 +28,7 @@ function isDenied(error: unknown): boolean {
 /** Numeric entries of /proc: one per process (threads are hidden under /proc/<pid>/task). */
 export async function listPids(procRoot: string): Promise<number[]> {
   const entries = await readdir(procRoot);
-  return entries.filter((e) => /^\d+$/.test(e)).map(Number);
+  return entries.filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
 }
 
 /**

@@ -19,8 +19,9 @@ export interface ProcessTemplate {
   threads: readonly [number, number];
   /** chance per tick that it exits and a new instance (new pid) takes its place */
   churn: number;
-  /** catalog key of its parent (ppid); default systemd, or kthreadd for kernel threads */
-  parent?: TemplateKey;
+  /** CATALOG key of its parent (ppid); default systemd, or kthreadd for kernel threads. A plain
+   * string because a TemplateKey here would make CATALOG's type refer to itself. */
+  parent?: string;
   isKernelThread?: boolean;
   /** relative RSS growth per tick on top of the noise: leaky heaps, browser tabs */
   rssDrift?: number;

@@ -1,4 +1,5 @@
 import { ProcessSnapshot, checkSnapshot } from '@pa/contracts';
+import { CATALOG, ProcessTemplate } from './process-catalog';
 import { SimulatedFleet } from './simulated-fleet';
 
 const START = Date.parse('2026-11-29T00:00:00Z');
@@ -94,5 +95,12 @@ describe('SimulatedFleet', () => {
 
   it('uses the prefix for machine ids', () => {
     expect(new SimulatedFleet({ machines: 2, processes: 1, seed: '1', prefix: 'lab.' }).machineIds).toEqual(['lab.0001', 'lab.0002']);
+  });
+});
+
+describe('CATALOG', () => {
+  it('names only existing templates as parents', () => {
+    const parents = Object.values(CATALOG).flatMap((t: ProcessTemplate) => (t.parent ? [t.parent] : []));
+    expect(parents.filter((p) => !(p in CATALOG))).toEqual([]);
   });
 });

@@ -1,0 +1,141 @@
+import { gzipSync } from 'node:zlib';
+import { Pool } from 'pg';
+import { HEADER } from '@pa/contracts';
+import { buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
+import { Pipeline } from './support/pipeline';
+import { countsByShard, total } from './support/shard-queries';
+import { shardPools, testKafka } from './support/test-stack';
+import { recordsInTopic } from './support/topic-offsets';
+
+const BODY_LIMIT = 64 * 1024;
+
+interface Case {
+  name: string;
+  status: number;
+  body: string | Buffer;
+  headers?: Record<string, string>;
+  /** a fragment the problem's detail or errors must contain */
+  names: string;
+}
+
+function cases(): Case[] {
+  const ok = buildSnapshot('e2e-bad', 2);
+  const json = { 'content-type': 'application/json' };
+  const ndjson = { 'content-type': 'application/x-ndjson' };
+  const withBadCpu = { ...ok, processes: [ok.processes[0], { ...ok.processes[1], cpu_pct: -3 }] };
+  const lines = [ok, ok, ok, { ...ok, processes: ok.processes.map((p, i) => (i === 1 ? { ...p, cpu_pct: 'high' } : p)) }];
+  return [
+    { name: 'a negative cpu_pct', status: 400, body: JSON.stringify(withBadCpu), headers: json, names: '/processes/1/cpu_pct: must be a number ≥ 0' },
+    {
+      name: 'a bad field on NDJSON line 4',
+      status: 400,
+      body: lines.map((l) => JSON.stringify(l)).join('\n'),
+      headers: ndjson,
+      names: '/snapshots/3/processes/1/cpu_pct: must be a number (line 4)',
+    },
+    { name: 'a missing machine_id', status: 400, body: JSON.stringify({ ...ok, machine_id: undefined }), headers: json, names: '/machine_id: is required' },
+    {
+      name: 'a ts 10 minutes in the future',
+      status: 400,
+      body: JSON.stringify({ ...ok, ts: new Date(Date.now() + 600_000).toISOString() }),
+      headers: json,
+      names: '/ts: is more than 5 minutes in the future',
+    },
+    { name: 'invalid JSON', status: 400, body: '{"machine_id": "x", ', headers: json, names: 'is not valid JSON' },
+    { name: 'invalid UTF-8', status: 400, body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), headers: json, names: 'not valid UTF-8' },
+    { name: 'an empty body', status: 400, body: '', headers: json, names: 'body is empty' },
+    {
+      name: 'truncated gzip',
+      status: 400,
+      body: gzipSync(JSON.stringify(ok)).subarray(0, 20),
+      headers: { ...json, 'content-encoding': 'gzip' },
+      names: 'gzip body could not be decoded',
+    },
+    { name: 'a body over the limit', status: 413, body: 'x'.repeat(BODY_LIMIT + 1), headers: json, names: 'Payload Too Large' },
+    {
+      name: 'a gzip body over the limit once decompressed',
+      status: 413,
+      body: gzipSync(' '.repeat(BODY_LIMIT * 4)),
+      headers: { ...json, 'content-encoding': 'gzip' },
+      names: 'once decompressed',
+    },
+    { name: 'text/plain', status: 415, body: JSON.stringify(ok), headers: { 'content-type': 'text/plain' }, names: 'content-type text/plain' },
+    { name: 'brotli', status: 415, body: JSON.stringify(ok), headers: { ...json, 'content-encoding': 'br' }, names: 'content-encoding br' },
+  ];
+}
+
+describe('bad input never crashes a service and is never silently dropped', () => {
+  const pipeline = new Pipeline({}, { GATEWAY_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
+  let pools: Pool[];
+
+  beforeAll(async () => {
+    pools = shardPools();
+    await pipeline.start();
+  });
+
+  afterAll(async () => {
+    await pipeline.stop();
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  it.each(cases().map((c) => [c.name, c] as const))('answers %s with its status and names the problem', async (_name, c) => {
+    const before = await recordsInTopic(pipeline.topic);
+    const response = await pipeline.post(c.body, c.headers);
+    expect(response.status).toBe(c.status);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await response.json()) as { status: number };
+    expect(problem.status).toBe(c.status);
+    expect(JSON.stringify(problem)).toContain(c.names);
+    expect(await recordsInTopic(pipeline.topic)).toBe(before);
+  });
+
+  it('is still healthy after all of that', async () => {
+    expect((await fetch(`${pipeline.gatewayUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('sends a poison record to the DLQ with the reason and source, and keeps consuming', async () => {
+    const machine = `e2e-poison-${uniqueSuffix()}`;
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({
+      topic: pipeline.topic,
+      messages: [
+        { key: machine, value: 'not json at all' },
+        { key: machine, value: JSON.stringify({ ...buildSnapshot(machine, 1), processes: [{ pid: 'x' }] }) },
+        { key: machine, value: JSON.stringify(buildSnapshot(machine, 3)) },
+      ],
+    });
+    await producer.disconnect();
+
+    const letters = await readTopic(`${pipeline.topic}.dlq`, 2);
+    expect(letters.map((l) => l.reason)).toEqual([
+      expect.stringContaining('value is not valid JSON'),
+      expect.stringContaining('/processes/0/pid: must be an integer'),
+    ]);
+    expect(letters[0]).toMatchObject({ value: 'not json at all', sourceTopic: pipeline.topic });
+    expect(Number(letters[1].sourceOffset)).toBe(Number(letters[0].sourceOffset) + 1);
+    const counts = await pollUntil(() => countsByShard(pools, machine), (c) => total(c).rows === 3, { timeoutMs: 30_000 });
+    expect(total(counts)).toEqual({ snapshots: 1, rows: 3 });
+  });
+});
+
+async function readTopic(topic: string, count: number) {
+  const consumer = testKafka().consumer({ groupId: `e2e-dlq-reader-${uniqueSuffix()}` });
+  const letters: { value: string; reason: string; sourceTopic: string; sourceOffset: string }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const h = (name: string) => message.headers?.[name]?.toString() ?? '';
+      letters.push({
+        value: message.value?.toString() ?? '',
+        reason: h(HEADER.dlqReason),
+        sourceTopic: h(HEADER.dlqSourceTopic),
+        sourceOffset: h(HEADER.dlqSourceOffset),
+      });
+    },
+  });
+  await pollUntil(async () => letters.length, (n) => n >= count, { timeoutMs: 30_000, what: `${count} dead letters` });
+  await consumer.disconnect();
+  return letters;
+}

@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const REPO = resolve(__dirname, '..', '..', '..');
+const STATE_DIR = process.env.PA_STATE_DIR ?? resolve(REPO, 'var', 'test');
+
+/** Stops one shard node of the test stack (pg_ctl stop -m fast, as the postgres OS user). */
+export function stopShardNode(shard: number): void {
+  const dir = resolve(STATE_DIR, 'pg', `shard-${shard}`);
+  const pgCtl = execFileSync('bash', ['-c', "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1"]).toString().trim() + '/pg_ctl';
+  const command = [pgCtl, '-D', dir, '-m', 'fast', '-w', 'stop'];
+  if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', ...command], { cwd: '/', stdio: 'pipe' });
+  else execFileSync(command[0], command.slice(1), { stdio: 'pipe' });
+}
+
+/** Starts every stopped shard node again with the project's own (idempotent) script. */
+export function startShardNodes(): void {
+  execFileSync('bash', [resolve(REPO, 'infra', 'start-pg-shards.sh')], { env: { ...process.env, PA_STATE_DIR: STATE_DIR }, stdio: 'pipe' });
+}
