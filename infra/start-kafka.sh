@@ -31,6 +31,12 @@ ready() {
 }
 
 if pid=$(pidfile_pid "$pidfile"); then
+  # Probe the port it was started with (server.properties), not today's env.
+  running=$(sed -n 's|^advertised.listeners=PLAINTEXT://[^:]*:\([0-9]*\).*|\1|p' "$config" 2>/dev/null || true)
+  if [[ -n $running && $running != "$KAFKA_PORT" ]]; then
+    warn "$name: running on :$running, not :$KAFKA_PORT (KAFKA_PORT changed?); stop it to apply"
+    KAFKA_PORT=$running
+  fi
   wait_ready "$name" "$log" "$KAFKA_START_TIMEOUT_S" "$pid" ready
   say "$name: already running on $PA_HOST:$KAFKA_PORT (pid $pid)"
   exit 0
@@ -41,6 +47,17 @@ for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
   port_open "$PA_HOST" "$p" &&
     die "$name: port $PA_HOST:$p is already in use by another process (not $pidfile); set KAFKA_PORT / KAFKA_CONTROLLER_PORT"
 done
+
+# Upgrades in place work (3.9 data starts on 4.x); older releases cannot read
+# what newer ones wrote, so refuse a downgrade with a clear message.
+minor() { cut -d. -f1,2 <<<"$1"; }
+if [[ -f $data/meta.properties && -s $home/data-version ]]; then
+  last=$(cat "$home/data-version")
+  if [[ $(minor "$last") != $(minor "$KAFKA_VERSION") &&
+    $(printf '%s\n' "$(minor "$last")" "$(minor "$KAFKA_VERSION")" | sort -V | tail -n 1) == $(minor "$last") ]]; then
+    die "$name: $data was last run by Kafka $last; $KAFKA_VERSION may not read it. Use KAFKA_VERSION=$last, or start over: $INFRA_DIR/stop-kafka.sh && rm -rf '$data' '$home/cluster-id'"
+  fi
+fi
 
 lib=$("$INFRA_DIR/install-kafka.sh" --print-lib-dir)
 command -v java >/dev/null || die "$name: java not found (Java 17+ needed)"
@@ -125,19 +142,11 @@ jvm=(java $KAFKA_HEAP_OPTS -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
   -cp "$lib/*")
 
 # --- storage: format once (cluster id kept in a file) ----------------------
-# Upgrades in place work (3.9 data starts on 4.x); older releases cannot read
-# what newer ones wrote, so refuse a downgrade with a clear message.
-minor() { cut -d. -f1,2 <<<"$1"; }
-if [[ -f $data/meta.properties && -s $home/data-version ]]; then
-  last=$(cat "$home/data-version")
-  if [[ $(minor "$last") != $(minor "$KAFKA_VERSION") &&
-    $(printf '%s\n' "$(minor "$last")" "$(minor "$KAFKA_VERSION")" | sort -V | tail -n 1) == $(minor "$last") ]]; then
-    die "$name: $data was last run by Kafka $last; $KAFKA_VERSION may not read it. Use KAFKA_VERSION=$last, or start over: $INFRA_DIR/stop-kafka.sh && rm -rf '$data' '$home/cluster-id'"
-  fi
-fi
 if [[ ! -f $data/meta.properties ]]; then
   if [[ ! -s $home/cluster-id ]]; then
-    "${jvm[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$home/cluster-id.tmp"
+    # Logging may share stdout: keep the last line that looks like a Kafka Uuid.
+    "${jvm[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null |
+      grep -E '^[A-Za-z0-9_-]{22}$' | tail -n 1 >"$home/cluster-id.tmp" || true
     [[ -s $home/cluster-id.tmp ]] || die "$name: StorageTool random-uuid failed"
     mv "$home/cluster-id.tmp" "$home/cluster-id"
   fi

@@ -21,7 +21,14 @@ ready() {
   curl -fsS --max-time 2 -o /dev/null "http://$PA_HOST:$ZIPKIN_PORT/health" 2>/dev/null
 }
 
+portfile="$PA_STATE_DIR/zipkin/port"
 if pid=$(pidfile_pid "$pidfile"); then
+  # Probe the port it was started with, not today's env.
+  running=$(cat "$portfile" 2>/dev/null || true)
+  if [[ -n $running && $running != "$ZIPKIN_PORT" ]]; then
+    warn "$name: running on :$running, not :$ZIPKIN_PORT (ZIPKIN_PORT changed?); stop it to apply"
+    ZIPKIN_PORT=$running
+  fi
   wait_ready "$name" "$log" "$ZIPKIN_START_TIMEOUT_S" "$pid" ready
   say "$name: already running on http://$PA_HOST:$ZIPKIN_PORT (pid $pid)"
   exit 0
@@ -43,6 +50,7 @@ cmd=(env STORAGE_TYPE=mem QUERY_PORT="$ZIPKIN_PORT" SELF_TRACING_ENABLED=false
   java $ZIPKIN_HEAP_OPTS -Dpa.service=zipkin -Dpa.state.dir="$PA_STATE_DIR" -jar "$jar"
   --armeria.ports[0].ip="$PA_HOST" --armeria.ports[0].port="$ZIPKIN_PORT"
   --armeria.ports[0].protocols[0]=http)
+echo "$ZIPKIN_PORT" >"$portfile"
 pid=$(start_background "$pidfile" "$log" "${cmd[@]}")
 wait_ready "$name" "$log" "$ZIPKIN_START_TIMEOUT_S" "$pid" ready
 say "$name: started on http://$PA_HOST:$ZIPKIN_PORT (pid $pid, $(elapsed_since "$t0"))"

@@ -3,3 +3,4 @@ export * from './common.config';
 export * from './gateway.config';
 export * from './writer.config';
 export * from './collector.config';
+export * from './summarizer.config';

@@ -24,6 +24,8 @@ export class ShardPools {
         max: options.poolSize,
         statement_timeout: options.statementTimeoutMs,
         application_name: options.applicationName,
+        // Buckets and partitions are UTC days; date_trunc must not depend on the server's zone.
+        options: '-c TimeZone=UTC',
         connectionTimeoutMillis: 5_000,
         idleTimeoutMillis: 30_000,
       });

@@ -11,6 +11,7 @@ const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private output = '';
+  private baseUrl = '';
 
   constructor(
     readonly app: 'ingest-gateway' | 'writer' | 'collector' | 'summarizer' | 'query-api',
@@ -36,6 +37,7 @@ export class ServiceProcess {
   /** Waits until GET `url` answers 200; fails at once, with the log, if the process exits. */
   async waitReady(url: string, timeoutMs = 60_000): Promise<this> {
     const deadline = Date.now() + timeoutMs;
+    this.baseUrl = new URL(url).origin;
     for (;;) {
       if (this.child?.exitCode !== null || this.child?.signalCode !== null) {
         throw new Error(`${this.app} exited (${this.child?.exitCode ?? this.child?.signalCode}) before ready:\n${this.log()}`);
@@ -45,6 +47,11 @@ export class ServiceProcess {
       if (Date.now() > deadline) throw new Error(`${this.app} not ready at ${url} after ${timeoutMs} ms:\n${this.log()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** `path` on the origin of the readiness URL. */
+  url(path: string): string {
+    return `${this.baseUrl}${path}`;
   }
 
   get pid(): number | undefined {

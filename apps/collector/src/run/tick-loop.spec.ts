@@ -44,7 +44,8 @@ describe('runTicks', () => {
 
   it('back-fill stops after --ticks', async () => {
     const sink = new ListSink();
-    await runTicks(source, sink, { intervalMs: 1_000, startMs: NOW - 60_000, maxTicks: 3 }, never, { ticks: 0, skipped: 0 }, fakeClock(NOW).clock);
+    const plan = { intervalMs: 1_000, startMs: NOW - 60_000, maxTicks: 3 };
+    await runTicks(source, sink, plan, never, { ticks: 0, skipped: 0 }, fakeClock(NOW).clock);
     expect(sink.received).toHaveLength(3);
   });
 

@@ -38,7 +38,14 @@ export const systemClock: Clock = {
  * snapshots are handed to the sink before the next tick starts, so a slow sink slows the loop
  * (back-fill) or makes it skip slots (real time) instead of growing memory.
  */
-export async function runTicks(source: SnapshotSource, sink: SnapshotSink, plan: TickPlan, stop: AbortSignal, counts: TickCounts, clock = systemClock) {
+export async function runTicks(
+  source: SnapshotSource,
+  sink: SnapshotSink,
+  plan: TickPlan,
+  stop: AbortSignal,
+  counts: TickCounts,
+  clock = systemClock,
+): Promise<void> {
   const isDone = () => stop.aborted || (plan.maxTicks !== undefined && counts.ticks >= plan.maxTicks);
   if (plan.startMs !== undefined) {
     for (let ts = plan.startMs; !isDone() && ts <= clock.now(); ts += plan.intervalMs) {

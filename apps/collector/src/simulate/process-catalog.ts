@@ -57,7 +57,10 @@ export const CATALOG = {
   journald: { name: 'systemd-journal', ...daemon('root', '/lib/systemd/systemd-journald', 0.3, [30, 180]) },
   udevd: { name: 'systemd-udevd', ...daemon('root', '/lib/systemd/systemd-udevd', 0.02, [6, 12]) },
   logind: { name: 'systemd-logind', ...daemon('root', '/lib/systemd/systemd-logind', 0.02, [6, 10]) },
-  dbus: { name: 'dbus-daemon', ...daemon('messagebus', '/usr/bin/dbus-daemon --system --address=systemd: --nofork --nopidfile', 0.05, [4, 8]) },
+  dbus: {
+    name: 'dbus-daemon',
+    ...daemon('messagebus', '/usr/bin/dbus-daemon --system --address=systemd: --nofork --nopidfile', 0.05, [4, 8]),
+  },
   rsyslogd: { name: 'rsyslogd', ...daemon('syslog', '/usr/sbin/rsyslogd -n -iNONE', 0.2, [4, 20], 4) },
   cron: { name: 'cron', ...daemon('root', '/usr/sbin/cron -f -P', 0.01, [2, 4]) },
   sshd: { name: 'sshd', ...daemon('root', 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups', 0.02, [6, 10]) },
@@ -74,14 +77,18 @@ export const CATALOG = {
   },
   agetty: { name: 'agetty', ...daemon('root', '/sbin/agetty -o -p -- \\u --noclear tty1 linux', 0, [1, 2]) },
   nodeExporter: { name: 'node_exporter', ...daemon('prometheus', '/usr/bin/prometheus-node-exporter', 0.6, [18, 40], 8) },
-  postmaster: { name: 'postgres', ...daemon('postgres', '/usr/lib/postgresql/16/bin/postgres -D /var/lib/postgresql/16/main -c config_file=/etc/postgresql/16/main/postgresql.conf', 0.3, [180, 260]) },
+  postmaster: {
+    name: 'postgres',
+    ...daemon('postgres', '/usr/lib/postgresql/16/bin/postgres -D /var/lib/postgresql/16/main', 0.3, [180, 260]),
+  },
   pgCheckpointer: { name: 'postgres', ...daemon('postgres', 'postgres: 16/main: checkpointer', 0.6, [40, 600]), parent: 'postmaster' },
   pgWalWriter: { name: 'postgres', ...daemon('postgres', 'postgres: 16/main: walwriter', 1.2, [8, 30]), parent: 'postmaster' },
   pgAutovacuum: { name: 'postgres', ...daemon('postgres', 'postgres: 16/main: autovacuum launcher', 0.1, [8, 20]), parent: 'postmaster' },
   pgBackend: {
     name: 'postgres',
     user: 'postgres',
-    cmdline: (r: Prng) => `postgres: 16/main: app orders ${ip(r)}(${r.int(30000, 60999)}) ${r.pick(['idle', 'idle', 'SELECT', 'UPDATE', 'idle in transaction'])}`,
+    cmdline: (r: Prng) =>
+      `postgres: 16/main: app orders ${ip(r)}(${r.int(30000, 60999)}) ${r.pick(['idle', 'idle', 'SELECT', 'idle in transaction'])}`,
     cpuMean: 4,
     cpuMax: 100,
     rssMiB: [20, 400],
@@ -105,11 +112,15 @@ export const CATALOG = {
   },
   redis: { name: 'redis-server', ...daemon('redis', '/usr/bin/redis-server 127.0.0.1:6379', 2, [40, 2000], 5) },
   containerd: { name: 'containerd', ...daemon('root', '/usr/bin/containerd', 1, [40, 90], 14) },
-  dockerd: { name: 'dockerd', ...daemon('root', '/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock', 0.5, [60, 140], 18) },
+  dockerd: {
+    name: 'dockerd',
+    ...daemon('root', '/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock', 0.5, [60, 140], 18),
+  },
   containerdShim: {
     name: 'containerd-shim',
     user: 'root',
-    cmdline: (r: Prng) => `/usr/bin/containerd-shim-runc-v2 -namespace moby -id ${r.uuid().replace(/-/g, '')} -address /run/containerd/containerd.sock`,
+    cmdline: (r: Prng) =>
+      `/usr/bin/containerd-shim-runc-v2 -namespace moby -id ${r.uuid().replace(/-/g, '')} -address /run/containerd/containerd.sock`,
     cpuMean: 0.05,
     cpuMax: 100,
     rssMiB: [8, 14],
@@ -120,7 +131,9 @@ export const CATALOG = {
   javaApp: {
     name: 'java',
     user: 'app',
-    cmdline: (r: Prng) => `/usr/lib/jvm/java-21-openjdk-amd64/bin/java -Xms2g -Xmx${r.pick([4, 6, 8])}g -XX:+UseG1GC -jar /opt/${r.pick(['billing', 'ledger', 'orders'])}/app.jar`,
+    cmdline: (r: Prng) =>
+      `/usr/lib/jvm/java-21-openjdk-amd64/bin/java -Xms2g -Xmx${r.pick([4, 6, 8])}g -XX:+UseG1GC ` +
+      `-jar /opt/${r.pick(['billing', 'ledger', 'orders'])}/app.jar`,
     cpuMean: 35,
     cpuMax: 1600,
     rssMiB: [900, 7000],
@@ -131,7 +144,8 @@ export const CATALOG = {
   pythonWorker: {
     name: 'python3',
     user: 'app',
-    cmdline: (r: Prng) => `/srv/jobs/.venv/bin/python3 -m celery -A jobs worker -Q ${r.pick(['default', 'reports', 'email', 'ingest'])} --concurrency=1`,
+    cmdline: (r: Prng) =>
+      `/srv/jobs/.venv/bin/python3 -m celery -A jobs worker -Q ${r.pick(['default', 'reports', 'email', 'ingest'])} --concurrency=1`,
     cpuMean: 22,
     cpuMax: 100,
     rssMiB: [60, 500],
@@ -177,7 +191,12 @@ export const BASE_PROCESSES: readonly TemplateKey[] = [
 ];
 
 /** Per role: the long-running services, then what fills the machine up to --processes, by weight. */
-export const ROLE_LAYOUTS: Record<MachineRole, { services: readonly TemplateKey[]; fillers: readonly (readonly [TemplateKey, number])[] }> = {
+export interface RoleLayout {
+  services: readonly TemplateKey[];
+  fillers: readonly (readonly [TemplateKey, number])[];
+}
+
+export const ROLE_LAYOUTS: Record<MachineRole, RoleLayout> = {
   db: {
     services: ['postmaster', 'pgCheckpointer', 'pgWalWriter', 'pgAutovacuum', 'pgbouncer'],
     fillers: [['pgBackend', 6], ['kworker', 3], ['sshdSession', 0.5], ['bashJob', 0.5]],

@@ -3,6 +3,7 @@ import { BASE_PROCESSES, CATALOG, MachineRole, ProcessTemplate, ROLE_LAYOUTS, RO
 import { Prng } from './prng';
 
 const MIB = 1024 * 1024;
+const PAGE_BYTES = 4096;
 /** Linux's default pid_max on 64-bit machines; pids wrap to 300 past it, as the kernel does. */
 const PID_MAX = 4_194_304;
 /** Resident memory the processes may hold together, as a share of RAM (the rest is kernel and cache). */
@@ -50,6 +51,8 @@ export class SimulatedMachine {
   private load = 1;
   /** shrinks every RSS so the process mix fits this machine's RAM */
   private memScale = 1;
+  /** shrinks every CPU mean so the machine idles at its own typical utilisation, not at 100 % */
+  private cpuScale = 1;
 
   constructor(machineId: string, processCount: number, private readonly r: Prng, firstTickMs: number) {
     const cores = r.pick([2, 4, 4, 8, 8, 16, 16, 32, 64]);
@@ -91,6 +94,10 @@ export class SimulatedMachine {
     while (this.processes.length < count) {
       this.add(this.r.weighted(fillers), this.allocatePid(), this.r.int(bootMs + 60_000, firstTickMs));
     }
+    // A machine full of busy workers would sit at 100 %; aim for a typical 10–60 % instead.
+    const cpuWanted = this.processes.reduce((sum, p) => sum + p.template.cpuMean, 0);
+    this.cpuScale = Math.min(1, (this.profile.cores * 100 * this.r.between(0.1, 0.6)) / Math.max(1, cpuWanted));
+    for (const p of this.processes) p.cpu *= this.cpuScale;
     // Templates assume a big server; shrink every process so this machine starts at most 60 % full.
     const wanted = this.processes.reduce((sum, p) => sum + p.rss, 0);
     this.memScale = Math.min(1, (0.6 * this.profile.memTotalBytes) / Math.max(1, wanted));
@@ -108,11 +115,11 @@ export class SimulatedMachine {
       key,
       template,
       pid,
-      ppid: this.parentPid(template),
+      ppid: this.parentPid(template, pid),
       name: typeof template.name === 'string' ? template.name : template.name(this.r, this.profile.cores),
       cmdline: template.cmdline?.(this.r),
       startTime: new Date(startMs).toISOString(),
-      cpu: template.cpuMean * this.r.between(0.5, 1.5),
+      cpu: template.cpuMean * this.cpuScale * this.r.between(0.5, 1.5),
       rss: Math.round(this.r.between(rssRange[0], (rssRange[0] + rssRange[1]) / 2)),
       rssRange,
       vmsFactor: template.isKernelThread ? 0 : this.r.between(2, template.threads[1] > 20 ? 12 : 5),
@@ -124,12 +131,12 @@ export class SimulatedMachine {
     this.livePids.add(pid);
   }
 
-  private parentPid(template: ProcessTemplate): number {
+  private parentPid(template: ProcessTemplate, pid: number): number {
+    if (pid <= 2) return 0; // systemd and kthreadd are started by the kernel itself
     if (template.parent) {
       const parent = this.processes.find((p) => p.key === template.parent);
       if (parent) return parent.pid;
     }
-    if (this.processes.length === 0) return 0; // systemd itself
     return template.isKernelThread ? 2 : 1;
   }
 
@@ -154,10 +161,10 @@ export class SimulatedMachine {
   private step(p: SimProcess): void {
     const { template: t } = p;
     const cap = Math.min(t.cpuMax, 100 * this.profile.cores);
-    const mean = t.cpuMean * this.load;
+    const mean = t.cpuMean * this.cpuScale * this.load;
     // Ornstein–Uhlenbeck: pulled back towards the mean, noise proportional to it, rare spikes.
     p.cpu += 0.2 * (mean - p.cpu) + this.r.normal() * Math.max(0.05, mean * 0.3);
-    if (this.r.chance(0.004)) p.cpu = mean * this.r.between(3, 12) + this.r.between(5, 60);
+    if (this.r.chance(0.002)) p.cpu = mean * this.r.between(3, 12) + this.r.between(1, 10);
     p.cpu = clamp(p.cpu, 0, cap);
     const growth = 1 + (t.rssDrift ?? 0) + this.r.normal() * 0.002;
     p.rss = Math.round(clamp(p.rss * growth, p.rssRange[0], p.rssRange[1]));
@@ -185,15 +192,17 @@ export class SimulatedMachine {
   }
 
   private toSample(p: SimProcess): ProcessSample {
+    // The kernel counts resident memory in pages.
+    const rss = Math.round(p.rss / PAGE_BYTES) * PAGE_BYTES;
     const sample: ProcessSample = {
       pid: p.pid,
       ppid: p.ppid,
       name: p.name,
       username: p.template.user,
       cpu_pct: round(p.cpu, 2),
-      mem_pct: round((p.rss / this.profile.memTotalBytes) * 100, 4),
-      rss_bytes: p.rss,
-      vms_bytes: Math.round(p.rss * p.vmsFactor),
+      mem_pct: round((rss / this.profile.memTotalBytes) * 100, 4),
+      rss_bytes: rss,
+      vms_bytes: Math.round((p.rss * p.vmsFactor) / PAGE_BYTES) * PAGE_BYTES,
       threads: p.threads,
       state: this.stateOf(p),
       start_time: p.startTime,

@@ -10,13 +10,17 @@ import { SnapshotSink } from './snapshot-sink';
 export function createSink(config: Readonly<CollectorConfig>, useKafka: boolean): { sink: SnapshotSink; target: string } {
   const delivery = deliveryOptions(config);
   if (!useKafka) {
-    const sink = new HttpSink({ ...delivery, gatewayUrl: config.gateway.url, requestTimeoutMs: config.gateway.requestTimeoutMs }, new Logger(HttpSink.name));
-    return { sink, target: `${config.gateway.url}/v1/snapshots` };
+    const { url, requestTimeoutMs } = config.gateway;
+    const sink = new HttpSink({ ...delivery, gatewayUrl: url, requestTimeoutMs }, new Logger(HttpSink.name));
+    return { sink, target: `${url}/v1/snapshots` };
   }
   const { kafka: k } = config;
   const kafka = createKafka({ brokers: k.brokers, clientId: k.clientId, logger: new Logger('kafkajs') });
   // RecordProducer refuses sends past this many unacknowledged records; our own buffer is the real bound.
-  const producer = new RecordProducer(kafka, { ackTimeoutMs: k.ackTimeoutMs, maxInFlightRecords: delivery.chunkSnapshots * delivery.concurrency * 2 });
+  const producer = new RecordProducer(kafka, {
+    ackTimeoutMs: k.ackTimeoutMs,
+    maxInFlightRecords: delivery.chunkSnapshots * delivery.concurrency * 2,
+  });
   const prepare = k.ensureTopic ? () => ensureTopics(kafka, [{ topic: k.topic, numPartitions: k.partitions }]) : undefined;
   const sink = new KafkaSink(producer, { ...delivery, topic: k.topic, prepare }, new Logger(KafkaSink.name));
   return { sink, target: `kafka ${k.brokers.join(',')} topic ${k.topic}` };

@@ -99,7 +99,8 @@ describe('HttpSink', () => {
   });
 
   it('logs a 400 with its problem+json and does not retry it', async () => {
-    const problem = { type: 'about:blank', status: 400, code: 'INVALID_SNAPSHOT', detail: '/snapshots/0/ts: is older than the retention of 90 days' };
+    const detail = '/snapshots/0/ts: is older than the retention of 90 days';
+    const problem = { type: 'about:blank', status: 400, code: 'INVALID_SNAPSHOT', detail };
     const invalid: Answer = (_, res) => res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem));
     const gateway = await startGateway([invalid]);
     server = gateway.server;

@@ -64,7 +64,8 @@ async function postChunk(
 export function outcomeOf(status: number, retryAfter: string | null, body: string, nowMs: number): DeliveryOutcome {
   if (status >= 200 && status < 300) return { kind: 'delivered' };
   const problem = parseProblem(body);
-  const reason = `HTTP ${status} ${problem?.code ?? ''} ${problem?.detail ?? body.slice(0, 200)}`.replace(/\s+/g, ' ').trim();
+  const detail = problem?.detail ?? (problem ? '' : body.slice(0, 200));
+  const reason = `HTTP ${status} ${problem?.code ?? ''} ${detail}`.replace(/\s+/g, ' ').trim();
   if (status === 400 || status === 422) return { kind: 'rejected', reason, details: problem ?? body.slice(0, 2000) };
   if (status === 413) return { kind: 'split', reason };
   if (RETRY_STATUSES.has(status)) return { kind: 'retry', reason, retryAfterMs: parseRetryAfter(retryAfter, nowMs) };

@@ -83,4 +83,17 @@ describe('KafkaSink', () => {
     expect(producer.sends.map((s) => s.messages.map((m) => m.key))).toEqual([['a']]);
     expect(stats).toMatchObject({ snapshotsSent: 1, snapshotsRejected: 1 });
   });
+
+  it('gives up on a send that never finishes shortly after close() gives up, counting it unsent', async () => {
+    const producer = new FakeProducer();
+    producer.send = () => new Promise(() => undefined); // a broker that never answers
+    const sink = new KafkaSink(producer, OPTIONS, quiet);
+    await sink.send([snapshot('a'), snapshot('b'), snapshot('c')]);
+
+    const started = Date.now();
+    const stats = await sink.close(AbortSignal.timeout(100));
+
+    expect(stats).toMatchObject({ snapshotsSent: 0, snapshotsUnsent: 3, buffered: 0 });
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
 });

@@ -25,7 +25,12 @@ export interface KafkaSinkOptions extends DeliveryOptions {
 export class KafkaSink extends DeliveryQueue {
   private isConnected = false;
 
-  constructor(private readonly producer: SnapshotProducer, private readonly sinkOptions: KafkaSinkOptions, logger: LogSink, random?: () => number) {
+  constructor(
+    private readonly producer: SnapshotProducer,
+    private readonly sinkOptions: KafkaSinkOptions,
+    logger: LogSink,
+    random?: () => number,
+  ) {
     super((chunk) => this.produce(chunk), sinkOptions, logger, random);
   }
 

@@ -1,0 +1,83 @@
+import { Pool, PoolClient } from 'pg';
+import { WIDTH_MS, coarsen } from './bucket-keys';
+import {
+  CLAIM_OUTBOX,
+  DIRTY_MINUTES,
+  LOCK_MACHINES,
+  MACHINE_MINUTES_FROM_RAW,
+  PROCESS_MINUTES_FROM_RAW,
+  machineRollupFrom,
+  processRollupFrom,
+} from './rollup.sql';
+
+export interface RecomputeResult {
+  /** outbox rows claimed and deleted */
+  claimed: number;
+  /** minute buckets (machine × minute) recomputed from raw rows */
+  minutes: number;
+  hours: number;
+  days: number;
+  /** oldest claimed outbox row's age when claimed, ms (rollup freshness) */
+  oldestAgeMs: number;
+}
+
+const HOURS_FROM_MINUTES = [
+  machineRollupFrom('machine_rollup_1h', 'machine_rollup_1m', '1 hour'),
+  processRollupFrom('process_rollup_1h', 'process_rollup_1m', '1 hour'),
+];
+const DAYS_FROM_HOURS = [
+  machineRollupFrom('machine_rollup_1d', 'machine_rollup_1h', '1 day'),
+  processRollupFrom('process_rollup_1d', 'process_rollup_1h', '1 day'),
+];
+
+/**
+ * One claim, in one transaction: take up to `limit` outbox rows, recompute the minute buckets they
+ * touch from raw rows, then those hours from minutes and those days from hours, delete the claimed
+ * rows, commit. A crash anywhere rolls everything back and leaves the rows for the next run.
+ */
+export async function recomputeClaim(pool: Pool, limit: number): Promise<RecomputeResult> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await recompute(client, limit);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = await client.query('ROLLBACK').then(() => undefined, () => error as Error);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function recompute(client: PoolClient, limit: number): Promise<RecomputeResult> {
+  const { rows: claimed } = await client.query<{ machine_id: string; from_ts: Date; to_ts: Date; created_at: Date }>(
+    CLAIM_OUTBOX,
+    [limit],
+  );
+  const empty = { claimed: 0, minutes: 0, hours: 0, days: 0, oldestAgeMs: 0 };
+  if (claimed.length === 0) return empty;
+  const machines = claimed.map((c) => c.machine_id);
+  await client.query(LOCK_MACHINES, [machines]);
+  const { rows: minuteRows } = await client.query<{ machine_id: string; bucket_ms: string }>(DIRTY_MINUTES, [
+    machines,
+    claimed.map((c) => c.from_ts),
+    claimed.map((c) => c.to_ts),
+  ]);
+  const dirty = minuteRows.map((r) => ({ machine_id: r.machine_id, bucket_ms: Number(r.bucket_ms) }));
+  const minutes = coarsen(dirty, WIDTH_MS.minute);
+  const hours = coarsen(dirty, WIDTH_MS.hour);
+  const days = coarsen(dirty, WIDTH_MS.day);
+  for (const sql of [MACHINE_MINUTES_FROM_RAW, PROCESS_MINUTES_FROM_RAW]) await client.query(sql, [minutes.machines, minutes.buckets]);
+  for (const sql of HOURS_FROM_MINUTES) await client.query(sql, [hours.machines, hours.buckets]);
+  for (const sql of DAYS_FROM_HOURS) await client.query(sql, [days.machines, days.buckets]);
+  const oldest = Math.min(...claimed.map((c) => c.created_at.getTime()));
+  return {
+    claimed: claimed.length,
+    minutes: minutes.machines.length,
+    hours: hours.machines.length,
+    days: days.machines.length,
+    oldestAgeMs: Date.now() - oldest,
+  };
+}

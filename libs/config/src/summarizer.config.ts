@@ -1,0 +1,21 @@
+import { EnvReader } from './env-reader';
+import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
+
+export interface SummarizerConfig {
+  http: HttpConfig;
+  shards: ShardsConfig;
+  /** pause between outbox polls when a shard has nothing to do, ms */
+  pollIntervalMs: number;
+  /** outbox rows claimed per transaction */
+  claimLimit: number;
+}
+
+export function loadSummarizerConfig(env: Record<string, string | undefined>): Readonly<SummarizerConfig> {
+  const r = new EnvReader(env);
+  return r.finish({
+    http: readHttpConfig(r, 'SUMMARIZER_PORT', 8083),
+    shards: readShardsConfig(r, 2),
+    pollIntervalMs: r.int('SUMMARIZER_POLL_INTERVAL_MS', 500, { min: 10, max: 600_000 }),
+    claimLimit: r.int('SUMMARIZER_CLAIM_LIMIT', 200, { min: 1, max: 100_000 }),
+  });
+}

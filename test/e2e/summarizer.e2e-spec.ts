@@ -1,0 +1,159 @@
+import { Pool } from 'pg';
+import { ProcessSnapshot } from '@pa/contracts';
+import { ServiceProcess, buildSnapshot, freePort, pollUntil, uniqueSuffix } from '@pa/testing';
+import { waitCaughtUp } from './support/consumer-lag';
+import { history, ndjsonBodies } from './support/history';
+import { Pipeline } from './support/pipeline';
+import { outboxDepth, rollupMismatch, rollupRows, waitOutboxEmpty } from './support/rollup-truth';
+import { SHARD_URLS, shardPools, testKafka } from './support/test-stack';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** A window around the most recent UTC midnight, so that rollups cross a day boundary. */
+function window(hoursBefore: number, hoursAfter: number): { from: number; to: number } {
+  const midnight = Math.floor(Date.now() / DAY) * DAY;
+  const base = Date.now() - midnight > (hoursAfter + 0.1) * HOUR ? midnight : midnight - DAY;
+  return { from: base - hoursBefore * HOUR, to: base + hoursAfter * HOUR };
+}
+
+async function startSummarizer(extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const env = { PG_SHARDS: SHARD_URLS.join(','), SUMMARIZER_PORT: String(port), SUMMARIZER_POLL_INTERVAL_MS: '100', ...extraEnv };
+  return new ServiceProcess('summarizer', env).start().waitReady(`http://127.0.0.1:${port}/readyz`);
+}
+
+describe('summarizer: rollups equal the raw truth', () => {
+  const pipeline = new Pipeline();
+  let pools: Pool[];
+  const summarizers: ServiceProcess[] = [];
+
+  async function ingest(snapshots: ProcessSnapshot[]): Promise<void> {
+    for (const body of ndjsonBodies(snapshots, 200)) {
+      const response = await pipeline.post(body, { 'content-type': 'application/x-ndjson' });
+      expect(response.status).toBe(202);
+    }
+  }
+
+  async function settle(prefix: string): Promise<void> {
+    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+    await waitOutboxEmpty(pools, prefix);
+  }
+
+  beforeAll(async () => {
+    pools = shardPools();
+    await pipeline.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(summarizers.splice(0).map((s) => s.stop()));
+  });
+
+  afterAll(async () => {
+    await pipeline.stop();
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  it('after a known data set, every row at every resolution; late data touches only its buckets', async () => {
+    const prefix = `e2e-roll-${uniqueSuffix()}`;
+    const machines = Array.from({ length: 6 }, (_, i) => `${prefix}-${i}`);
+    const { from, to } = window(1.5, 1.5);
+    summarizers.push(await startSummarizer());
+    await ingest(history(machines, from, to, 30_000));
+    await settle(prefix);
+    expect(await rollupMismatch(pools, prefix)).toBeUndefined();
+
+    // Late data: one snapshot inside an already summarized past hour.
+    const before = await allRollups(pools, prefix);
+    const lateTs = from + 15 * 60_000 + 7_000;
+    const late = buildSnapshot(machines[2], 4, lateTs);
+    await ingest([late]);
+    await settle(prefix);
+    expect(await rollupMismatch(pools, prefix)).toBeUndefined();
+    const after = await allRollups(pools, prefix);
+    const changed = changedKeys(before, after);
+    const minute = new Date(Math.floor(lateTs / 60_000) * 60_000).toISOString();
+    const hour = new Date(Math.floor(lateTs / HOUR) * HOUR).toISOString();
+    const day = new Date(Math.floor(lateTs / DAY) * DAY).toISOString();
+    const m = machines[2];
+    expect(changed.filter((k) => k.startsWith('machine'))).toEqual([
+      `machine_1d|${m}|${day}`,
+      `machine_1h|${m}|${hour}`,
+      `machine_1m|${m}|${minute}`,
+    ]);
+    expect(changed.filter((k) => k.startsWith('process')).length).toBeGreaterThan(0);
+    expect(changed.every((k) => k.includes(`|${m}|`) && (k.endsWith(minute) || k.endsWith(hour) || k.endsWith(day)))).toBe(true);
+  });
+
+  it('re-delivered snapshots change nothing and dirty nothing', async () => {
+    const prefix = `e2e-redeliver-${uniqueSuffix()}`;
+    const { from } = window(1, 0);
+    const snapshots = history([`${prefix}-0`, `${prefix}-1`], from, from + 10 * 60_000, 20_000);
+    summarizers.push(await startSummarizer());
+    await ingest(snapshots);
+    await settle(prefix);
+    const before = await allRollups(pools, prefix);
+    await summarizers[0].stop();
+
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({ topic: pipeline.topic, messages: snapshots.map((s) => ({ key: s.machine_id, value: JSON.stringify(s) })) });
+    await producer.disconnect();
+    await waitCaughtUp(pipeline.groupId, pipeline.topic);
+    expect(await outboxDepth(pools, prefix)).toBe(0);
+    expect(await allRollups(pools, prefix)).toEqual(before);
+  });
+
+  it('survives SIGKILL mid-run: after a restart rollups still equal raw', async () => {
+    const prefix = `e2e-rollkill-${uniqueSuffix()}`;
+    const machines = Array.from({ length: 8 }, (_, i) => `${prefix}-${i}`);
+    const { from, to } = window(1, 1);
+    await ingest(history(machines, from, to, 30_000));
+    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+    const depth = await outboxDepth(pools, prefix);
+    const first = await startSummarizer({ SUMMARIZER_CLAIM_LIMIT: '2' });
+    await pollUntil(() => outboxDepth(pools, prefix), (n) => n < depth, { timeoutMs: 60_000, what: 'the summarizer to start' });
+    await first.stop('SIGKILL');
+    expect(await outboxDepth(pools, prefix)).toBeGreaterThan(0);
+    summarizers.push(await startSummarizer());
+    await waitOutboxEmpty(pools, prefix);
+    expect(await rollupMismatch(pools, prefix)).toBeUndefined();
+  });
+
+  it('two summarizers on the same shards: rollups equal raw, no errors', async () => {
+    const prefix = `e2e-twosum-${uniqueSuffix()}`;
+    const machines = Array.from({ length: 10 }, (_, i) => `${prefix}-${i}`);
+    const { from, to } = window(0.5, 0.5);
+    summarizers.push(await startSummarizer({ SUMMARIZER_CLAIM_LIMIT: '3' }), await startSummarizer({ SUMMARIZER_CLAIM_LIMIT: '3' }));
+    await ingest(history(machines, from, to, 15_000));
+    await settle(prefix);
+    expect(await rollupMismatch(pools, prefix)).toBeUndefined();
+    for (const s of summarizers) expect(s.log()).not.toMatch(/recompute failed|deadlock/);
+    const done = await Promise.all(
+      summarizers.map(async (s) => (await (await fetch(s.url('/healthz'))).json()) as { shards: { outboxRowsDone: number }[] }),
+    );
+    // Both took part (SKIP LOCKED hands claims to whoever is free).
+    expect(done.every((d) => d.shards.some((p) => p.outboxRowsDone > 0))).toBe(true);
+  });
+});
+
+async function allRollups(pools: Pool[], prefix: string): Promise<Map<string, string>> {
+  const rows = new Map<string, string>();
+  for (const pool of pools) {
+    for (const kind of ['machine', 'process'] as const) {
+      for (const resolution of ['minute', 'hour', 'day'] as const) {
+        const suffix = { minute: '1m', hour: '1h', day: '1d' }[resolution];
+        for (const row of await rollupRows(pool, kind, resolution, prefix)) {
+          const key = `${kind}_${suffix}|${row.machine_id}|${kind === 'process' ? `${row.name}|` : ''}${(row.bucket as Date).toISOString()}`;
+          rows.set(key, JSON.stringify(row));
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+function changedKeys(before: Map<string, string>, after: Map<string, string>): string[] {
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  return [...keys].filter((k) => before.get(k) !== after.get(k)).sort();
+}
