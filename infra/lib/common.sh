@@ -109,14 +109,23 @@ stop_pidfile() {
 # start_background PIDFILE LOGFILE CMD...: run CMD detached from this shell
 # (own session, stdin closed, stdout+stderr appended to LOGFILE) and record its
 # pid. The previous log is kept as LOGFILE.1. Prints the pid.
+# The pid is written by the process itself just before it execs CMD, so it is
+# right even when setsid has to fork.
 start_background() {
-  local pidfile=$1 log=$2 pid
+  local pidfile=$1 log=$2 pid= i
   shift 2
   [[ -f $log ]] && mv -f "$log" "$log.1"
   : >"$log"
-  setsid nohup "$@" </dev/null >>"$log" 2>&1 &
-  pid=$!
-  echo "$pid" >"$pidfile"
+  rm -f "$pidfile"
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner bash
+  setsid nohup bash -c 'echo $$ >"$0.tmp" && mv -f "$0.tmp" "$0" && exec "$@"' "$pidfile" "$@" \
+    </dev/null >>"$log" 2>&1 &
+  for ((i = 0; i < 50; i++)); do
+    pid=$(cat "$pidfile" 2>/dev/null || true)
+    [[ -n $pid ]] && break
+    sleep 0.1
+  done
+  [[ -n $pid ]] || die_with_log "$(basename "$pidfile" .pid)" "$log" "could not start: $*"
   echo "$pid"
 }
 

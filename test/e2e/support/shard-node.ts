@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { SHARD_URLS } from './test-stack';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const STATE_DIR = process.env.PA_STATE_DIR ?? resolve(REPO, 'var', 'test');
@@ -15,5 +16,11 @@ export function stopShardNode(shard: number): void {
 
 /** Starts every stopped shard node again with the project's own (idempotent) script. */
 export function startShardNodes(): void {
-  execFileSync('bash', [resolve(REPO, 'infra', 'start-pg-shards.sh')], { env: { ...process.env, PA_STATE_DIR: STATE_DIR }, stdio: 'pipe' });
+  const env = {
+    ...process.env,
+    PA_STATE_DIR: STATE_DIR,
+    PG_BASE_PORT: new URL(SHARD_URLS[0]).port,
+    SHARDS: String(SHARD_URLS.length),
+  };
+  execFileSync('bash', [resolve(REPO, 'infra', 'start-pg-shards.sh')], { env, stdio: 'pipe' });
 }
