@@ -13,7 +13,9 @@ PG_BASE_PORT=${PG_BASE_PORT:-5433}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 GATEWAY_PORT=${GATEWAY_PORT:-8080}
 WRITER_PORT=${WRITER_PORT:-8082}
-export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT
+SUMMARIZER_PORT=${SUMMARIZER_PORT:-8083}
+GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
+export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT SUMMARIZER_PORT GATEWAY_URL
 if [[ -z ${PG_SHARDS:-} ]]; then
   urls=()
   for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://postgres@127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
@@ -32,6 +34,7 @@ node dist/libs/pg-shards/src/migrate.cli.js
 node_bin=$(command -v node)
 start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
 start_app writer "http://127.0.0.1:$WRITER_PORT/readyz" -- "$node_bin" dist/apps/writer/src/main.js
+start_app summarizer "http://127.0.0.1:$SUMMARIZER_PORT/readyz" -- "$node_bin" dist/apps/summarizer/src/main.js
 start_app collector - -- "$node_bin" dist/apps/collector/src/main.js --interval 5s
 start_app fleet - -- "$node_bin" dist/apps/collector/src/main.js simulate \
   --machines "${DEMO_MACHINES:-50}" --processes "${DEMO_PROCESSES:-100}" --interval "${DEMO_INTERVAL:-10s}"
@@ -41,11 +44,13 @@ cat <<TXT
 Process Analyzer is up ($(node -v)).
   ingest gateway   http://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
   writer           http://127.0.0.1:$WRITER_PORT/healthz   (counters, shards down)
+  summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
   Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
   shard nodes      ${PG_SHARDS//,/ }
   logs             $PA_LOG_DIR/
 Look at the data:
   psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, count(*) FROM snapshots GROUP BY 1 ORDER BY 1 LIMIT 10"
+  psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, bucket, snapshots, round((cpu_sum / snapshots)::numeric, 1) AS avg_total_cpu FROM machine_rollup_1m ORDER BY bucket DESC LIMIT 10"
   curl -s http://127.0.0.1:$WRITER_PORT/healthz
 Stop everything: npm stop
 TXT

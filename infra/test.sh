@@ -25,7 +25,7 @@ npx jest -c jest.config.js --silent
 
 # A fresh test stack each run: no state leaks from one run into the next (the fetched jars stay).
 bash infra/stop-all.sh >/dev/null 2>&1 || true
-rm -rf "$PA_STATE_DIR"/{kafka/data,kafka/cluster-id,pg,run,log}
+rm -rf "$PA_STATE_DIR"/{kafka/data,kafka/cluster-id,kafka/data-version,pg,run,log}
 trap 'echo "test: stopping the test stack"; bash infra/stop-all.sh >/dev/null 2>&1 || true' EXIT
 echo "test: starting the test stack in $PA_STATE_DIR"
 bash infra/start-infra.sh

@@ -4,7 +4,6 @@ import { DEFAULT_RETENTION_MS } from '@pa/contracts';
 import { CollectorCommand, USAGE, UsageError, parseCommandLine } from './cli/command-line';
 import { formatDuration } from './cli/duration';
 import { resolveMachineId } from './procfs/machine-id';
-import { writePidFile } from './run/pid-file';
 import { ProgressReporter } from './run/progress-reporter';
 import { trapShutdownSignals } from './run/shutdown-signals';
 import { PreparedSource, openProcfsSource, simulatedSource } from './run/snapshot-sources';
@@ -33,7 +32,6 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   const config = loadCollectorConfig(env);
   if (config.logJson) Logger.overrideLogger(new ConsoleLogger({ json: true }));
-  if (config.pidFile) writePidFile(config.pidFile);
   return run(command, config, new Logger('Collector'));
 }
 

@@ -34,8 +34,6 @@ export interface CollectorConfig {
   };
   /** ms between two progress lines */
   progressIntervalMs: number;
-  /** write our pid here at start (set by infra scripts); absent = no pid file */
-  pidFile?: string;
   /** log one JSON object per line instead of Nest's coloured text */
   logJson: boolean;
 }
@@ -64,7 +62,6 @@ export function loadCollectorConfig(env: Record<string, string | undefined>): Re
       flushTimeoutMs: r.int('COLLECTOR_FLUSH_TIMEOUT_MS', 10_000, { min: 0, max: 3_600_000 }),
     },
     progressIntervalMs: r.int('COLLECTOR_PROGRESS_INTERVAL_MS', 30_000, { min: 1_000, max: 3_600_000 }),
-    pidFile: r.optionalString('PA_PID_FILE'),
     logJson: r.bool('LOG_JSON', false),
   });
 }
