@@ -1,11 +1,12 @@
 import { Pool } from 'pg';
 import { ProcessSnapshot } from '@pa/contracts';
-import { ServiceProcess, buildSnapshot, freePort, pollUntil, uniqueSuffix } from '@pa/testing';
+import { ServiceProcess, buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
+import { startSummarizer } from './support/summarizer';
 import { waitCaughtUp } from './support/consumer-lag';
 import { history, ndjsonBodies } from './support/history';
 import { Pipeline } from './support/pipeline';
 import { outboxDepth, rollupMismatch, rollupRows, waitOutboxEmpty } from './support/rollup-truth';
-import { SHARD_URLS, shardPools, testKafka } from './support/test-stack';
+import { shardPools, testKafka } from './support/test-stack';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -15,12 +16,6 @@ function window(hoursBefore: number, hoursAfter: number): { from: number; to: nu
   const midnight = Math.floor(Date.now() / DAY) * DAY;
   const base = Date.now() - midnight > (hoursAfter + 0.1) * HOUR ? midnight : midnight - DAY;
   return { from: base - hoursBefore * HOUR, to: base + hoursAfter * HOUR };
-}
-
-async function startSummarizer(extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
-  const port = await freePort();
-  const env = { PG_SHARDS: SHARD_URLS.join(','), SUMMARIZER_PORT: String(port), SUMMARIZER_POLL_INTERVAL_MS: '100', ...extraEnv };
-  return new ServiceProcess('summarizer', env).start().waitReady(`http://127.0.0.1:${port}/readyz`);
 }
 
 describe('summarizer: rollups equal the raw truth', () => {
