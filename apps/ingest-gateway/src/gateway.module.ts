@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayConfig } from '@pa/config';
+import { Observability, observabilityModules } from '@pa/telemetry';
+import { GatewayMetrics } from './ingest/gateway.metrics';
 import { GATEWAY_CONFIG } from './gateway.tokens';
 import { HealthController } from './health/health.controller';
 import { IngestController } from './ingest/ingest.controller';
@@ -7,11 +9,16 @@ import { SnapshotPublisher } from './ingest/snapshot-publisher.service';
 
 @Module({})
 export class GatewayModule {
-  static forConfig(config: GatewayConfig): DynamicModule {
+  static forConfig(config: GatewayConfig, observability: Observability): DynamicModule {
     return {
       module: GatewayModule,
+      imports: observabilityModules(observability),
       controllers: [IngestController, HealthController],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, SnapshotPublisher],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: GatewayMetrics, useValue: new GatewayMetrics(observability.registry) },
+        SnapshotPublisher,
+      ],
     };
   }
 }

@@ -1,12 +1,16 @@
+import { stopTelemetry } from './instrument';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadGatewayConfig } from '@pa/config';
 import { createHttpApp, listen } from '@pa/http';
+import { createMetricsRegistry } from '@pa/telemetry';
 import { GatewayModule } from './gateway.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadGatewayConfig(process.env);
-  const app = await createHttpApp(GatewayModule.forConfig(config) as never, {
+  const registry = createMetricsRegistry('ingest-gateway');
+  const app = await createHttpApp(GatewayModule.forConfig(config, { registry, stopTelemetry }), {
+    serviceName: 'ingest-gateway', registry,
     bodyLimitBytes: config.http.bodyLimitBytes,
     rawBodies: true,
   });

@@ -1,12 +1,15 @@
+import { stopTelemetry } from './instrument';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadWriterConfig } from '@pa/config';
 import { createHttpApp, listen } from '@pa/http';
+import { createMetricsRegistry } from '@pa/telemetry';
 import { WriterModule } from './writer.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadWriterConfig(process.env);
-  const app = await createHttpApp(WriterModule.forConfig(config) as never);
+  const registry = createMetricsRegistry('writer');
+  const app = await createHttpApp(WriterModule.forConfig(config, { registry, stopTelemetry }), { serviceName: 'writer', registry, });
   const port = await listen(app, config.http.host, config.http.port);
   new Logger('Writer').log(
     `consuming ${config.kafka.topic} as ${config.kafka.groupId} into ${config.shards.urls.length} shards; health on :${port}`,

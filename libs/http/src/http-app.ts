@@ -1,19 +1,20 @@
-import { ConsoleLogger, INestApplication, LogLevel, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
+import { JsonLogger } from '@pa/telemetry';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProblemFilter } from './problem.filter';
 
 export interface HttpAppOptions {
+  /** service.name, on every log line */
+  serviceName: string;
   /** largest request body Fastify reads, bytes */
   bodyLimitBytes?: number;
   /** hand every body to handlers as a raw Buffer (the handler decodes it) */
   rawBodies?: boolean;
   logLevels?: LogLevel[];
-}
-
-/** JSON log lines (one object per line) so that logs can be shipped and searched. */
-export function createJsonLogger(logLevels?: LogLevel[]): ConsoleLogger {
-  return new ConsoleLogger({ json: true, logLevels: logLevels ?? ['log', 'warn', 'error', 'fatal'] });
+  /** where request counts and latencies by route and status go (`GET /metrics` serves it) */
+  registry?: Registry;
 }
 
 /**
@@ -21,10 +22,10 @@ export function createJsonLogger(logLevels?: LogLevel[]): ConsoleLogger {
  * With `rawBodies`, Fastify's JSON parser is replaced by one that hands over the bytes, so the
  * handler can deal with gzip, NDJSON and invalid UTF-8 itself and name what is wrong.
  */
-export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: createJsonLogger(options.logLevels),
+    logger: new JsonLogger(options.serviceName, options.logLevels?.[0] ?? 'log'),
     bodyParser: !options.rawBodies,
     abortOnError: false,
   });
@@ -33,6 +34,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   }
+  if (options.registry) countRequests(app, options.registry);
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   return app;
@@ -43,4 +45,26 @@ export async function listen(app: INestApplication, host: string, port: number):
   await app.listen(port, host);
   const address = app.getHttpServer().address();
   return typeof address === 'object' && address ? address.port : port;
+}
+
+/** Counts every answered request by route pattern and status, and times it, in a Fastify hook. */
+function countRequests(app: NestFastifyApplication, registry: Registry): void {
+  const labelNames = ['method', 'route', 'status'] as const;
+  const requests = new Counter({ name: 'pa_http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] });
+  const latency = new Histogram({
+    name: 'pa_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+      requests.inc(labels);
+      latency.observe(labels, reply.elapsedTime / 1000);
+      done();
+    });
 }

@@ -3,3 +3,4 @@ export * from './kafka-client';
 export * from './topics';
 export * from './kafka.errors';
 export * from './record-producer';
+export * from './consumer-lag';

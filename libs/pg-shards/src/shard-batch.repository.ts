@@ -1,6 +1,9 @@
 import { PoolClient, Pool } from 'pg';
 import { ValidSnapshot } from '@pa/contracts';
+import { tracerFor, withSpan } from '@pa/telemetry';
 import { copyField, copyRows } from './copy-rows';
+
+const tracer = tracerFor('pg-shards');
 
 export interface ShardBatchResult {
   /** snapshots stored by this call */
@@ -41,10 +44,14 @@ export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[]): P
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const fresh = await insertLedger(client, unique);
-    const rows = fresh.length ? await copyRows(client, 'process_samples', SAMPLE_COLUMNS, sampleChunks(fresh)) : 0;
+    const fresh = await withSpan(tracer, 'ledger.insert', { snapshots: unique.length }, async (span) => {
+      const inserted = await insertLedger(client, unique);
+      span.setAttribute('snapshots.new', inserted.length);
+      return inserted;
+    });
+    const rows = fresh.length ? await copySamples(client, fresh) : 0;
     if (fresh.length) await insertOutbox(client, fresh);
-    await client.query('COMMIT');
+    await withSpan(tracer, 'commit', {}, () => client.query('COMMIT'));
     return { inserted: fresh.length, duplicates: snapshots.length - fresh.length, rows };
   } catch (error) {
     broken = await rollback(client, error as Error);
@@ -72,6 +79,21 @@ function uniqueByKey(snapshots: ValidSnapshot[]): ValidSnapshot[] {
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
+  });
+}
+
+async function copySamples(client: PoolClient, snapshots: ValidSnapshot[]): Promise<number> {
+  return withSpan(tracer, 'process_samples.copy', { snapshots: snapshots.length }, async (span) => {
+    let bytes = 0;
+    const counted = (function* () {
+      for (const chunk of sampleChunks(snapshots)) {
+        bytes += Buffer.byteLength(chunk);
+        yield chunk;
+      }
+    })();
+    const rows = await copyRows(client, 'process_samples', SAMPLE_COLUMNS, counted);
+    span.setAttributes({ rows, bytes });
+    return rows;
   });
 }
 

@@ -2,7 +2,9 @@ import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common
 import type { FastifyRequest } from 'fastify';
 import { GatewayConfig } from '@pa/config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { decodeSnapshotRequest } from './snapshot-request.decoder';
+import { ProblemException } from '@pa/http';
+import { GatewayMetrics } from './gateway.metrics';
+import { SnapshotRecord, decodeSnapshotRequest } from './snapshot-request.decoder';
 import { SnapshotPublisher } from './snapshot-publisher.service';
 
 @Controller('v1/snapshots')
@@ -10,6 +12,7 @@ export class IngestController {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly publisher: SnapshotPublisher,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** One snapshot (application/json) or many (application/x-ndjson), optionally gzip-encoded. */
@@ -20,11 +23,25 @@ export class IngestController {
     @Headers('content-type') contentType: string | undefined,
     @Headers('content-encoding') contentEncoding: string | undefined,
   ): Promise<{ accepted: number }> {
-    const records = await decodeSnapshotRequest(
-      { contentType, contentEncoding, body: request.body as Buffer | undefined },
-      { limitBytes: this.config.http.bodyLimitBytes, nowMs: Date.now(), retentionMs: this.config.retentionMs },
-    );
-    await this.publisher.publish(records);
+    let records: SnapshotRecord[];
+    try {
+      records = await decodeSnapshotRequest(
+        { contentType, contentEncoding, body: request.body as Buffer | undefined },
+        { limitBytes: this.config.http.bodyLimitBytes, nowMs: Date.now(), retentionMs: this.config.retentionMs },
+      );
+    } catch (error) {
+      if (error instanceof ProblemException) this.metrics.records.inc({ outcome: 'rejected' });
+      throw error;
+    }
+    const stopTimer = this.metrics.produceSeconds.startTimer();
+    try {
+      await this.publisher.publish(records);
+    } catch (error) {
+      this.metrics.records.inc({ outcome: 'unavailable' }, records.length);
+      throw error;
+    }
+    stopTimer();
+    this.metrics.records.inc({ outcome: 'accepted' }, records.length);
     return { accepted: records.length };
   }
 }

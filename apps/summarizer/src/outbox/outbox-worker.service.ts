@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Registry } from 'prom-client';
 import { SummarizerConfig } from '@pa/config';
 import { ShardPools } from '@pa/pg-shards';
+import { METRICS_REGISTRY, tracerFor, withSpan } from '@pa/telemetry';
+import { OutboxState, SummarizerMetrics } from './summarizer.metrics';
 import { RecomputeResult, recomputeClaim } from '../rollups/rollup.repository';
 import { SUMMARIZER_CONFIG } from '../summarizer.tokens';
 
@@ -18,6 +21,8 @@ export interface ShardProgress {
  * One loop per shard: claim outbox rows and recompute while there are any, then poll. Any number
  * of summarizers may run; SKIP LOCKED and per-machine locks keep them from colliding.
  */
+const tracer = tracerFor('summarizer');
+
 @Injectable()
 export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxWorker.name);
@@ -25,13 +30,15 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly loops: Promise<void>[] = [];
   private running = false;
   readonly progress: ShardProgress[];
+  private readonly metrics: SummarizerMetrics;
 
-  constructor(@Inject(SUMMARIZER_CONFIG) private readonly config: SummarizerConfig) {
+  constructor(@Inject(SUMMARIZER_CONFIG) private readonly config: SummarizerConfig, @Inject(METRICS_REGISTRY) registry: Registry) {
     this.pools = new ShardPools({
       ...config.shards,
       applicationName: 'pa-summarizer',
       onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
     });
+    this.metrics = new SummarizerMetrics(registry, () => this.outboxState());
     this.progress = config.shards.urls.map((_, shard) => ({ shard, claims: 0, outboxRowsDone: 0, minutesRecomputed: 0, lastLagMs: 0 }));
   }
 
@@ -50,7 +57,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     let backoffMs = this.config.pollIntervalMs;
     while (this.running) {
       try {
-        const result = await recomputeClaim(this.pools.pool(shard), this.config.claimLimit);
+        const result = await this.claimOnce(shard);
         this.record(shard, result);
         backoffMs = this.config.pollIntervalMs;
         if (result.claimed > 0) continue;
@@ -63,8 +70,40 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
+  /** Cheap look first, so that idle polls make no spans and no transactions. */
+  private async claimOnce(shard: number): Promise<RecomputeResult> {
+    const pool = this.pools.pool(shard);
+    const { rows } = await pool.query<{ has_work: boolean }>('SELECT EXISTS (SELECT 1 FROM rollup_outbox) AS has_work');
+    if (!rows[0].has_work) return { claimed: 0, minutes: 0, hours: 0, days: 0, oldestAgeMs: 0 };
+    const stopTimer = this.metrics.recomputeSeconds.startTimer({ shard: String(shard) });
+    const result = await withSpan(tracer, 'rollup.recompute', { shard }, async (span) => {
+      const r = await recomputeClaim(pool, this.config.claimLimit);
+      span.setAttributes({ 'outbox.claimed': r.claimed, 'buckets.minutes': r.minutes, 'buckets.hours': r.hours, 'buckets.days': r.days });
+      return r;
+    });
+    stopTimer();
+    return result;
+  }
+
+  /** Depth and age of the oldest row of every reachable shard's outbox. */
+  async outboxState(): Promise<OutboxState[]> {
+    const states = await Promise.allSettled(
+      this.progress.map(async ({ shard }) => {
+        const { rows } = await this.pools
+          .pool(shard)
+          .query<{ depth: string; age: number | null }>(
+            'SELECT count(*) AS depth, extract(epoch FROM now() - min(created_at))::float8 AS age FROM rollup_outbox',
+          );
+        return { shard, depth: Number(rows[0].depth), oldestAgeSeconds: rows[0].age ?? 0 };
+      }),
+    );
+    return states.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+
   private record(shard: number, result: RecomputeResult): void {
     if (result.claimed === 0) return;
+    this.metrics.outboxRowsDone.inc({ shard: String(shard) }, result.claimed);
+    this.metrics.minutesRecomputed.inc({ shard: String(shard) }, result.minutes);
     const p = this.progress[shard];
     p.claims++;
     p.outboxRowsDone += result.claimed;

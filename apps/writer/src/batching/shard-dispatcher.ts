@@ -18,6 +18,8 @@ export interface DispatchHooks {
   unparked(partitions: Set<number>): Promise<void>;
   /** counts, for metrics and logs */
   stored(shard: number, inserted: number, duplicates: number, rows: number): void;
+  /** a write to the shard failed for its availability; its snapshots are parked */
+  failed(shard: number): void;
 }
 
 /**
@@ -74,6 +76,13 @@ export class ShardDispatcher {
     return lowest;
   }
 
+  /** Offsets of `partition` currently parked. */
+  parkedOffsets(partition: number): Set<string> {
+    const offsets = new Set<string>();
+    for (const items of this.parked.values()) for (const i of items) if (i.partition === partition) offsets.add(i.offset);
+    return offsets;
+  }
+
   /** Drops everything parked: after a rebalance Kafka redelivers it from the committed offsets. */
   clear(): void {
     this.parked.clear();
@@ -94,6 +103,7 @@ export class ShardDispatcher {
         await this.writeChunk(shard, chunks[i]);
       } catch (error) {
         if (!(error instanceof PgShardError && error.retriable)) throw error;
+        this.hooks.failed(shard);
         this.logger.warn(`shard ${shard} unavailable, parking its snapshots until it returns: ${error.message}`);
         return this.park(shard, chunks.slice(i).flat());
       }
@@ -137,6 +147,7 @@ export class ShardDispatcher {
         this.logger.log(`shard ${shard} is back: ${items.length} parked snapshots written`);
         await this.hooks.unparked(drained);
       } catch (error) {
+        this.hooks.failed(shard);
         // Already-written chunks stay parked too; rewriting them is a no-op thanks to the ledger.
         const next = Math.min((this.retryDelay.get(shard) ?? this.options.retryMinMs) * 2, this.options.retryMaxMs);
         this.retryDelay.set(shard, next);

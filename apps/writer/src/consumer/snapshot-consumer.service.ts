@@ -1,15 +1,23 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
-import { RecordProducer, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
+import { RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
 import { ShardPools, ShardRouter, evenShardMap } from '@pa/pg-shards';
+import { tracerFor, withSpan } from '@pa/telemetry';
 import { ShardDispatcher } from '../batching/shard-dispatcher';
 import { OffsetTracker } from '../batching/offset-tracker';
 import { PendingSnapshot } from '../batching/pending-snapshot';
 import { ShardWriter } from '../copy/shard-writer';
 import { DeadLetter, DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
 import { WRITER_CONFIG } from '../writer.tokens';
+import { BatchTrace } from './batch-trace';
 import { decodeRecord } from './record-decoder';
+import { WriterMetrics } from './writer.metrics';
+import { METRICS_REGISTRY } from '@pa/telemetry';
+import { Registry } from 'prom-client';
+
+const tracer = tracerFor('writer');
 
 /**
  * Consumes the snapshots topic in batches and makes each record durable on its shard before its
@@ -25,12 +33,13 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   private readonly pools: ShardPools;
   private readonly dispatcher: ShardDispatcher;
   private readonly offsets = new OffsetTracker();
+  private readonly metrics: WriterMetrics;
   private isRunning = false;
   /** bumped on every group join; a batch that started in an older generation must not commit */
   private generation = 0;
   readonly counters = { consumed: 0, inserted: 0, duplicates: 0, rows: 0, deadLettered: 0 };
 
-  constructor(@Inject(WRITER_CONFIG) private readonly config: WriterConfig) {
+  constructor(@Inject(WRITER_CONFIG) private readonly config: WriterConfig, @Inject(METRICS_REGISTRY) registry: Registry) {
     this.kafka = createKafka({ ...config.kafka, logger: this.logger });
     this.consumer = this.kafka.consumer({
       groupId: config.kafka.groupId,
@@ -46,19 +55,29 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       applicationName: 'pa-writer',
       onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
     });
-    const router = new ShardRouter(evenShardMap(config.shards.urls.length), config.shards.urls.length);
-    this.dispatcher = new ShardDispatcher(
-      router,
-      new ShardWriter(this.pools),
-      { maxRows: config.batch.maxRows, retryMinMs: 500, retryMaxMs: 10_000 },
+    this.metrics = new WriterMetrics(registry, () => this.lag(), () => ({ bytes: this.dispatcher.parkedBytes, shardsDown: this.dispatcher.downShards() }));
+    this.dispatcher = this.createDispatcher();
+  }
+
+  private createDispatcher(): ShardDispatcher {
+    const shardCount = this.config.shards.urls.length;
+    return new ShardDispatcher(
+      new ShardRouter(evenShardMap(shardCount), shardCount),
+      new ShardWriter(this.pools, (shard, seconds) => this.metrics.copySeconds.observe({ shard: String(shard) }, seconds)),
+      { maxRows: this.config.batch.maxRows, retryMinMs: 500, retryMaxMs: 10_000 },
       {
         deadLetter: (refused) => this.deadLetter(refused.map(({ item, reason }) => toDeadLetter(item, reason))),
         unparked: (partitions) => this.commit([...partitions]),
-        stored: (_shard, inserted, duplicates, rows) => {
+        stored: (shard, inserted, duplicates, rows) => {
+          const labels = { shard: String(shard) };
+          this.metrics.snapshotsStored.inc(labels, inserted);
+          this.metrics.duplicates.inc(labels, duplicates);
+          this.metrics.rowsCopied.inc(labels, rows);
           this.counters.inserted += inserted;
           this.counters.duplicates += duplicates;
           this.counters.rows += rows;
         },
+        failed: (shard) => this.metrics.shardErrors.inc({ shard: String(shard) }),
       },
     );
   }
@@ -104,33 +123,59 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     return this.dispatcher.downShards();
   }
 
+  private async lag(): Promise<{ partition: number; lag: number }[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await consumerLag(admin, this.config.kafka.groupId, this.config.kafka.topic);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   private async handleBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     await this.waitWhileTooMuchParked(heartbeat, () => isRunning() && !isStale());
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const generation = this.generation;
+    const trace = BatchTrace.start(tracer, batch.topic, batch.partition, batch.messages);
+    let rows = 0;
+    try {
+      rows = await context.with(trace.context, () => this.storeBatch(batch.partition, batch.messages));
+      await heartbeat();
+      // Parked records of this batch were dropped by a rebalance meanwhile: committing now would skip them.
+      if (generation !== this.generation) return;
+      resolveOffset(batch.lastOffset());
+      this.offsets.markProcessed(batch.partition, BigInt(batch.lastOffset()) + 1n);
+      await context.with(trace.context, () => this.commit([batch.partition]));
+    } finally {
+      trace.end({ 'rows.copied': rows }, this.dispatcher.parkedOffsets(batch.partition));
+    }
+  }
+
+  /** Dead-letters what cannot be stored and writes (or parks) the rest; returns the valid rows. */
+  private async storeBatch(partition: number, messages: EachBatchPayload['batch']['messages']): Promise<number> {
     const now = Date.now();
     const valid: PendingSnapshot[] = [];
     const invalid: DeadLetter[] = [];
-    for (const message of batch.messages) {
+    for (const message of messages) {
       const decoded = decodeRecord(message, { nowMs: now, retentionMs: this.config.retentionMs });
-      if (decoded.ok) valid.push({ snapshot: decoded.snapshot, partition: batch.partition, offset: decoded.offset, bytes: decoded.bytes, message });
-      else invalid.push(toDeadLetter({ partition: batch.partition, offset: decoded.offset, message }, decoded.reason));
+      if (decoded.ok) valid.push({ snapshot: decoded.snapshot, partition, offset: decoded.offset, bytes: decoded.bytes, message });
+      else invalid.push(toDeadLetter({ partition, offset: decoded.offset, message }, decoded.reason));
     }
-    this.counters.consumed += batch.messages.length;
+    this.counters.consumed += messages.length;
+    this.metrics.consumed.inc(messages.length);
+    const rows = valid.reduce((n, v) => n + v.snapshot.processes.length, 0);
+    this.metrics.batchRows.observe(rows);
     await this.deadLetter(invalid);
     await this.dispatcher.dispatch(valid);
-    await heartbeat();
-    // Parked records of this batch were dropped by a rebalance meanwhile: committing now would skip them.
-    if (generation !== this.generation) return;
-    resolveOffset(batch.lastOffset());
-    this.offsets.markProcessed(batch.partition, BigInt(batch.lastOffset()) + 1n);
-    await this.commit([batch.partition]);
+    return rows;
   }
 
   private async deadLetter(letters: DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     await this.deadLetters.publish(letters);
     this.counters.deadLettered += letters.length;
+    this.metrics.deadLettered.inc(letters.length);
     this.logger.warn(`dead-lettered ${letters.length} record(s); first: ${letters[0].reason}`);
   }
 
@@ -141,7 +186,9 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       return offset === undefined ? [] : [{ topic: this.config.kafka.topic, partition, offset: offset.toString() }];
     });
     if (topicPartitions.length === 0) return;
-    await this.consumer.commitOffsets(topicPartitions);
+    await withSpan(tracer, 'kafka.commit_offsets', { 'messaging.kafka.partitions': topicPartitions.length }, () =>
+      this.consumer.commitOffsets(topicPartitions),
+    );
     for (const tp of topicPartitions) this.offsets.markCommitted(tp.partition, BigInt(tp.offset));
   }
 

@@ -1,4 +1,5 @@
 import { DayPartitions, ShardBatchResult, ShardPools, ShardWriteError, writeShardBatch } from '@pa/pg-shards';
+import { tracerFor, withSpan } from '@pa/telemetry';
 import { PendingSnapshot } from '../batching/pending-snapshot';
 
 export interface ShardWriteOutcome extends ShardBatchResult {
@@ -11,10 +12,15 @@ export interface ShardWriteOutcome extends ShardBatchResult {
  * unavailable; when the shard refuses the data itself, finds the offending snapshots one by one
  * so that one poison snapshot cannot block a partition forever.
  */
+const tracer = tracerFor('writer');
+
 export class ShardWriter {
+  private readonly partitions = new DayPartitions();
+
   constructor(
     private readonly pools: ShardPools,
-    private readonly partitions = new DayPartitions(),
+    /** told how long each successful shard transaction took, seconds */
+    private readonly observeSeconds: (shard: number, seconds: number) => void = () => undefined,
   ) {}
 
   async write(shard: number, items: PendingSnapshot[]): Promise<ShardWriteOutcome> {
@@ -29,10 +35,17 @@ export class ShardWriter {
   private async writeOnce(shard: number, items: PendingSnapshot[]): Promise<ShardBatchResult> {
     const snapshots = items.map((i) => i.snapshot);
     const rows = snapshots.reduce((n, s) => n + s.processes.length, 0);
+    const started = performance.now();
     try {
       const pool = this.pools.pool(shard);
-      await this.partitions.ensure(shard, pool, snapshots.map((s) => s.tsMs));
-      return await writeShardBatch(pool, snapshots);
+      const result = await withSpan(tracer, 'shard.write', { shard, rows, snapshots: snapshots.length }, async (span) => {
+        await this.partitions.ensure(shard, pool, snapshots.map((s) => s.tsMs));
+        const r = await writeShardBatch(pool, snapshots);
+        span.setAttributes({ 'rows.copied': r.rows, 'snapshots.duplicate': r.duplicates });
+        return r;
+      });
+      this.observeSeconds(shard, (performance.now() - started) / 1000);
+      return result;
     } catch (error) {
       // 23514: no partition for a row, e.g. dropped behind our back; forget the cache, retry creates it.
       if ((error as { code?: string }).code === '23514') this.partitions.forget(shard);
