@@ -25,6 +25,13 @@ export PG_SHARDS KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 # kafkajs 2.2.4 on Node 24 sets a negative timer (tulios/kafkajs#1751): harmless, silenced.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
+# Traces go to the local Zipkin unless an OTLP collector is named (or tracing is off).
+ZIPKIN_PORT=${ZIPKIN_PORT:-9411}
+PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
+export ZIPKIN_PORT PROMETHEUS_PORT
+if [[ -z ${OTEL_EXPORTER_OTLP_ENDPOINT:-} ]]; then
+  export OTEL_EXPORTER_ZIPKIN_ENDPOINT=${OTEL_EXPORTER_ZIPKIN_ENDPOINT:-http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans}
+fi
 
 say "build: compiling TypeScript…"
 npm run -s build
@@ -35,6 +42,7 @@ node_bin=$(command -v node)
 start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
 start_app writer "http://127.0.0.1:$WRITER_PORT/readyz" -- "$node_bin" dist/apps/writer/src/main.js
 start_app summarizer "http://127.0.0.1:$SUMMARIZER_PORT/readyz" -- "$node_bin" dist/apps/summarizer/src/main.js
+bash infra/start-prometheus.sh
 start_app collector - -- "$node_bin" dist/apps/collector/src/main.js --interval 5s
 start_app fleet - -- "$node_bin" dist/apps/collector/src/main.js simulate \
   --machines "${DEMO_MACHINES:-50}" --processes "${DEMO_PROCESSES:-100}" --interval "${DEMO_INTERVAL:-10s}"
@@ -47,7 +55,9 @@ Process Analyzer is up ($(node -v)).
   summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
   Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
   shard nodes      ${PG_SHARDS//,/ }
-  logs             $PA_LOG_DIR/
+  traces (Zipkin)   http://127.0.0.1:$ZIPKIN_PORT/zipkin/
+  metrics          http://127.0.0.1:$PROMETHEUS_PORT/   (Prometheus, when installed), or each service's /metrics
+  logs             $PA_LOG_DIR/   (JSON lines with trace_id and span_id)
 Look at the data:
   psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, count(*) FROM snapshots GROUP BY 1 ORDER BY 1 LIMIT 10"
   psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, bucket, snapshots, round((cpu_sum / snapshots)::numeric, 1) AS avg_total_cpu FROM machine_rollup_1m ORDER BY bucket DESC LIMIT 10"

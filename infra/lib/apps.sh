@@ -12,9 +12,7 @@ start_app() {
     return 0
   fi
   started=$(date +%s%N)
-  setsid nohup "$@" >>"$log" 2>&1 </dev/null &
-  pid=$!
-  echo "$pid" >"$pidfile"
+  pid=$(start_background "$pidfile" "$log" "$@")
   if [[ $url == - ]]; then
     wait_ready "$name" "$log" 5 "$pid" sleep 1
   else

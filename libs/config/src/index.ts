@@ -6,3 +6,4 @@ export * from './collector.config';
 export * from './summarizer.config';
 export * from './telemetry.config';
 export * from './service-version';
+export * from './query.config';

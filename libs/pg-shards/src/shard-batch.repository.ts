@@ -34,11 +34,11 @@ const INSERT_OUTBOX = `
   FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(m, f, t)`;
 
 /**
- * Stores snapshots on one shard in one transaction: ledger insert (drops snapshots seen before),
+ * Stores snapshots on shard `shard` (of `pool`) in one transaction: ledger insert (drops snapshots seen before),
  * COPY of the new snapshots' process rows, outbox rows for the summarizer, commit.
  * Throws the driver's error after rolling back; the caller classifies it.
  */
-export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[]): Promise<ShardBatchResult> {
+export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[], shard: number): Promise<ShardBatchResult> {
   const unique = uniqueByKey(snapshots);
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -49,7 +49,7 @@ export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[]): P
       span.setAttribute('snapshots.new', inserted.length);
       return inserted;
     });
-    const rows = fresh.length ? await copySamples(client, fresh) : 0;
+    const rows = fresh.length ? await copySamples(client, fresh, shard) : 0;
     if (fresh.length) await insertOutbox(client, fresh);
     await withSpan(tracer, 'commit', {}, () => client.query('COMMIT'));
     return { inserted: fresh.length, duplicates: snapshots.length - fresh.length, rows };
@@ -82,8 +82,8 @@ function uniqueByKey(snapshots: ValidSnapshot[]): ValidSnapshot[] {
   });
 }
 
-async function copySamples(client: PoolClient, snapshots: ValidSnapshot[]): Promise<number> {
-  return withSpan(tracer, 'process_samples.copy', { snapshots: snapshots.length }, async (span) => {
+async function copySamples(client: PoolClient, snapshots: ValidSnapshot[], shard: number): Promise<number> {
+  return withSpan(tracer, 'process_samples.copy', { shard, snapshots: snapshots.length }, async (span) => {
     let bytes = 0;
     const counted = (function* () {
       for (const chunk of sampleChunks(snapshots)) {

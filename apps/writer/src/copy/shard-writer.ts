@@ -40,7 +40,7 @@ export class ShardWriter {
       const pool = this.pools.pool(shard);
       const result = await withSpan(tracer, 'shard.write', { shard, rows, snapshots: snapshots.length }, async (span) => {
         await this.partitions.ensure(shard, pool, snapshots.map((s) => s.tsMs));
-        const r = await writeShardBatch(pool, snapshots);
+        const r = await writeShardBatch(pool, snapshots, shard);
         span.setAttributes({ 'rows.copied': r.rows, 'snapshots.duplicate': r.duplicates });
         return r;
       });

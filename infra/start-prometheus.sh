@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Start Prometheus (Debian's package) on 127.0.0.1:${PROMETHEUS_PORT:-9090}, scraping every service
+# (infra/prometheus.yml). Installs the package when missing and we are root; when it is neither
+# installed nor installable, says so and exits 0: the stack runs without it.
+#
+# Env (defaults): PROMETHEUS_PORT (9090), GATEWAY_PORT (8080), WRITER_PORT (8082),
+#   SUMMARIZER_PORT (8083), QUERY_PORT (8081), PA_STATE_DIR.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
+name=prometheus
+pidfile="$PA_RUN_DIR/$name.pid"
+log="$PA_LOG_DIR/$name.log"
+dir="$PA_STATE_DIR/prometheus"
+t0=$(date +%s%N)
+
+ready() { curl -fsS --max-time 2 -o /dev/null "http://$PA_HOST:$PROMETHEUS_PORT/-/ready" 2>/dev/null; }
+
+if pid=$(pidfile_pid "$pidfile"); then
+  say "$name: already running on http://$PA_HOST:$PROMETHEUS_PORT (pid $pid)"
+  exit 0
+fi
+if ! command -v prometheus >/dev/null; then
+  if ((EUID == 0)) && command -v apt-get >/dev/null; then
+    say "$name: installing Debian's prometheus package (first run only)…"
+    if ! { apt-get install -y -qq --no-install-recommends prometheus >>"$log" 2>&1 ||
+      { apt-get update -qq >>"$log" 2>&1 && apt-get install -y -qq --no-install-recommends prometheus >>"$log" 2>&1; }; }; then
+      say "$name: not installable here (see $log); the stack runs without it"
+      exit 0
+    fi
+  else
+    say "$name: not installed (apt-get install prometheus); the stack runs without it"
+    exit 0
+  fi
+fi
+port_open "$PA_HOST" "$PROMETHEUS_PORT" && die "$name: port $PROMETHEUS_PORT is in use by another process; set PROMETHEUS_PORT"
+
+mkdir -p "$dir/data"
+sed -e "s/@GATEWAY_PORT@/${GATEWAY_PORT:-8080}/" -e "s/@WRITER_PORT@/${WRITER_PORT:-8082}/" \
+  -e "s/@SUMMARIZER_PORT@/${SUMMARIZER_PORT:-8083}/" -e "s/@QUERY_PORT@/${QUERY_PORT:-8081}/" \
+  "$INFRA_DIR/prometheus.yml" >"$dir/prometheus.yml"
+pid=$(start_background "$pidfile" "$log" prometheus --config.file="$dir/prometheus.yml" \
+  --storage.tsdb.path="$dir/data" --web.listen-address="$PA_HOST:$PROMETHEUS_PORT")
+wait_ready "$name" "$log" 60 "$pid" ready
+say "$name: started on http://$PA_HOST:$PROMETHEUS_PORT (pid $pid, $(elapsed_since "$t0"))"

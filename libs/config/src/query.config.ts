@@ -1,0 +1,66 @@
+import { EnvReader } from './env-reader';
+import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
+
+export interface QueryCacheConfig {
+  /** redis:// or rediss:// URL of the cache */
+  url: string;
+  /** lifetime of a cached answer, s; answers never go stale (the key holds the data version), this only bounds memory */
+  ttlSeconds: number;
+  /** longest wait for one cache command before answering without the cache, ms */
+  commandTimeoutMs: number;
+  /** prefix of every key, so several deployments can share one Redis */
+  keyPrefix: string;
+}
+
+export interface QueryLimitsConfig {
+  /** widest [from, to) window of any query, days */
+  maxWindowDays: number;
+  /** widest window answered from raw rows when `resolution=raw` is forced, hours */
+  maxRawWindowHours: number;
+  /** most points one series may have ((to - from) / step) */
+  maxPointsPerSeries: number;
+  /** largest `limit` of /v1/top */
+  maxTopLimit: number;
+  /** largest page (`limit`) of /v1/machines and /v1/summary/daily */
+  maxPageSize: number;
+}
+
+export interface QueryConfig {
+  http: HttpConfig;
+  shards: ShardsConfig;
+  /** absent: no REDIS_URL, answers are always computed */
+  cache?: QueryCacheConfig;
+  limits: QueryLimitsConfig;
+}
+
+/** Reads the query API's environment; throws one ConfigError naming every bad variable. */
+export function loadQueryConfig(env: Record<string, string | undefined>): Readonly<QueryConfig> {
+  const r = new EnvReader(env);
+  return r.finish({
+    http: readHttpConfig(r, 'QUERY_PORT', 8081),
+    shards: readShardsConfig(r, 10),
+    cache: readCacheConfig(r),
+    limits: {
+      maxWindowDays: r.int('QUERY_MAX_WINDOW_DAYS', 93, { min: 1, max: 3650 }),
+      maxRawWindowHours: r.int('QUERY_MAX_RAW_WINDOW_HOURS', 48, { min: 1, max: 87_600 }),
+      maxPointsPerSeries: r.int('QUERY_MAX_POINTS', 10_000, { min: 10, max: 1_000_000 }),
+      maxTopLimit: r.int('QUERY_MAX_TOP_LIMIT', 1_000, { min: 1, max: 100_000 }),
+      maxPageSize: r.int('QUERY_MAX_PAGE_SIZE', 1_000, { min: 1, max: 100_000 }),
+    },
+  });
+}
+
+function readCacheConfig(r: EnvReader): QueryCacheConfig | undefined {
+  const url = r.optionalString('REDIS_URL');
+  const cache = {
+    ttlSeconds: r.int('QUERY_CACHE_TTL_S', 3_600, { min: 1, max: 7 * 86_400 }),
+    commandTimeoutMs: r.int('QUERY_CACHE_TIMEOUT_MS', 100, { min: 1, max: 60_000 }),
+    keyPrefix: r.string('QUERY_CACHE_PREFIX', 'pa:query:'),
+  };
+  if (url === undefined) return undefined;
+  if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
+    // The value is not echoed: it may carry a password.
+    r.problem('REDIS_URL: must be a redis:// or rediss:// URL (or unset: no cache)');
+  }
+  return { url, ...cache };
+}
