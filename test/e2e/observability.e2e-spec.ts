@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { buildSnapshot, freePort, pollUntil, uniqueSuffix } from '@pa/testing';
@@ -137,5 +139,22 @@ describe('observability: traces, metrics, lag', () => {
     } finally {
       await pipeline.stop();
     }
+  });
+
+  it('npm run profile prints the slowest statements merged across shards', async () => {
+    const pipeline = await new Pipeline().start();
+    try {
+      const machines = [`e2e-prof-a-${uniqueSuffix()}`, `e2e-prof-b-${uniqueSuffix()}`];
+      for (const m of machines) expect((await pipeline.post(JSON.stringify(buildSnapshot(m, 3)))).status).toBe(202);
+      await pollUntil(() => countsByShard(pools, 'e2e-prof-'), (c) => total(c).rows >= 6, { timeoutMs: 30_000 });
+    } finally {
+      await pipeline.stop();
+    }
+    const output = execFileSync(process.execPath, [resolve(__dirname, '../../dist/libs/pg-shards/src/profile.cli.js'), '--limit', '50'], {
+      env: process.env,
+    }).toString();
+    const lines = output.trim().split('\n');
+    expect(lines[0]).toMatch(/calls +mean ms +total ms +rows +shards +query/);
+    expect(lines.find((l) => l.includes('COPY process_samples'))).toMatch(/^\s+\d+\s+[\d.]+\s+\d+\s+\d+\s+0,1\s/);
   });
 });

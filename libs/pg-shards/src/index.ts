@@ -5,3 +5,4 @@ export * from './migrations';
 export * from './copy-rows';
 export * from './shard-batch.repository';
 export * from './partitions';
+export * from './slow-statements';
