@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { Pool } from 'pg';
 import { HEADER } from '@pa/contracts';
 import { buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
 import { Pipeline } from './support/pipeline';
+import { pipelineSuite } from './support/pipeline-suite';
 import { countsByShard, total } from './support/shard-queries';
-import { shardPools, testKafka } from './support/test-stack';
+import { testKafka } from './support/test-stack';
 import { recordsInTopic } from './support/topic-offsets';
 
 const BODY_LIMIT = 64 * 1024;
@@ -65,18 +65,7 @@ function cases(): Case[] {
 }
 
 describe('bad input never crashes a service and is never silently dropped', () => {
-  const pipeline = new Pipeline({}, { GATEWAY_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
-  let pools: Pool[];
-
-  beforeAll(async () => {
-    pools = shardPools();
-    await pipeline.start();
-  });
-
-  afterAll(async () => {
-    await pipeline.stop();
-    await Promise.all(pools.map((p) => p.end()));
-  });
+  const { pipeline, pools } = pipelineSuite(new Pipeline({}, { GATEWAY_BODY_LIMIT_BYTES: String(BODY_LIMIT) }));
 
   it.each(cases().map((c) => [c.name, c] as const))('answers %s with its status and names the problem', async (_name, c) => {
     const before = await recordsInTopic(pipeline.topic);

@@ -1,25 +1,13 @@
 import { gzipSync } from 'node:zlib';
-import { Pool } from 'pg';
 import { HEADER } from '@pa/contracts';
 import { buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
-import { Pipeline } from './support/pipeline';
+import { pipelineSuite } from './support/pipeline-suite';
 import { waitCaughtUp } from './support/consumer-lag';
 import { countsByShard, duplicateRows, total } from './support/shard-queries';
-import { machinesOnShard, router, shardPools, testKafka } from './support/test-stack';
+import { machinesOnShard, router, testKafka } from './support/test-stack';
 
 describe('ingest path: gateway → Kafka → writer → shards', () => {
-  const pipeline = new Pipeline();
-  let pools: Pool[];
-
-  beforeAll(async () => {
-    pools = shardPools();
-    await pipeline.start();
-  });
-
-  afterAll(async () => {
-    await pipeline.stop();
-    await Promise.all(pools.map((p) => p.end()));
-  });
+  const { pipeline, pools } = pipelineSuite();
 
   it('stores a posted snapshot on the shard its bucket maps to, every row with exact values', async () => {
     const prefix = `e2e-exact-${uniqueSuffix()}`;

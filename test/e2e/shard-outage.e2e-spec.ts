@@ -1,26 +1,14 @@
-import { Pool } from 'pg';
 import { pollUntil, uniqueSuffix } from '@pa/testing';
 import { waitCaughtUp } from './support/consumer-lag';
 import { postLoad } from './support/load';
-import { Pipeline } from './support/pipeline';
+import { pipelineSuite } from './support/pipeline-suite';
 import { countsByShard, duplicateRows } from './support/shard-queries';
 import { startShardNodes, stopShardNode } from './support/shard-node';
-import { machinesOnShard, shardPools } from './support/test-stack';
+import { machinesOnShard } from './support/test-stack';
 
 describe('one shard node stopped during ingest', () => {
-  const pipeline = new Pipeline();
-  let pools: Pool[];
-
-  beforeAll(async () => {
-    pools = shardPools();
-    await pipeline.start();
-  });
-
-  afterAll(async () => {
-    startShardNodes();
-    await pipeline.stop();
-    await Promise.all(pools.map((p) => p.end()));
-  });
+  const { pipeline, pools } = pipelineSuite();
+  afterAll(() => startShardNodes());
 
   it('keeps the other shard receiving, and the stopped one catches up with nothing lost', async () => {
     const prefix = `e2e-outage-${uniqueSuffix()}`;

@@ -1,25 +1,13 @@
-import { Pool } from 'pg';
 import { uniqueSuffix } from '@pa/testing';
 import { waitCaughtUp } from './support/consumer-lag';
 import { postLoad } from './support/load';
 import { Pipeline } from './support/pipeline';
+import { pipelineSuite } from './support/pipeline-suite';
 import { countsByShard, duplicateRows, total } from './support/shard-queries';
-import { shardPools } from './support/test-stack';
 
 describe('writer killed with SIGKILL in the middle of a load', () => {
   // Small batches so that many commits happen and the kill lands between some of them.
-  const pipeline = new Pipeline({ WRITER_BATCH_MAX_ROWS: '2000', WRITER_MAX_BYTES_PER_PARTITION: '262144' });
-  let pools: Pool[];
-
-  beforeAll(async () => {
-    pools = shardPools();
-    await pipeline.start();
-  });
-
-  afterAll(async () => {
-    await pipeline.stop();
-    await Promise.all(pools.map((p) => p.end()));
-  });
+  const { pipeline, pools } = pipelineSuite(new Pipeline({ WRITER_BATCH_MAX_ROWS: '2000', WRITER_MAX_BYTES_PER_PARTITION: '262144' }));
 
   it('stores every accepted row exactly once after a restart', async () => {
     const prefix = `e2e-kill-${uniqueSuffix()}`;
