@@ -22,7 +22,7 @@ if [[ -z ${PG_SHARDS:-} ]]; then
   PG_SHARDS=$(IFS=,; echo "${urls[*]}")
 fi
 export PG_SHARDS KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}
-export KAFKAJS_NO_PARTITIONER_WARNING=1
+export KAFKAJS_NO_PARTITIONER_WARNING=1 LOG_JSON=${LOG_JSON:-true}
 # kafkajs 2.2.4 on Node 24 sets a negative timer (tulios/kafkajs#1751): harmless, silenced.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
 # Traces go to the local Zipkin unless an OTLP collector is named (or tracing is off).

@@ -16,7 +16,7 @@ start_app() {
   if [[ $url == - ]]; then
     wait_ready "$name" "$log" 5 "$pid" sleep 1
   else
-    wait_ready "$name" "$log" "${APP_READY_TIMEOUT_S:-90}" "$pid" curl -fsS -o /dev/null "$url"
+    wait_ready "$name" "$log" "${APP_READY_TIMEOUT_S:-90}" "$pid" curl -fs -o /dev/null "$url"
   fi
   say "$name: started (pid $pid) in $(elapsed_since "$started")"
 }
