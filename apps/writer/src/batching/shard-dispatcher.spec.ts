@@ -1,0 +1,97 @@
+import { KafkaMessage } from 'kafkajs';
+import { ShardRouter, ShardWriteError, evenShardMap } from '@pa/pg-shards';
+import { buildSnapshot } from '@pa/testing';
+import { ShardWriter, ShardWriteOutcome } from '../copy/shard-writer';
+import { PendingSnapshot } from './pending-snapshot';
+import { ShardDispatcher } from './shard-dispatcher';
+
+const router = new ShardRouter(evenShardMap(2), 2);
+
+function machineOn(shard: number, n: number): string {
+  for (let i = 0; ; i++) if (router.shardOf(`m-${n}-${i}`) === shard) return `m-${n}-${i}`;
+}
+
+function item(shard: number, offset: number, partition = 0): PendingSnapshot {
+  const snapshot = { ...buildSnapshot(machineOn(shard, offset), 2, 1_000 + offset), tsMs: 1_000 + offset };
+  return { snapshot, partition, offset: String(offset), bytes: 100, message: {} as KafkaMessage };
+}
+
+/** A ShardWriter double: shards in `down` fail as unavailable; `refuse` offsets are refused for content. */
+class FakeWriter {
+  down = new Set<number>();
+  refuse = new Set<string>();
+  written: { shard: number; offsets: string[] }[] = [];
+
+  async write(shard: number, items: PendingSnapshot[]): Promise<ShardWriteOutcome> {
+    if (this.down.has(shard)) throw new ShardWriteError(shard, items.length, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    const refused = items.filter((i) => this.refuse.has(i.offset)).map((i) => ({ item: i, reason: 'bad' }));
+    this.written.push({ shard, offsets: items.filter((i) => !this.refuse.has(i.offset)).map((i) => i.offset) });
+    return { inserted: items.length - refused.length, duplicates: 0, rows: 0, refused };
+  }
+}
+
+function setup() {
+  const writer = new FakeWriter();
+  const events = { deadLettered: [] as string[], unparked: [] as number[][] };
+  const dispatcher = new ShardDispatcher(router, writer as unknown as ShardWriter, { maxRows: 3, retryMinMs: 5, retryMaxMs: 20 }, {
+    deadLetter: async (refused) => void events.deadLettered.push(...refused.map((r) => r.item.offset)),
+    unparked: async (partitions) => void events.unparked.push([...partitions]),
+    stored: () => undefined,
+    failed: () => undefined,
+  });
+  return { writer, events, dispatcher };
+}
+
+describe('ShardDispatcher', () => {
+  it('writes each shard in chunks of at most maxRows rows', async () => {
+    const { writer, dispatcher } = setup();
+    await dispatcher.dispatch([item(0, 1), item(0, 2), item(1, 3)]);
+    // Shards are written concurrently: compare per shard.
+    expect(writer.written.filter((w) => w.shard === 0).map((w) => w.offsets)).toEqual([['1'], ['2']]);
+    expect(writer.written.filter((w) => w.shard === 1).map((w) => w.offsets)).toEqual([['3']]);
+  });
+
+  it('parks a stopped shard’s snapshots, holds their offsets back, and lets the other shard go on', async () => {
+    const { writer, dispatcher } = setup();
+    writer.down.add(1);
+    await dispatcher.dispatch([item(0, 10), item(1, 11), item(1, 12), item(0, 13)]);
+    expect(writer.written.map((w) => w.offsets).flat()).toEqual(['10', '13']);
+    expect(dispatcher.downShards()).toEqual([1]);
+    expect(dispatcher.lowestParked(0)).toBe(11n);
+    expect(dispatcher.parkedBytes).toBe(200);
+    dispatcher.stop();
+  });
+
+  it('writes parked snapshots once the shard is back and reports their partitions', async () => {
+    const { writer, events, dispatcher } = setup();
+    writer.down.add(1);
+    await dispatcher.dispatch([item(1, 20, 4)]);
+    writer.down.delete(1);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => events.unparked.length && (clearInterval(check), resolve()), 5);
+    });
+    expect(events.unparked).toEqual([[4]]);
+    expect(dispatcher.lowestParked(4)).toBeUndefined();
+    expect(dispatcher.parkedBytes).toBe(0);
+    expect(writer.written.at(-1)).toEqual({ shard: 1, offsets: ['20'] });
+    dispatcher.stop();
+  });
+
+  it('dead-letters what a shard refuses for its content', async () => {
+    const { writer, events, dispatcher } = setup();
+    writer.refuse.add('31');
+    await dispatcher.dispatch([item(0, 30), item(0, 31)]);
+    expect(events.deadLettered).toEqual(['31']);
+    expect(dispatcher.downShards()).toEqual([]);
+  });
+
+  it('forgets everything parked on clear (a rebalance redelivers it)', async () => {
+    const { writer, dispatcher } = setup();
+    writer.down.add(0);
+    await dispatcher.dispatch([item(0, 40)]);
+    dispatcher.clear();
+    expect(dispatcher.lowestParked(0)).toBeUndefined();
+    expect(dispatcher.parkedBytes).toBe(0);
+    dispatcher.stop();
+  });
+});
