@@ -15,10 +15,11 @@ export class ShardWriteError extends PgShardError {
 
 // SQLSTATE classes that say "the server or the connection", not "your data": try again later.
 // 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown),
-// 58 system error; 40001/40P01 serialization failure and deadlock; 23514 here means a
-// partition is missing (created on the retry).
+// 58 system error; 40001/40P01 serialization failure and deadlock; 23514 (no partition for a row)
+// and 42P01 (the day partition we COPY into does not exist) mean a partition is missing, created
+// on the retry.
 const RETRIABLE_SQLSTATE_CLASSES = ['08', '53', '57', '58'];
-const RETRIABLE_SQLSTATES = ['40001', '40P01', '23514', '55P03', '25P03'];
+const RETRIABLE_SQLSTATES = ['40001', '40P01', '23514', '42P01', '55P03', '25P03'];
 const RETRIABLE_NODE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND'];
 
 /** True when the error comes from the server or network being unavailable rather than from the data. */

@@ -82,19 +82,38 @@ function uniqueByKey(snapshots: ValidSnapshot[]): ValidSnapshot[] {
   });
 }
 
+// COPY goes straight into each UTC day's partition (process_samples_YYYYMMDD, named by
+// pa_ensure_day_partition): measured 1.9x faster than COPY into the parent, which routes every row
+// (npm run bench, item 1). The caller made sure the partitions exist.
 async function copySamples(client: PoolClient, snapshots: ValidSnapshot[], shard: number): Promise<number> {
-  return withSpan(tracer, 'process_samples.copy', { shard, snapshots: snapshots.length }, async (span) => {
-    let bytes = 0;
-    const counted = (function* () {
-      for (const chunk of sampleChunks(snapshots)) {
-        bytes += Buffer.byteLength(chunk);
-        yield chunk;
-      }
-    })();
-    const rows = await copyRows(client, 'process_samples', SAMPLE_COLUMNS, counted);
-    span.setAttributes({ rows, bytes });
-    return rows;
-  });
+  let rows = 0;
+  for (const [day, group] of groupByUtcDay(snapshots)) {
+    rows += await withSpan(tracer, 'process_samples.copy', { shard, snapshots: group.length, partition: day }, async (span) => {
+      let bytes = 0;
+      const counted = (function* () {
+        for (const chunk of sampleChunks(group)) {
+          bytes += Buffer.byteLength(chunk);
+          yield chunk;
+        }
+      })();
+      const copied = await copyRows(client, `process_samples_${day}`, SAMPLE_COLUMNS, counted);
+      span.setAttributes({ rows: copied, bytes });
+      return copied;
+    });
+  }
+  return rows;
+}
+
+/** Snapshots by the UTC day of their ts, as YYYYMMDD. */
+function groupByUtcDay(snapshots: ValidSnapshot[]): Map<string, ValidSnapshot[]> {
+  const days = new Map<string, ValidSnapshot[]>();
+  for (const s of snapshots) {
+    const day = new Date(s.tsMs).toISOString().slice(0, 10).replace(/-/g, '');
+    const group = days.get(day);
+    if (group) group.push(s);
+    else days.set(day, [s]);
+  }
+  return days;
 }
 
 async function insertLedger(client: PoolClient, snapshots: ValidSnapshot[]): Promise<ValidSnapshot[]> {

@@ -47,8 +47,9 @@ export class ShardWriter {
       this.observeSeconds(shard, (performance.now() - started) / 1000);
       return result;
     } catch (error) {
-      // 23514: no partition for a row, e.g. dropped behind our back; forget the cache, retry creates it.
-      if ((error as { code?: string }).code === '23514') this.partitions.forget(shard);
+      // 23514 / 42P01: a day partition is missing (dropped behind our back); forget the cache, the retry creates it.
+      const code = (error as { code?: string }).code;
+      if (code === '23514' || code === '42P01') this.partitions.forget(shard);
       throw new ShardWriteError(shard, rows, error);
     }
   }
