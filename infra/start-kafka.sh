@@ -86,6 +86,8 @@ min.insync.replicas=1
 
 # Topics are created explicitly (the app's migrations / tests), 12 partitions by default.
 num.partitions=12
+# A gateway request may carry up to 16 MiB of snapshots; one partition's share must fit a batch.
+message.max.bytes=33554432
 auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 

@@ -14,8 +14,9 @@ KAFKA_PORT=${KAFKA_PORT:-9092}
 GATEWAY_PORT=${GATEWAY_PORT:-8080}
 WRITER_PORT=${WRITER_PORT:-8082}
 SUMMARIZER_PORT=${SUMMARIZER_PORT:-8083}
+QUERY_PORT=${QUERY_PORT:-8081}
 GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
-export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT SUMMARIZER_PORT GATEWAY_URL
+export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT SUMMARIZER_PORT QUERY_PORT GATEWAY_URL
 if [[ -z ${PG_SHARDS:-} ]]; then
   urls=()
   for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://postgres@127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
@@ -42,10 +43,18 @@ node_bin=$(command -v node)
 start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
 start_app writer "http://127.0.0.1:$WRITER_PORT/readyz" -- "$node_bin" dist/apps/writer/src/main.js
 start_app summarizer "http://127.0.0.1:$SUMMARIZER_PORT/readyz" -- "$node_bin" dist/apps/summarizer/src/main.js
+# The query API caches fleet-wide answers in Redis when one answers on the default port (optional).
+if [[ -z ${REDIS_URL:-} ]] && port_open 127.0.0.1 6379; then export REDIS_URL=redis://127.0.0.1:6379; fi
+start_app query-api "http://127.0.0.1:$QUERY_PORT/readyz" -- "$node_bin" dist/apps/query-api/src/main.js
 bash infra/start-prometheus.sh
 start_app collector - -- "$node_bin" dist/apps/collector/src/main.js --interval 5s
 start_app fleet - -- "$node_bin" dist/apps/collector/src/main.js simulate \
   --machines "${DEMO_MACHINES:-50}" --processes "${DEMO_PROCESSES:-100}" --interval "${DEMO_INTERVAL:-10s}"
+
+# The real collector's machine_id: the host name, sanitized as apps/collector/src/procfs/machine-id.ts does.
+host_id=${COLLECTOR_MACHINE_ID:-$(hostname | tr -c 'A-Za-z0-9._:\n-' '-' | cut -c1-128)}
+host_id=${host_id:-unknown-host}
+cache_state=$([[ -n ${REDIS_URL:-} ]] && echo "Redis" || echo "off, no REDIS_URL")
 
 cat <<TXT
 
@@ -53,6 +62,7 @@ Process Analyzer is up ($(node -v)).
   ingest gateway   http://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
   writer           http://127.0.0.1:$WRITER_PORT/healthz   (counters, shards down)
   summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
+  query API        http://127.0.0.1:$QUERY_PORT/docs   (OpenAPI; cache: $cache_state)
   Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
   shard nodes      ${PG_SHARDS//,/ }
   traces (Zipkin)   http://127.0.0.1:$ZIPKIN_PORT/zipkin/
@@ -62,5 +72,13 @@ Look at the data:
   psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, count(*) FROM snapshots GROUP BY 1 ORDER BY 1 LIMIT 10"
   psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, bucket, snapshots, round((cpu_sum / snapshots)::numeric, 1) AS avg_total_cpu FROM machine_rollup_1m ORDER BY bucket DESC LIMIT 10"
   curl -s http://127.0.0.1:$WRITER_PORT/healthz
+Ask the query API (windows are [from, to), default the last hour; add from=/to= in RFC 3339):
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/machines?prefix=sim-&limit=5"
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/machines/sim-0001/snapshot?sort=cpu_pct"
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/machines/$host_id/series?metric=cpu_pct&step=1m"
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/top?metric=rss_bytes&by=machine&order=max&from=\$(date -u -d '-24 hours' +%FT%TZ)"
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/processes/systemd/series?metric=mem_pct&step=5m"
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/summary/daily?date=$(date -u +%F)&machine_id=sim-0002"
 Stop everything: npm stop
 TXT

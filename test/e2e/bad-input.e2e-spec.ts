@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { HEADER } from '@pa/contracts';
 import { buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
+import { readDeadLetters } from './support/dead-letters';
 import { Pipeline } from './support/pipeline';
 import { pipelineSuite } from './support/pipeline-suite';
 import { countsByShard, total } from './support/shard-queries';
@@ -96,7 +96,7 @@ describe('bad input never crashes a service and is never silently dropped', () =
     });
     await producer.disconnect();
 
-    const letters = await readTopic(`${pipeline.topic}.dlq`, 2);
+    const letters = await readDeadLetters(`${pipeline.topic}.dlq`, 2);
     expect(letters.map((l) => l.reason)).toEqual([
       expect.stringContaining('value is not valid JSON'),
       expect.stringContaining('/processes/0/pid: must be an integer'),
@@ -107,24 +107,3 @@ describe('bad input never crashes a service and is never silently dropped', () =
     expect(total(counts)).toEqual({ snapshots: 1, rows: 3 });
   });
 });
-
-async function readTopic(topic: string, count: number) {
-  const consumer = testKafka().consumer({ groupId: `e2e-dlq-reader-${uniqueSuffix()}` });
-  const letters: { value: string; reason: string; sourceTopic: string; sourceOffset: string }[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const h = (name: string) => message.headers?.[name]?.toString() ?? '';
-      letters.push({
-        value: message.value?.toString() ?? '',
-        reason: h(HEADER.dlqReason),
-        sourceTopic: h(HEADER.dlqSourceTopic),
-        sourceOffset: h(HEADER.dlqSourceOffset),
-      });
-    },
-  });
-  await pollUntil(async () => letters.length, (n) => n >= count, { timeoutMs: 30_000, what: `${count} dead letters` });
-  await consumer.disconnect();
-  return letters;
-}

@@ -4,3 +4,4 @@ export * from './topics';
 export * from './kafka.errors';
 export * from './record-producer';
 export * from './consumer-lag';
+export * from './coalescing-sender';

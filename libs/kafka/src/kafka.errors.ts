@@ -10,8 +10,12 @@ export class KafkaLibError extends Error {
 
 /** Kafka did not acknowledge a send in time or at all; the records may or may not be stored. */
 export class PublishError extends KafkaLibError {
+  /** the broker refused a record as larger than it accepts: sending it again cannot help */
+  readonly tooLarge: boolean;
+
   constructor(readonly topic: string, readonly records: number, cause: unknown, retriable: boolean) {
     super(`could not publish ${records} record(s) to ${topic}: ${messageOf(cause)}`, retriable, { cause });
+    this.tooLarge = isMessageTooLarge(cause);
   }
 }
 
@@ -32,6 +36,17 @@ function isConnectionError(error: KafkaJSError): boolean {
   return ['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSTimeout'].includes(
     error.name,
   );
+}
+
+/** True when Kafka (somewhere in the chain of causes) refused a record or batch for its size (message.max.bytes). */
+export function isMessageTooLarge(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const type = (e as { type?: unknown }).type;
+    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true;
+  }
+  return false;
 }
 
 export function messageOf(error: unknown): string {

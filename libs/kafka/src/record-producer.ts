@@ -6,7 +6,17 @@ export interface RecordProducerOptions {
   ackTimeoutMs: number;
   /** records waiting for acknowledgement at once; past it `send` throws BackpressureError at once */
   maxInFlightRecords: number;
+  /** bytes of records per produce request at most (default MAX_PRODUCE_BYTES) */
+  maxProduceBytes?: number;
 }
+
+/**
+ * kafkajs puts every record of one send for a partition into one batch, and the broker refuses a
+ * batch over its message.max.bytes (1 MiB by default) as a whole, for good: so many records of one
+ * machine (one key, one partition) in one send would be refused at every retry. Sends are cut into
+ * requests of at most this many bytes (records, keys, headers), which keeps every batch under 1 MiB.
+ */
+export const MAX_PRODUCE_BYTES = 960 * 1024;
 
 /**
  * An idempotent producer (acks=all, one request in flight, so retries cannot reorder or
@@ -40,17 +50,49 @@ export class RecordProducer {
     }
     this.inFlight += messages.length;
     try {
-      await this.producer.send({
-        topic,
-        messages,
-        acks: -1,
-        timeout: this.options.ackTimeoutMs,
-        compression: CompressionTypes.None,
-      });
+      // One request after the other: a failure stops the rest (the caller retries the whole, the
+      // writer's ledger drops what an earlier request had already stored).
+      for (const part of parts(messages, this.options.maxProduceBytes ?? MAX_PRODUCE_BYTES)) {
+        await this.producer.send({
+          topic,
+          messages: part,
+          acks: -1,
+          timeout: this.options.ackTimeoutMs,
+          compression: CompressionTypes.None,
+        });
+      }
     } catch (error) {
       throw new PublishError(topic, messages.length, error, isRetriableKafkaError(error));
     } finally {
       this.inFlight -= messages.length;
     }
   }
+}
+
+/** Consecutive runs of messages of at most `maxBytes` (a larger message goes alone). */
+function parts(messages: Message[], maxBytes: number): Message[][] {
+  const runs: Message[][] = [];
+  let run: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = sizeOf(message);
+    if (run.length > 0 && bytes + size > maxBytes) {
+      runs.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(message);
+    bytes += size;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+function sizeOf(message: Message): number {
+  const length = (v: Buffer | string | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
+  let size = length(message.key) + length(message.value) + 64;
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) size += Buffer.byteLength(name) + length(v as Buffer | string | undefined);
+  }
+  return size;
 }

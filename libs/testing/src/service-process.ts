@@ -58,6 +58,11 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** How the process ended: its exit code, or the signal that ended it; undefined while it runs. */
+  get exitStatus(): number | NodeJS.Signals | undefined {
+    return this.child?.exitCode ?? this.child?.signalCode ?? undefined;
+  }
+
   log(): string {
     return this.output.slice(-8_000);
   }

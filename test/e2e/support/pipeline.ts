@@ -25,6 +25,12 @@ export class Pipeline {
   }
 
   async start(): Promise<this> {
+    await this.startGateway();
+    await this.startWriter();
+    return this;
+  }
+
+  async startGateway(): Promise<ServiceProcess> {
     const gatewayPort = await freePort();
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     this.gateway = new ServiceProcess('ingest-gateway', {
@@ -33,8 +39,7 @@ export class Pipeline {
       ...this.gatewayEnv,
     }).start();
     await this.gateway.waitReady(`${this.gatewayUrl}/readyz`);
-    await this.startWriter();
-    return this;
+    return this.gateway;
   }
 
   async startWriter(): Promise<ServiceProcess> {

@@ -32,3 +32,8 @@ export function machinesOnShard(prefix: string, shard: number, count: number): s
   }
   return ids;
 }
+
+/** `perShard` machine ids on every shard, built from `prefix`, shard 0's first. */
+export function machinesOnEveryShard(prefix: string, perShard: number): string[] {
+  return SHARD_URLS.flatMap((_, shard) => machinesOnShard(prefix, shard, perShard));
+}

@@ -27,7 +27,12 @@ export class IngestController {
     try {
       records = await decodeSnapshotRequest(
         { contentType, contentEncoding, body: request.body as Buffer | undefined },
-        { limitBytes: this.config.http.bodyLimitBytes, nowMs: Date.now(), retentionMs: this.config.retentionMs },
+        {
+          limitBytes: this.config.http.bodyLimitBytes,
+          maxRecordBytes: this.config.kafka.maxRecordBytes,
+          nowMs: Date.now(),
+          retentionMs: this.config.retentionMs,
+        },
       );
     } catch (error) {
       if (error instanceof ProblemException) this.metrics.records.inc({ outcome: 'rejected' });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GatewayConfig } from '@pa/config';
 import { HEADER, SNAPSHOT_CONTENT_TYPE, SNAPSHOT_SCHEMA_VERSION } from '@pa/contracts';
-import { BackpressureError, RecordProducer, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
+import { BackpressureError, CoalescingSender, RecordProducer, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
 import { Kafka } from 'kafkajs';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { IngestErrorCode, ingestProblem } from './ingest.errors';
@@ -13,13 +13,13 @@ export class SnapshotPublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SnapshotPublisher.name);
   private readonly kafka: Kafka;
   private readonly producer: RecordProducer;
+  private readonly sender: CoalescingSender;
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
     this.kafka = createKafka({ ...config.kafka, logger: this.logger });
-    this.producer = new RecordProducer(this.kafka, {
-      ackTimeoutMs: config.kafka.produceTimeoutMs,
-      maxInFlightRecords: config.kafka.maxInFlightRecords,
-    });
+    // The sender enforces the in-flight limit over everything queued; the producer sees one send at a time.
+    this.producer = new RecordProducer(this.kafka, { ackTimeoutMs: config.kafka.produceTimeoutMs, maxInFlightRecords: Number.MAX_SAFE_INTEGER });
+    this.sender = new CoalescingSender(this.producer, config.kafka.topic, config.kafka.maxInFlightRecords);
   }
 
   /** Boot fails (non-zero exit) when Kafka cannot be reached: better than a gateway that only answers 503. */
@@ -44,7 +44,7 @@ export class SnapshotPublisher implements OnModuleInit, OnApplicationShutdown {
       headers: { [HEADER.contentType]: SNAPSHOT_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_SCHEMA_VERSION },
     }));
     try {
-      await withTimeout(this.producer.send(this.config.kafka.topic, messages), this.config.kafka.produceTimeoutMs);
+      await withTimeout(this.sender.send(messages), this.config.kafka.produceTimeoutMs);
     } catch (error) {
       if (error instanceof BackpressureError) {
         throw ingestProblem(IngestErrorCode.BACKPRESSURE, `${error.message}; retry later`, { headers: { 'retry-after': '1' } });

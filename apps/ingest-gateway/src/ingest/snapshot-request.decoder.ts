@@ -18,6 +18,8 @@ export interface SnapshotRequest {
 export interface DecodeRules {
   /** largest body after gzip decoding, bytes */
   limitBytes: number;
+  /** largest snapshot (its JSON text, one Kafka record), bytes */
+  maxRecordBytes: number;
   nowMs: number;
   retentionMs: number;
 }
@@ -94,6 +96,7 @@ function splitLines(text: string): { json: string; line: number }[] {
 function validateAll(documents: { json: string; line: number }[], format: Format, rules: DecodeRules): SnapshotRecord[] {
   const records: SnapshotRecord[] = [];
   const errors: string[] = [];
+  const tooLarge: string[] = [];
   documents.forEach(({ json, line }, index) => {
     const prefix = format === 'ndjson' ? `/snapshots/${index}` : '';
     const where = format === 'ndjson' ? ` (line ${line})` : '';
@@ -105,13 +108,19 @@ function validateAll(documents: { json: string; line: number }[], format: Format
       return;
     }
     const check = checkSnapshot(value, rules);
-    if (check.ok) records.push({ machineId: check.snapshot.machine_id, json });
-    else errors.push(...describeIssues(check.issues, prefix).map((e) => e + where));
+    if (!check.ok) errors.push(...describeIssues(check.issues, prefix).map((e) => e + where));
+    else if (Buffer.byteLength(json) > rules.maxRecordBytes) {
+      // Kafka would refuse the record for good: a 503 would have the client retry forever.
+      tooLarge.push(`${prefix || '/'}: is ${Buffer.byteLength(json)} bytes, more than the ${rules.maxRecordBytes} one snapshot may have${where}`);
+    } else records.push({ machineId: check.snapshot.machine_id, json });
   });
-  if (errors.length > 0) {
-    const shown = errors.slice(0, MAX_ERROR_LINES);
-    const more = errors.length > shown.length ? ` (${errors.length} problems, first ${shown.length} listed)` : '';
-    throw ingestProblem(IngestErrorCode.INVALID_SNAPSHOT, shown[0] + more, { errors: shown });
-  }
+  if (errors.length > 0) throw listed(IngestErrorCode.INVALID_SNAPSHOT, errors);
+  if (tooLarge.length > 0) throw listed(IngestErrorCode.BODY_TOO_LARGE, tooLarge);
   return records;
+}
+
+function listed(code: IngestErrorCode, problems: string[]) {
+  const shown = problems.slice(0, MAX_ERROR_LINES);
+  const more = problems.length > shown.length ? ` (${problems.length} problems, first ${shown.length} listed)` : '';
+  return ingestProblem(code, shown[0] + more, { errors: shown });
 }

@@ -1,6 +1,8 @@
 import { IHeaders, KafkaMessage } from 'kafkajs';
 import { HEADER, SNAPSHOT_SCHEMA_VERSION, ValidSnapshot, checkSnapshot, describeIssues } from '@pa/contracts';
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export type DecodedRecord =
   | { ok: true; snapshot: ValidSnapshot; offset: string; bytes: number }
   | { ok: false; reason: string; message: KafkaMessage; offset: string };
@@ -19,9 +21,16 @@ export function decodeRecord(message: KafkaMessage, rules: DecodeRules): Decoded
   const version = headerText(message.headers, HEADER.schemaVersion);
   if (version !== undefined && version !== SNAPSHOT_SCHEMA_VERSION) return reject(`unsupported schema-version ${version}`);
   if (!message.value || message.value.length === 0) return reject('record has no value');
+  let text: string;
+  try {
+    // Not Buffer#toString, which would quietly store U+FFFD for every invalid byte.
+    text = utf8.decode(message.value);
+  } catch {
+    return reject('value is not valid UTF-8');
+  }
   let value: unknown;
   try {
-    value = JSON.parse(message.value.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     return reject(`value is not valid JSON: ${(error as Error).message}`);
   }

@@ -45,8 +45,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       groupId: config.kafka.groupId,
       maxBytesPerPartition: config.kafka.maxBytesPerPartition,
       maxWaitTimeInMs: config.batch.maxWaitMs,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: config.kafka.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
     });
     this.dlqProducer = new RecordProducer(this.kafka, { ackTimeoutMs: 30_000, maxInFlightRecords: 1_000_000 });
     this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.topic, config.kafka.dlqTopic);
@@ -96,7 +96,10 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       this.dispatcher.clear();
       this.offsets.reset();
     });
-    this.consumer.on(this.consumer.events.CRASH, (event) => this.logger.error(new Error(`consumer crashed: ${event.payload.error.message}`)));
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.logger.error(new Error(`consumer crashed: ${event.payload.error.message}`));
+      if (!event.payload.restart) this.exitForGood(event.payload.error);
+    });
     await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
@@ -112,6 +115,17 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     await this.consumer.disconnect().catch((e: Error) => this.logger.warn(`consumer disconnect: ${e.message}`));
     await this.dlqProducer.disconnect().catch(() => undefined);
     await this.pools.end();
+  }
+
+  /**
+   * kafkajs restarts its consumer after a retriable crash only; after any other it stays stopped
+   * for good. A writer process that no longer consumes but still answers /readyz would hide that:
+   * exit instead, so that the next writer resumes from the committed offsets.
+   */
+  private exitForGood(error: Error): void {
+    this.isRunning = false;
+    this.logger.error(`the consumer will not restart after "${error.message}"; exiting`);
+    process.exit(1);
   }
 
   /** Ready when the consumer runs and Kafka answers. */

@@ -1,0 +1,23 @@
+import { stopTelemetry } from './instrument';
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadQueryConfig, serviceVersion } from '@pa/config';
+import { createHttpApp, listen } from '@pa/http';
+import { createMetricsRegistry } from '@pa/telemetry';
+import { serveOpenApi } from './docs/open-api';
+import { QueryApiModule } from './query-api.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadQueryConfig(process.env);
+  const registry = createMetricsRegistry('query-api');
+  const app = await createHttpApp(QueryApiModule.forConfig(config, { registry, stopTelemetry }), { serviceName: 'query-api', registry });
+  serveOpenApi(app, serviceVersion());
+  const port = await listen(app, config.http.host, config.http.port);
+  const cache = config.cache ? 'Redis cache on' : 'no cache (REDIS_URL unset)';
+  new Logger('QueryApi').log(`listening on http://${config.http.host}:${port} over ${config.shards.urls.length} shards; ${cache}; docs at /docs`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+import { QueryParams } from './query-params';
+
+/** machine_id as the snapshot contract defines it. */
+const MACHINE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Process names: 1 to 256 characters without NUL (the contract's rule). */
+const MAX_NAME_LENGTH = 256;
+
+/** A machine id from the path or the query; anything else cannot exist, so it is a 400 naming `name`. */
+export function readMachineId(q: QueryParams, name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (MACHINE_ID.test(value)) return value;
+  q.problem(name, 'must be 1-128 characters of letters, digits and . _ : -');
+  return undefined;
+}
+
+/** A process name from the path. */
+export function readProcessName(q: QueryParams, name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '' || [...value].length > MAX_NAME_LENGTH || value.includes('\u0000')) {
+    q.problem(name, `must be 1-${MAX_NAME_LENGTH} characters without NUL`);
+    return undefined;
+  }
+  return value;
+}

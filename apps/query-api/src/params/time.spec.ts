@@ -1,0 +1,68 @@
+import { defaultStep, formatDuration, parseDate, parseDuration, parseInstant } from './time';
+
+const ok = <T>(value: T) => ({ ok: true, value });
+
+describe('parseInstant', () => {
+  it('reads RFC 3339 with Z or an offset, to the millisecond', () => {
+    expect(parseInstant('2026-11-29T10:00:00Z')).toEqual(ok(Date.UTC(2026, 10, 29, 10)));
+    expect(parseInstant('2026-11-29t10:00:00.123z')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 0, 123)));
+    expect(parseInstant('2026-11-29T12:30:00+02:30')).toEqual(ok(Date.UTC(2026, 10, 29, 10)));
+    expect(parseInstant('2026-11-29T08:00:00-02:00')).toEqual(ok(Date.UTC(2026, 10, 29, 10)));
+  });
+
+  it('rounds sub-millisecond digits up, so [from, to) keeps selecting the same millisecond rows', () => {
+    expect(parseInstant('2026-11-29T10:00:00.0000001Z')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 0, 1)));
+    expect(parseInstant('2026-11-29T10:00:00.999000000Z')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 0, 999)));
+    expect(parseInstant('2026-11-29T10:00:00.9995Z')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 1)));
+  });
+
+  it.each([
+    ['2026-11-29', 'RFC 3339'],
+    ['2026-11-29T10:00:00', 'RFC 3339'],
+    ['yesterday', 'RFC 3339'],
+    ["2026-11-29T10:00:00Z' OR 1=1 --", 'RFC 3339'],
+    ['2026-02-30T10:00:00Z', 'valid date'],
+    ['2026-11-29T24:00:00Z', 'valid date'],
+    ['2026-11-29T10:00:00+24:00', 'offset'],
+    ['0099-01-01T00:00:00Z', '1970'],
+  ])('refuses %s', (text, reason) => {
+    const result = parseInstant(text);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.reason).toContain(reason);
+  });
+});
+
+describe('parseDate', () => {
+  it('reads a UTC date as its midnight and refuses impossible ones', () => {
+    expect(parseDate('2026-11-29')).toEqual(ok(Date.UTC(2026, 10, 29)));
+    expect(parseDate('2026-02-29').ok).toBe(false);
+    expect(parseDate('2026-11-29T00:00:00Z').ok).toBe(false);
+  });
+});
+
+describe('parseDuration / formatDuration', () => {
+  it('reads one unit of s, m, h or d', () => {
+    expect(parseDuration('30s')).toEqual(ok(30_000));
+    expect(parseDuration('5m')).toEqual(ok(300_000));
+    expect(parseDuration('1h')).toEqual(ok(3_600_000));
+    expect(parseDuration('1d')).toEqual(ok(86_400_000));
+  });
+
+  it.each(['0s', '-5m', '1.5h', '5', '1h30m', '10ms', '1w', '', '1e3s'])('refuses %j', (text) => {
+    expect(parseDuration(text).ok).toBe(false);
+  });
+
+  it('writes the largest whole unit', () => {
+    expect(formatDuration(86_400_000)).toBe('1d');
+    expect(formatDuration(90 * 60_000)).toBe('90m');
+    expect(formatDuration(1_500)).toBe('1500ms');
+  });
+});
+
+describe('defaultStep', () => {
+  it('picks the finest round step that stays within the points', () => {
+    expect(defaultStep(3_600_000, 300)).toBe(30_000);
+    expect(defaultStep(86_400_000, 300)).toBe(300_000);
+    expect(defaultStep(7 * 86_400_000, 300)).toBe(3_600_000);
+  });
+});

@@ -1,0 +1,146 @@
+import { Level, Range, WindowPlan, subtract, usedLevels } from '../planning/window-plan';
+import { SqlParams } from './sql-params';
+
+/*
+ * Exact answers from rollups plus raw rows, in ONE statement per shard.
+ *
+ * Why this is exact. Under READ COMMITTED one statement reads one snapshot of the shard. The
+ * writer inserts raw rows and their rollup_outbox row (the time range it touched, per machine) in
+ * one transaction; the summarizer recomputes the rollups of the claimed ranges and deletes those
+ * outbox rows in one transaction (under a per-machine lock). So, within one snapshot: a
+ * (machine, bucket) of any level that no outbox row overlaps has a rollup row equal to the
+ * aggregate of its raw rows: every raw row in it was summarized, and nothing newer is visible. A
+ * coarse bucket is rebuilt from finer ones, so it is clean only if all of its finer buckets are,
+ * which "no outbox row overlaps the coarse bucket" guarantees.
+ *
+ * So the statement reads, for the window [from, to) split by planWindow:
+ *   - level L rows of L's own range (minus the coarser level's range), unless dirty;
+ *   - level L rows inside coarser buckets that are dirty, unless dirty themselves;
+ *   - raw rows at the unaligned edges (outside the 1m range) and inside dirty minutes.
+ * Dirty buckets come from the outbox rows overlapping the rollup ranges, expanded to minutes and
+ * coarsened to hours and days (bucket bounds are minute multiples, so minutes decide overlap).
+ * Every instant of the window is read from exactly one source; all sources are partial aggregates
+ * (sum, count, max, pid sets) that the caller's merge combines.
+ */
+
+/** One source of partial aggregates: a table read under the alias `a`. */
+export interface PartSource {
+  table: string;
+  /** SELECT list over alias `a`: grouping keys, then partials; the same columns for every source */
+  select: (a: string) => string;
+  /** GROUP BY list over alias `a` */
+  groupBy: (a: string) => string;
+  /** extra condition on alias `a` (machine, process name, cursor), if any */
+  where?: (a: string) => string;
+}
+
+export interface LayeredSpec {
+  /** the source for a rollup level (time column `bucket`) */
+  rollup: (level: Level) => PartSource;
+  /** raw sources (time column `ts`) */
+  raw: PartSource[];
+  /** placeholder of the one machine all rows belong to, if any: narrows the outbox scan */
+  machine?: string;
+  /** the final SELECT over the union of all parts, given as a parenthesized subquery text */
+  merge: (parts: string) => string;
+}
+
+const UNIT: Record<Level, string> = { '1m': 'minute', '1h': 'hour', '1d': 'day' };
+const WIDTH: Record<Level, string> = { '1m': "interval '1 minute'", '1h': "interval '1 hour'", '1d': "interval '1 day'" };
+
+/** The statement answering `spec` over `plan`; its bind values accumulate in `p`. */
+export function layeredSql(plan: WindowPlan, spec: LayeredSpec, p: SqlParams): string {
+  const levels = usedLevels(plan);
+  const parts: string[] = [];
+  levels.forEach((level, i) => parts.push(...rollupParts(plan, level, levels[i + 1], spec.rollup(level), p)));
+  for (const source of spec.raw) parts.push(...rawParts(plan, levels[0], source, p));
+  const union = `(${parts.join('\n  UNION ALL\n  ')}) u`;
+  const ctes = levels.length > 0 ? `WITH ${dirtyCtes(plan, levels, spec.machine, p)}\n` : '';
+  return `${ctes}${spec.merge(union)}`;
+}
+
+function rollupParts(plan: WindowPlan, level: Level, coarser: Level | undefined, source: PartSource, p: SqlParams): string[] {
+  const own = plan.levels[level] as Range;
+  const clean = `NOT EXISTS (SELECT 1 FROM dirty_${level} d WHERE d.machine_id = a.machine_id AND d.bucket = a.bucket)`;
+  const parts = subtract(own, coarser && plan.levels[coarser]).map((r) =>
+    part(source, [`a.bucket >= ${p.time(r.from)}`, `a.bucket < ${p.time(r.to)}`], [clean]),
+  );
+  if (coarser) {
+    const inside = ['a.bucket >= c.bucket', `a.bucket < c.bucket + ${WIDTH[coarser]}`];
+    parts.push(dirtyPart(source, `dirty_${coarser} c`, inside, [clean]));
+  }
+  return parts;
+}
+
+function rawParts(plan: WindowPlan, finest: Level | undefined, source: PartSource, p: SqlParams): string[] {
+  const edges = subtract(plan.window, finest && plan.levels[finest]);
+  const parts = edges.map((r) => part(source, [`a.ts >= ${p.time(r.from)}`, `a.ts < ${p.time(r.to)}`], []));
+  if (finest) parts.push(dirtyPart(source, 'dirty_runs c', ['a.ts >= c.from_ts', 'a.ts < c.to_ts'], []));
+  return parts;
+}
+
+/** Rows of `source` in a time range: `conditions` use the table's indexes, `outer` run after. */
+function part(source: PartSource, conditions: string[], outer: string[]): string {
+  const where = [...conditions, ...outer, ...extra(source)].join(' AND ');
+  return `SELECT ${source.select('a')} FROM ${source.table} a WHERE ${where} GROUP BY ${source.groupBy('a')}`;
+}
+
+/**
+ * Rows of `source` inside dirty time ranges (`dirty`, aliased c, has machine_id). LATERAL ...
+ * OFFSET 0 keeps PostgreSQL from flattening it into a merge join on machine_id alone (it cannot
+ * estimate the CTE): each range becomes one index range scan on (machine_id, time).
+ */
+function dirtyPart(source: PartSource, dirty: string, inside: string[], outer: string[]): string {
+  const inner = ['a.machine_id = c.machine_id', ...inside, ...extra(source)];
+  const rows = `SELECT * FROM ${source.table} a WHERE ${inner.join(' AND ')} OFFSET 0`;
+  const where = outer.length ? ` WHERE ${outer.join(' AND ')}` : '';
+  return `SELECT ${source.select('a')} FROM ${dirty} CROSS JOIN LATERAL (${rows}) a${where} GROUP BY ${source.groupBy('a')}`;
+}
+
+function extra(source: PartSource): string[] {
+  const condition = source.where?.('a');
+  return condition ? [condition] : [];
+}
+
+/**
+ * dirty_<finest>: (machine, minute) of every outbox range overlapping the rollup ranges; each
+ * coarser dirty_<level>: those minutes coarsened, kept where that level is used. MATERIALIZED:
+ * small, and probed once per rollup row.
+ */
+function dirtyCtes(plan: WindowPlan, levels: Level[], machine: string | undefined, p: SqlParams): string {
+  const [finest, ...coarser] = levels;
+  const span = plan.levels[finest] as Range;
+  const from = p.time(span.from);
+  const to = p.time(span.to);
+  const ctes = [
+    `dirty_${finest} AS MATERIALIZED (
+    SELECT DISTINCT o.machine_id, g.bucket
+    FROM rollup_outbox o
+    CROSS JOIN LATERAL generate_series(
+      date_trunc('${UNIT[finest]}', greatest(o.from_ts, ${from}), 'UTC'),
+      least(o.to_ts, ${to} - interval '1 microsecond'),
+      ${WIDTH[finest]}) AS g(bucket)
+    WHERE o.from_ts < ${to} AND o.to_ts >= ${from}${machine ? ` AND o.machine_id = ${machine}` : ''})`,
+  ];
+  let finer = finest;
+  for (const level of coarser) {
+    const range = plan.levels[level] as Range;
+    ctes.push(`dirty_${level} AS MATERIALIZED (
+    SELECT DISTINCT machine_id, date_trunc('${UNIT[level]}', bucket, 'UTC') AS bucket FROM dirty_${finer}
+    WHERE bucket >= ${p.time(range.from)} AND bucket < ${p.time(range.to)})`);
+    finer = level;
+  }
+  // Raw rows are read per run of consecutive dirty minutes of a machine (gaps and islands): a
+  // backlog of thousands of dirty minutes becomes a few index range scans.
+  ctes.push(`dirty_runs AS MATERIALIZED (
+    SELECT machine_id, min(bucket) AS from_ts, max(bucket) + ${WIDTH[finest]} AS to_ts
+    FROM (SELECT machine_id, bucket, bucket - ${WIDTH[finest]} * row_number() OVER (PARTITION BY machine_id ORDER BY bucket) AS island
+          FROM dirty_${finest}) m
+    GROUP BY machine_id, island)`);
+  return ctes.join(',\n  ');
+}
+
+/** `machine_rollup_1h`-style table name of a rollup family at a level. */
+export function rollupTable(family: 'machine' | 'process', level: Level): string {
+  return `${family}_rollup_${level}`;
+}

@@ -1,0 +1,31 @@
+/**
+ * Collects bind values and hands out their placeholders: every value a caller supplies travels as a
+ * parameter, never inside the SQL text. Identifiers and keywords come only from fixed tables in code.
+ */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  private readonly instants = new Map<number, string>();
+
+  /** The placeholder of `value`, cast to `type` so that PostgreSQL never guesses. */
+  add(value: unknown, type?: string): string {
+    this.values.push(value);
+    return type ? `$${this.values.length}::${type}` : `$${this.values.length}`;
+  }
+
+  /** An instant (epoch ms) as a timestamptz placeholder; one placeholder per distinct instant. */
+  time(ms: number): string {
+    let placeholder = this.instants.get(ms);
+    if (!placeholder) {
+      placeholder = this.add(new Date(ms).toISOString(), 'timestamptz');
+      this.instants.set(ms, placeholder);
+    }
+    return placeholder;
+  }
+}
+
+/** A SQL statement with its bind values; a `name` makes it a prepared statement per connection. */
+export interface BoundSql {
+  text: string;
+  values: unknown[];
+  name?: string;
+}

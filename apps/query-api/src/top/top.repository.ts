@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { Aggregate, AggregateRow, TopOrder, parseAggregate } from '../merge/partials';
+import { WindowPlan } from '../planning/window-plan';
+import { Scattered, ShardFanout } from '../shards/shard-fanout.service';
+import { LayeredSpec, PartSource, layeredSql, rollupTable } from '../sql/layered-query';
+import { METRIC_COLUMNS, Metric } from '../sql/metric-columns';
+import { BoundSql, SqlParams } from '../sql/sql-params';
+
+export type TopBy = 'process' | 'machine';
+export const TOP_BY: readonly TopBy[] = ['process', 'machine'];
+export const TOP_ORDERS: readonly TopOrder[] = ['sum', 'avg', 'max'];
+
+export interface TopQuery {
+  metric: Metric;
+  by: TopBy;
+  order: TopOrder;
+  limit: number;
+  plan: WindowPlan;
+}
+
+// Per-shard ranking for by=machine (a machine lives on one shard, so its group is complete there).
+const ORDER_SQL: Record<TopOrder, string> = { sum: 'sum(s)', avg: 'sum(s)::float8 / sum(n)', max: 'max(mx)' };
+
+/**
+ * Per shard: sum, count and max of the metric per group (process name or machine) over the window.
+ * Names span shards, so by=process returns every group of the shard; machines do not, so
+ * by=machine returns only the shard's top `limit`.
+ */
+export function topSql(q: TopQuery): BoundSql {
+  const p = new SqlParams();
+  const c = METRIC_COLUMNS[q.metric];
+  const key = q.by === 'process' ? 'name' : 'machine_id';
+  const partial = (a: string, sum: string, count: string, max: string) =>
+    `${a}.${key} AS key, ${sum}::${c.sumType} AS s, ${count} AS n, ${max}::${c.maxType} AS mx`;
+  const rollup = (table: string): PartSource => ({
+    table,
+    select: (a) => partial(a, `sum(${a}.${c.rollupSum})`, `sum(${a}.samples)::bigint`, `max(${a}.${c.rollupMax})`),
+    groupBy: (a) => `${a}.${key}`,
+  });
+  const spec: LayeredSpec = {
+    rollup: (level) => rollup(rollupTable(q.by, level)),
+    raw: [
+      {
+        table: 'process_samples',
+        select: (a) => partial(a, `sum(${a}.${c.raw})`, 'count(*)', `max(${a}.${c.raw})`),
+        groupBy: (a) => `${a}.${key}`,
+      },
+    ],
+    merge: (parts) => {
+      const ranked = q.by === 'machine' ? ` ORDER BY ${ORDER_SQL[q.order]} DESC, key COLLATE "C" LIMIT ${p.add(q.limit, 'int')}` : '';
+      return `SELECT key, sum(s)::text AS sum, sum(n)::bigint AS count, max(mx)::text AS max
+  FROM ${parts} GROUP BY key HAVING sum(n) > 0${ranked}`;
+    },
+  };
+  return { text: layeredSql(q.plan, spec, p), values: p.values };
+}
+
+@Injectable()
+export class TopRepository {
+  constructor(private readonly shards: ShardFanout) {}
+
+  /** Groups of every shard (each list complete for its shard); shards that failed in `missing`. */
+  async groups(q: TopQuery, allowPartial: boolean): Promise<Scattered<{ key: string; value: Aggregate }[]>> {
+    const sql = topSql(q);
+    const isInteger = METRIC_COLUMNS[q.metric].sumType === 'numeric';
+    return this.shards.scatter(this.shards.allShards, allowPartial, async (shard) => {
+      const rows = await this.shards.query<AggregateRow & { key: string }>(shard, sql);
+      return rows.map((row) => ({ key: row.key, value: parseAggregate(row, isInteger) }));
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { KafkaMessage } from 'kafkajs';
+import { buildSnapshot } from '@pa/testing';
+import { decodeRecord } from './record-decoder';
+
+const rules = { nowMs: Date.parse('2026-11-29T12:00:00Z'), retentionMs: 90 * 86_400_000 };
+
+function message(value: Buffer | null, headers: KafkaMessage['headers'] = {}): KafkaMessage {
+  return { key: null, value, headers, offset: '7', timestamp: '0', attributes: 0 };
+}
+
+describe('decodeRecord', () => {
+  const snapshot = buildSnapshot('m-1', 2, rules.nowMs - 60_000);
+
+  it('accepts a valid snapshot', () => {
+    const decoded = decodeRecord(message(Buffer.from(JSON.stringify(snapshot))), rules);
+    expect(decoded).toMatchObject({ ok: true, offset: '7', snapshot: { machine_id: 'm-1' } });
+  });
+
+  it('rejects invalid UTF-8 instead of storing U+FFFD in its place', () => {
+    const json = Buffer.from(JSON.stringify({ ...snapshot, processes: [{ ...snapshot.processes[0], name: 'AAAA' }] }));
+    const at = json.indexOf('AAAA');
+    json[at] = 0xff;
+    json[at + 1] = 0xfe;
+    expect(decodeRecord(message(json), rules)).toMatchObject({ ok: false, reason: 'value is not valid UTF-8' });
+  });
+
+  it.each([
+    ['no value', null, 'record has no value'],
+    ['not JSON', Buffer.from('{"machine_id":'), 'value is not valid JSON'],
+    ['a missing field', Buffer.from(JSON.stringify({ ...snapshot, processes: undefined })), '/processes: is required'],
+  ])('rejects %s with a reason', (_name, value, reason) => {
+    expect(decodeRecord(message(value), rules)).toMatchObject({ ok: false, reason: expect.stringContaining(reason) });
+  });
+
+  it('rejects another schema version', () => {
+    const decoded = decodeRecord(message(Buffer.from(JSON.stringify(snapshot)), { 'schema-version': Buffer.from('2') }), rules);
+    expect(decoded).toMatchObject({ ok: false, reason: 'unsupported schema-version 2' });
+  });
+});

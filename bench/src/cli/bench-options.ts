@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  isQuick: boolean;
+  /** items to run (1–6) */
+  items: Set<number>;
+  /** interleaved repetitions of items 1–4; figures are medians over them */
+  reps: number;
+  /** items 1–3: the generated fleet loaded by every loader */
+  fleet: { machines: number; processes: number; snapshots: number };
+  /** rows per INSERT statement in item 2 */
+  insertBatchRows: number;
+  /** item 4: HTTP load and the broker's own producer */
+  gateway: { seconds: number; connections: number; perfMegabytes: number };
+  /** item 5: steady load for this long, at half the measured maximum */
+  freshness: { seconds: number; machines: number };
+  /** item 6: history back-filled over the last 24 h, then queried */
+  history: { machines: number; processes: number; intervalSeconds: number };
+  queryRequests: number;
+  /** print the plan and its estimated time, then exit (infra/bench.sh calls this before starting the stack) */
+  isPlanOnly: boolean;
+}
+
+export const USAGE = `Usage: npm run bench [-- --quick] [-- options]
+  --quick                 a small version of everything (< 3 min)
+  --only 1,4              run only these items (1–6)
+  --reps N                interleaved repetitions of items 1–4 (full 3, quick 1)
+  --machines N --processes N --snapshots N
+                          fleet loaded in items 1–3 (full 1000 × 200 × 10 = 2,000,000 rows)
+  --gateway-seconds S --connections N --perf-mb MB
+                          item 4: autocannon duration and connections; MB sent by ProducerPerformance
+  --freshness-seconds S   item 5: length of the steady load
+  --history-machines N --history-processes N --history-interval S
+                          item 6: 24 h of history every S seconds
+  --query-requests N      item 6: requests per query variant`;
+
+const FULL = { reps: 3, machines: 1000, processes: 200, snapshots: 10, gatewaySeconds: 15, connections: 16, perfMb: 200, freshnessSeconds: 30, historyMachines: 20, historyProcesses: 50, historyInterval: 120, queryRequests: 40 };
+const QUICK = { reps: 1, machines: 150, processes: 50, snapshots: 8, gatewaySeconds: 4, connections: 8, perfMb: 30, freshnessSeconds: 8, historyMachines: 5, historyProcesses: 20, historyInterval: 600, queryRequests: 8 };
+
+const FLAGS = ['reps', 'machines', 'processes', 'snapshots', 'gateway-seconds', 'connections', 'perf-mb', 'freshness-seconds', 'history-machines', 'history-processes', 'history-interval', 'query-requests', 'only'] as const;
+
+/** Parses the command line; throws an Error with the usage on a bad flag. */
+export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
+  const options = Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' as const }]));
+  const parsed = parseArgs({ args: argv, options: { ...options, quick: { type: 'boolean' }, plan: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) return 'help';
+  const base = values.quick === true ? QUICK : FULL;
+  const int = (flag: (typeof FLAGS)[number], fallback: number, max = 1_000_000): number => {
+    const text = values[flag] as string | undefined;
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${flag} must be a whole number from 1 to ${max}, got "${text}"\n\n${USAGE}`);
+    return n;
+  };
+  return {
+    isQuick: values.quick === true,
+    items: readItems(values.only as string | undefined),
+    reps: int('reps', base.reps, 20),
+    fleet: { machines: int('machines', base.machines), processes: int('processes', base.processes, 10_000), snapshots: int('snapshots', base.snapshots, 10_000) },
+    insertBatchRows: 1000,
+    gateway: { seconds: int('gateway-seconds', base.gatewaySeconds, 600), connections: int('connections', base.connections, 1000), perfMegabytes: int('perf-mb', base.perfMb, 100_000) },
+    freshness: { seconds: int('freshness-seconds', base.freshnessSeconds, 3600), machines: 200 },
+    history: { machines: int('history-machines', base.historyMachines, 10_000), processes: int('history-processes', base.historyProcesses, 10_000), intervalSeconds: int('history-interval', base.historyInterval, 3600) },
+    queryRequests: int('query-requests', base.queryRequests, 10_000),
+    isPlanOnly: values.plan === true,
+  };
+}
+
+function readItems(text: string | undefined): Set<number> {
+  if (text === undefined) return new Set([1, 2, 3, 4, 5, 6]);
+  const items = text.split(',').map((s) => Number(s.trim()));
+  if (items.some((i) => !Number.isInteger(i) || i < 1 || i > 6)) throw new Error(`--only takes item numbers 1–6, e.g. --only 1,4; got "${text}"\n\n${USAGE}`);
+  // Items 2 and 3 are loads of the same interleaved rounds as item 1.
+  return new Set(items.flatMap((i) => (i === 2 || i === 3 ? [1, i] : [i])));
+}

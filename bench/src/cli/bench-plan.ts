@@ -1,0 +1,48 @@
+import { BenchOptions } from './bench-options';
+
+// Rates seen on the shared 2-core development box under load (README "Performance"); only for the up-front estimate.
+const ASSUMED = {
+  csvRowsPerSecond: 200_000,
+  fillBytesPerSecond: 9e6,
+  bytesPerProcess: 330,
+  /** the three psql loads together (parent, partition, extra indexes) */
+  copyRowsPerSecond: 21_000,
+  insertRowsPerSecond: 12_000,
+  writerRowsPerSecond: 45_000,
+  historyRowsPerSecond: 12_000,
+  perfBytesPerSecond: 16e6,
+  loadOverheadSeconds: 6,
+  queryVariants: 10,
+  querySeconds: 0.02,
+};
+
+/** Seconds each item is expected to take with these options (a guide, not a promise). */
+export function estimateSeconds(o: BenchOptions): Record<number, number> {
+  const a = ASSUMED;
+  const rows = o.fleet.machines * o.fleet.processes * o.fleet.snapshots;
+  const prepare = rows / a.csvRowsPerSecond + (rows * a.bytesPerProcess) / a.fillBytesPerSecond;
+  const round = rows / a.copyRowsPerSecond + rows / a.insertRowsPerSecond + rows / a.writerRowsPerSecond + 5 * a.loadOverheadSeconds;
+  const historyRows = o.history.machines * o.history.processes * ((24 * 3600) / o.history.intervalSeconds);
+  return {
+    1: prepare + o.reps * round,
+    4: 8 + o.reps * (o.gateway.seconds + 6 + (o.gateway.perfMegabytes * 1e6) / a.perfBytesPerSecond),
+    5: o.freshness.seconds + Math.min(o.gateway.seconds, 10) + 35,
+    6: 25 + historyRows / a.historyRowsPerSecond + o.queryRequests * a.queryVariants * a.querySeconds,
+  };
+}
+
+/** What the run will do and about how long it takes, printed before it starts. */
+export function describePlan(o: BenchOptions): string {
+  const estimate = estimateSeconds(o);
+  const items = [...o.items].filter((i) => i in estimate || i === 1);
+  const total = 40 + items.reduce((sum, i) => sum + (estimate[i] ?? 0), 0);
+  const rows = o.fleet.machines * o.fleet.processes * o.fleet.snapshots;
+  const lines = [
+    `bench plan (${o.isQuick ? 'quick' : 'full'}): items ${[...o.items].sort().join(', ')}, ${o.reps} interleaved round(s) of items 1–4`,
+    `  items 1–3: ${o.fleet.machines} machines × ${o.fleet.processes} processes × ${o.fleet.snapshots} snapshots = ${rows.toLocaleString('en-US')} rows, loaded 5 ways per round`,
+    `  item 4: autocannon ${o.gateway.seconds} s × ${o.gateway.connections} connections vs ProducerPerformance ${o.gateway.perfMegabytes} MB`,
+    `  item 5: ${o.freshness.seconds} s at half the measured maximum; item 6: 24 h of ${o.history.machines} machines × ${o.history.processes} processes every ${o.history.intervalSeconds} s, ${o.queryRequests} requests per variant`,
+    `  estimated time: about ${Math.ceil(total / 60)} min (stack start included)`,
+  ];
+  return lines.join('\n');
+}

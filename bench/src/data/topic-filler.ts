@@ -1,0 +1,98 @@
+import { Kafka, Message, Producer, logLevel } from 'kafkajs';
+import { HEADER, ProcessSnapshot, SNAPSHOT_CONTENT_TYPE, SNAPSHOT_SCHEMA_VERSION } from '@pa/contracts';
+
+// The broker refuses a record batch over message.max.bytes (1 MiB by default) and kafkajs puts all
+// records of one partition in one batch, so a send stays under that whatever the partitioning.
+const MAX_SEND_BYTES = 900 * 1024;
+const SENDS_IN_FLIGHT = 4;
+
+export function benchKafka(brokers: string[]): Kafka {
+  return new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+}
+
+/** Creates `topic` with `partitions` partitions unless it exists. */
+export async function createTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Deletes every topic whose name starts with `prefix` (this run's, and any a crashed run left).
+ * Housekeeping only: returns the error instead of throwing (a broker that just restarted may still
+ * be finishing an earlier deletion and refuse this one).
+ */
+export async function deleteTopics(kafka: Kafka, prefix: string): Promise<Error | undefined> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A snapshot as the gateway publishes it: key machine_id, JSON value, contract headers. */
+export function snapshotMessage(snapshot: ProcessSnapshot): Message {
+  return {
+    key: snapshot.machine_id,
+    value: JSON.stringify(snapshot),
+    headers: { [HEADER.contentType]: SNAPSHOT_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_SCHEMA_VERSION },
+  };
+}
+
+/**
+ * Produces every snapshot to `topic` (acks=all) and resolves once Kafka has them all; `onSent`
+ * hears the running count. Returns the records and bytes produced.
+ */
+export async function fillTopic(
+  kafka: Kafka,
+  topic: string,
+  snapshots: Iterable<ProcessSnapshot>,
+  onSent: (records: number) => void = () => undefined,
+): Promise<{ records: number; bytes: number }> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const inFlight = new Set<Promise<void>>();
+  let records = 0;
+  let bytes = 0;
+  try {
+    let batch: Message[] = [];
+    let batchBytes = 0;
+    for (const snapshot of snapshots) {
+      const message = snapshotMessage(snapshot);
+      const size = Buffer.byteLength(message.value as string);
+      if (batch.length && batchBytes + size > MAX_SEND_BYTES) {
+        await sendBounded(producer, topic, batch, inFlight);
+        records += batch.length;
+        onSent(records);
+        [batch, batchBytes] = [[], 0];
+      }
+      batch.push(message);
+      batchBytes += size;
+      bytes += size;
+    }
+    if (batch.length) await sendBounded(producer, topic, batch, inFlight);
+    records += batch.length;
+    await Promise.all(inFlight);
+  } finally {
+    await producer.disconnect();
+  }
+  return { records, bytes };
+}
+
+async function sendBounded(producer: Producer, topic: string, messages: Message[], inFlight: Set<Promise<void>>): Promise<void> {
+  if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
+  const send: Promise<void> = producer.send({ topic, messages, acks: -1 }).then(() => {
+    inFlight.delete(send);
+  });
+  inFlight.add(send);
+}

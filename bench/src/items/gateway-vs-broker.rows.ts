@@ -1,0 +1,34 @@
+import { formatNumber } from '../support/progress';
+import { median } from '../support/stats';
+import { Sample, TableRow } from './bench-context';
+import { medianOf, pairedRatio } from './paired';
+
+const detail = (samples: Sample[], measurement: string, key: string) =>
+  median(samples.filter((s) => s.measurement === measurement).map((s) => Number(s.detail[key])));
+
+/** The table lines of item 4. */
+export function gatewayRows(samples: Sample[], setup: { processes: number; connections: number; recordBytes: number }): TableRow[] {
+  const gateway = medianOf(samples, 'gateway');
+  const rejected = samples.filter((s) => s.measurement === 'gateway').reduce((n, s) => n + Number(s.detail.rejected), 0);
+  return [
+    {
+      item: '4',
+      what: `gateway POST /v1/snapshots (1 snapshot of ${setup.processes} processes per request, ${setup.connections} connections)`,
+      figure: `${formatNumber(gateway)} snapshots/s = ${formatNumber(gateway * setup.processes)} rows/s`,
+      baseline: `ProducerPerformance ${formatNumber(medianOf(samples, 'producer-perf'))} records/s of ${formatNumber(setup.recordBytes / 1024, 1)} KiB`,
+      ratio: pairedRatio(samples, 'gateway', 'producer-perf'),
+      note: [
+        `gateway process at ${formatNumber(detail(samples, 'gateway', 'gatewayCpuShare') * 100)}% of one core;`,
+        `a request waits ${formatNumber(detail(samples, 'gateway', 'produceMeanMs'))} ms on average for Kafka's ack (pa_gateway_produce_seconds)`,
+        rejected ? `; ${rejected} requests answered non-2xx over all rounds` : '',
+      ].join(' '),
+    },
+    {
+      item: '4',
+      what: 'gateway request latency at that load, p50 / p99',
+      figure: `${detail(samples, 'gateway', 'p50Ms')} / ${detail(samples, 'gateway', 'p99Ms')} ms`,
+      baseline: `ProducerPerformance send→ack ${detail(samples, 'producer-perf', 'p50Ms')} / ${detail(samples, 'producer-perf', 'p99Ms')} ms`,
+      ratio: NaN,
+    },
+  ];
+}

@@ -1,0 +1,104 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { snapshotOf } from '../data/fleet-generator';
+import { createTopic } from '../data/topic-filler';
+import { loadGateway } from '../measure/gateway-load';
+import { producerPerformance } from '../measure/producer-perf';
+import { metricSum, processCpuSeconds } from '../measure/load-profile';
+import { AppProcess, freePort } from '../support/app-process';
+import { formatNumber } from '../support/progress';
+import { BenchContext, ItemResult, Sample } from './bench-context';
+import { gatewayRows } from './gateway-vs-broker.rows';
+
+/** Distinct snapshots the load cycles through (distinct machines, so Kafka spreads them over partitions). */
+const BODY_COUNT = 64;
+
+/** A running gateway of the bench, on a topic of its own. */
+export interface BenchGateway {
+  url: string;
+  topic: string;
+  process: AppProcess;
+}
+
+export async function startGateway(ctx: BenchContext, topic: string, label: string): Promise<BenchGateway> {
+  const port = await freePort();
+  const env = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port) };
+  const process = new AppProcess('ingest-gateway', env, ctx.env.logDir, label).start();
+  const url = `http://127.0.0.1:${port}`;
+  await process.waitReady(`${url}/readyz`);
+  return { url, topic, process };
+}
+
+/** Snapshot bodies of `processes` processes stamped now (the gateway refuses stale or future ones). */
+export function snapshotBodies(count: number, processes: number, prefix: string): string[] {
+  const shape = { machines: count, processes, snapshots: 1, intervalMs: 10_000, startMs: Date.now(), prefix };
+  return Array.from({ length: count }, (_, m) => JSON.stringify(snapshotOf(shape, m, 0)));
+}
+
+/**
+ * Item 4: snapshots/s through POST /v1/snapshots under autocannon vs Kafka's ProducerPerformance
+ * with the same records on the same broker, alternating which goes first in each round.
+ */
+export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult> {
+  const { seconds, connections, perfMegabytes } = ctx.options.gateway;
+  const processes = ctx.options.fleet.processes;
+  const bodies = snapshotBodies(BODY_COUNT, processes, 'bench-gw-');
+  const recordBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
+  mkdirSync(ctx.env.dataDir, { recursive: true });
+  const payloadFile = join(ctx.env.dataDir, 'snapshots.payload');
+  writeFileSync(payloadFile, bodies.join('\n'));
+  const perfRecords = Math.max(500, Math.round((perfMegabytes * 1e6) / recordBytes));
+  const perfTopic = `bench.perf.${ctx.runId}`;
+  await createTopic(ctx.kafka, perfTopic, 12);
+  const gateway = await startGateway(ctx, `bench.gateway.${ctx.runId}`, 'gateway-load');
+  const samples: Sample[] = [];
+  try {
+    // JIT and connection warm-up, not measured.
+    await loadGateway(gateway.url, bodies, Math.min(3, seconds), connections);
+    for (let rep = 0; rep < ctx.options.reps; rep++) {
+      const order = rep % 2 === 0 ? ['gateway', 'producer-perf'] : ['producer-perf', 'gateway'];
+      for (const which of order) {
+        ctx.progress.step(`item 4 · round ${rep + 1}/${ctx.options.reps} · ${which}`);
+        samples.push(which === 'gateway' ? await measureGateway(ctx, gateway, bodies, rep, processes) : await measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep));
+      }
+    }
+  } finally {
+    await gateway.process.stop();
+  }
+  return { rows: gatewayRows(samples, { processes, connections, recordBytes }), samples, summary: { recordBytes, processes, connections, seconds, perfRecords } };
+}
+
+/**
+ * One autocannon run, with where the gateway's time went: its CPU over the run (a share of one core)
+ * and the mean time a request waited for Kafka's acknowledgement (pa_gateway_produce_seconds).
+ */
+async function measureGateway(ctx: BenchContext, gateway: BenchGateway, bodies: string[], rep: number, processes: number): Promise<Sample> {
+  const { seconds, connections } = ctx.options.gateway;
+  const before = await gatewayCounters(gateway);
+  const load = await loadGateway(gateway.url, bodies, seconds, connections);
+  const after = await gatewayCounters(gateway);
+  const profile = {
+    gatewayCpuShare: (after.cpu - before.cpu) / load.seconds,
+    produceMeanMs: ((after.produceSeconds - before.produceSeconds) / (after.produces - before.produces)) * 1000,
+  };
+  ctx.progress.step(
+    `  gateway: ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${load.rejected} non-2xx; ` +
+      `${formatNumber(profile.gatewayCpuShare * 100)}% of a core, ${formatNumber(profile.produceMeanMs)} ms mean wait for Kafka's ack`,
+  );
+  return { measurement: 'gateway', rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes } };
+}
+
+async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; produceSeconds: number; produces: number }> {
+  const page = await fetch(`${gateway.url}/metrics`).then((r) => r.text());
+  return {
+    cpu: processCpuSeconds(gateway.process.pid),
+    produceSeconds: metricSum(page, 'pa_gateway_produce_seconds_sum'),
+    produces: metricSum(page, 'pa_gateway_produce_seconds_count'),
+  };
+}
+
+async function measureBroker(ctx: BenchContext, topic: string, payloadFile: string, records: number, rep: number): Promise<Sample> {
+  const load = await producerPerformance(ctx.env.kafkaLibDir, ctx.env.brokers, topic, payloadFile, records);
+  ctx.progress.step(`  ProducerPerformance: ${formatNumber(load.recordsPerSecond)} records/s (${load.megabytesPerSecond} MB/s)`);
+  return { measurement: 'producer-perf', rep, value: load.recordsPerSecond, unit: 'records/s', detail: { ...load } };
+}

@@ -1,0 +1,71 @@
+import { formatNumber } from '../support/progress';
+import { StatementTime } from '../measure/load-profile';
+import { Sample, TableRow } from './bench-context';
+import { medianOf, pairedRatio } from './paired';
+
+const rate = (samples: Sample[], name: string) => `${formatNumber(medianOf(samples, name))} rows/s`;
+
+/** The table lines of items 1–3, from the samples of every round. */
+export function loadComparisonRows(samples: Sample[]): TableRow[] {
+  const writerRatio = pairedRatio(samples, 'writer', 'copy-parent');
+  return [
+    {
+      item: '1',
+      what: 'writer: Kafka → ledger + COPY + outbox, all shards',
+      figure: rate(samples, 'writer'),
+      baseline: `psql \\copy ${rate(samples, 'copy-parent')}`,
+      ratio: writerRatio,
+      target: '≥ 0.8',
+      isMet: writerRatio >= 0.8,
+      note: writerProfile(samples),
+    },
+    {
+      item: '1',
+      what: 'psql \\copy into the parent table',
+      figure: rate(samples, 'copy-parent'),
+      baseline: `into the day partition ${rate(samples, 'copy-partition')}`,
+      ratio: pairedRatio(samples, 'copy-parent', 'copy-partition'),
+    },
+    {
+      item: '2',
+      what: 'COPY vs INSERT of 1,000-row batches',
+      figure: rate(samples, 'copy-parent'),
+      baseline: `INSERT ${rate(samples, 'insert-1000')}`,
+      ratio: pairedRatio(samples, 'copy-parent', 'insert-1000'),
+    },
+    {
+      item: '3',
+      what: 'COPY with extra cpu_pct + mem_pct btrees',
+      figure: rate(samples, 'copy-extra-indexes'),
+      baseline: `our indexes ${rate(samples, 'copy-parent')}`,
+      ratio: pairedRatio(samples, 'copy-extra-indexes', 'copy-parent'),
+    },
+  ];
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Seconds of COPY in PostgreSQL (pg_stat_statements, summed over shards) of one load. */
+function copySeconds(sample: Sample): number {
+  const statements = (sample.detail.statements ?? []) as StatementTime[];
+  return statements.filter((s) => s.query.startsWith('COPY ')).reduce((n, s) => n + s.totalMs, 0) / 1000;
+}
+
+/**
+ * Where the writer's time goes, from what the round measured (medians): its own CPU against the
+ * wall time, and the COPY time PostgreSQL counted for it against psql's COPY of the same rows.
+ */
+function writerProfile(samples: Sample[]): string | undefined {
+  const writer = samples.filter((s) => s.measurement === 'writer');
+  const copy = samples.filter((s) => s.measurement === 'copy-parent');
+  if (!writer.length || !copy.length) return undefined;
+  const wall = median(writer.map((s) => Number(s.detail.seconds)));
+  const cpu = median(writer.map((s) => Number(s.detail.writerCpuSeconds) / (Number(s.detail.seconds) + Number(s.detail.bootSeconds))));
+  const inTransactions = median(writer.map((s) => Number(s.detail.shardWriteSeconds)));
+  return [
+    `drain ${wall.toFixed(1)} s after a ${median(writer.map((s) => Number(s.detail.bootSeconds))).toFixed(1)} s boot;`,
+    `writer process at ${(cpu * 100).toFixed(0)}% of one core;`,
+    `shard transactions ${inTransactions.toFixed(1)} s summed (overlapping);`,
+    `COPY time in PostgreSQL ${median(writer.map(copySeconds)).toFixed(1)} s vs psql's ${median(copy.map(copySeconds)).toFixed(1)} s for the same rows (pg_stat_statements, summed over shards)`,
+  ].join(' ');
+}

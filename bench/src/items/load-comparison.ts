@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import { generateSnapshots, FleetShape } from '../data/fleet-generator';
+import { writeShardCsvFiles } from '../data/csv-files';
+import { createTopic, fillTopic } from '../data/topic-filler';
+import { psqlCopy, CopyLoad } from '../measure/psql-copy';
+import { insertBatches } from '../measure/insert-batches';
+import { drainWithWriter } from '../measure/writer-drain';
+import { StatementTime, statementTimes } from '../measure/load-profile';
+import { formatNumber } from '../support/progress';
+import { rotate } from '../support/stats';
+import { BenchContext, ItemResult, Sample } from './bench-context';
+import { loadComparisonRows } from './load-comparison.rows';
+
+const LOADS = ['copy-parent', 'writer', 'copy-partition', 'insert-1000', 'copy-extra-indexes'] as const;
+export type LoadName = (typeof LOADS)[number];
+
+interface Prepared {
+  shape: FleetShape;
+  files: { path: string; rows: number }[];
+  topic: string;
+  totalRows: number;
+  partition: string;
+}
+
+/**
+ * Items 1–3: the same generated rows loaded five ways, each into fresh databases, interleaved
+ * (every round starts with a different loader) so that the box's noise hits all of them alike.
+ */
+export async function runLoadComparison(ctx: BenchContext): Promise<ItemResult> {
+  const prepared = await prepare(ctx);
+  const samples: Sample[] = [];
+  for (let rep = 0; rep < ctx.options.reps; rep++) {
+    for (const load of rotate(LOADS, rep)) {
+      ctx.progress.step(`items 1–3 · round ${rep + 1}/${ctx.options.reps} · ${load}`);
+      const result = await measureLoad(ctx, prepared, load, rep);
+      const rowsPerSecond = result.rows / result.seconds;
+      ctx.progress.step(`  ${load}: ${formatNumber(result.rows)} rows in ${result.seconds.toFixed(1)} s = ${formatNumber(rowsPerSecond)} rows/s`);
+      samples.push({ measurement: load, rep, value: rowsPerSecond, unit: 'rows/s', detail: { ...result } });
+    }
+  }
+  return { rows: loadComparisonRows(samples), samples, summary: { fleet: ctx.options.fleet, rows: prepared.totalRows, partition: prepared.partition } };
+}
+
+async function prepare(ctx: BenchContext): Promise<Prepared> {
+  const { machines, processes, snapshots } = ctx.options.fleet;
+  const shape: FleetShape = { machines, processes, snapshots, intervalMs: 10_000, startMs: startOfData(Date.now()), prefix: 'bench-' };
+  const totalRows = machines * processes * snapshots;
+  mkdirSync(ctx.env.dataDir, { recursive: true });
+  ctx.progress.step(`items 1–3 · generating ${formatNumber(totalRows)} rows (${machines} machines × ${processes} processes × ${snapshots} snapshots): CSV per shard`);
+  const files = await writeShardCsvFiles(generateSnapshots(shape), ctx.router, ctx.env.dataDir);
+  const topic = `bench.load.${ctx.runId}`;
+  await createTopic(ctx.kafka, topic, 12);
+  const total = machines * snapshots;
+  const stop = ctx.progress.every(5_000, () => `produced ${formatNumber(sent)}/${formatNumber(total)} snapshots`);
+  let sent = 0;
+  try {
+    const filled = await fillTopic(ctx.kafka, topic, generateSnapshots(shape), (n) => (sent = n));
+    ctx.progress.step(`items 1–3 · topic ${topic} pre-filled: ${formatNumber(filled.records)} records, ${formatNumber(filled.bytes / 1e6, 1)} MB`);
+  } finally {
+    stop();
+  }
+  const day = new Date(shape.startMs).toISOString().slice(0, 10).replace(/-/g, '');
+  return { shape, files, topic, totalRows, partition: `process_samples_${day}` };
+}
+
+/**
+ * Data lies within one UTC day (so that "straight into the day's partition" holds it all), an hour
+ * or more in the past, inside the partitions the migrations create (yesterday to 3 days ahead).
+ */
+function startOfData(nowMs: number): number {
+  const earlier = nowMs - 3 * 3_600_000;
+  return earlier - (earlier % 86_400_000) + 3_600_000;
+}
+
+async function measureLoad(ctx: BenchContext, prepared: Prepared, load: LoadName, rep: number): Promise<CopyLoad & { statements: StatementTime[] }> {
+  const database = `bench_${load.replace(/-/g, '_')}`;
+  const urls = await ctx.databases.create(database);
+  await ctx.databases.checkpoint();
+  try {
+    const result = await runLoad(ctx, prepared, load, { database, urls }, rep);
+    const stored = await ctx.databases.countSamples(database);
+    if (stored !== prepared.totalRows) throw new Error(`${load}: ${stored} rows stored, ${prepared.totalRows} expected`);
+    // Where the database time went (pg_stat_statements), kept in the JSON to explain a missed target.
+    return { ...result, statements: await statementTimes(ctx.env.shardNodes, database) };
+  } finally {
+    await ctx.databases.drop(database);
+  }
+}
+
+async function runLoad(
+  ctx: BenchContext,
+  prepared: Prepared,
+  load: LoadName,
+  { database, urls }: { database: string; urls: string[] },
+  rep: number,
+): Promise<CopyLoad> {
+  switch (load) {
+    case 'copy-parent':
+      return psqlCopy(urls, prepared.files, 'process_samples');
+    case 'copy-partition':
+      return psqlCopy(urls, prepared.files, prepared.partition);
+    case 'copy-extra-indexes':
+      // The seed's suggestion: btree indexes on the two metrics, on top of our set.
+      await ctx.databases.queryEach(database, 'CREATE INDEX ON process_samples (cpu_pct); CREATE INDEX ON process_samples (mem_pct)');
+      return psqlCopy(urls, prepared.files, 'process_samples');
+    case 'insert-1000':
+      return insertBatches(urls, ctx.router, () => generateSnapshots(prepared.shape), ctx.options.insertBatchRows);
+    case 'writer':
+      return drainWriter(ctx, prepared, urls, rep);
+  }
+}
+
+async function drainWriter(ctx: BenchContext, prepared: Prepared, urls: string[], rep: number): Promise<CopyLoad> {
+  let rows = 0;
+  const stop = ctx.progress.every(5_000, () => `writer: ${formatNumber(rows)}/${formatNumber(prepared.totalRows)} rows stored`);
+  try {
+    return await drainWithWriter({
+      brokers: ctx.env.brokers,
+      topic: prepared.topic,
+      groupId: `bench-writer-${ctx.runId}-${rep}`,
+      shardUrls: urls,
+      logDir: ctx.env.logDir,
+      label: `writer-load-${rep}`,
+      expectedRows: prepared.totalRows,
+      onProgress: (n) => (rows = n),
+    });
+  } finally {
+    stop();
+  }
+}

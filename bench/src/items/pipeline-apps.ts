@@ -1,0 +1,18 @@
+import { AppProcess, freePort } from '../support/app-process';
+import { BenchContext } from './bench-context';
+
+const PORT_VARIABLE = { writer: 'WRITER_PORT', summarizer: 'SUMMARIZER_PORT' } as const;
+
+/** A writer or summarizer of the bench on the databases `urls` (default settings otherwise), once ready. */
+export async function startPipelineApp(
+  ctx: BenchContext,
+  app: 'writer' | 'summarizer',
+  urls: string[],
+  env: Record<string, string>,
+  label: string,
+): Promise<AppProcess> {
+  const port = await freePort();
+  const all = { KAFKA_BROKERS: ctx.env.brokers.join(','), PG_SHARDS: urls.join(','), [PORT_VARIABLE[app]]: String(port), ...env };
+  const process = new AppProcess(app, all, ctx.env.logDir, label).start();
+  return process.waitReady(`http://127.0.0.1:${port}/readyz`);
+}

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { Pool } from 'pg';
+import { backfillHistory, Backfill, waitSettled } from '../measure/history-backfill';
+import { QueryVariant, timeVariants } from '../measure/query-timing';
+import { AppProcess, freePort } from '../support/app-process';
+import { appMain } from '../support/paths';
+import { formatNumber } from '../support/progress';
+import { BenchContext, ItemResult } from './bench-context';
+import { startPipelineApp } from './pipeline-apps';
+import { queryRows } from './queries.rows';
+
+const DATABASE = 'bench_queries';
+const QUERY_API_MAIN = appMain('query-api');
+const HOUR_MS = 3_600_000;
+
+/**
+ * Item 6: 24 h of simulated history through the real pipeline (collector → Kafka → writer →
+ * summarizer), then /v1/top and /v1/machines/{id}/series over 1 h and 24 h: from rollups (the API's
+ * own choice), from raw rows (resolution=raw) and from the Redis cache.
+ */
+export async function runQueries(ctx: BenchContext): Promise<ItemResult> {
+  if (!existsSync(QUERY_API_MAIN)) throw new Error(`query-api not available (${QUERY_API_MAIN} missing)`);
+  if (!ctx.env.redisUrl) throw new Error('no REDIS_URL: the bench stack starts a Redis for the cached variant');
+  const urls = await ctx.databases.create(DATABASE);
+  const pools = urls.map((url) => new Pool({ connectionString: url, max: 2 }));
+  const apps: AppProcess[] = [];
+  try {
+    const toMs = await buildHistory(ctx, urls, pools, apps);
+    const uncached = await startQueryApi(ctx, urls, undefined, 'query-api-uncached');
+    const cached = await startQueryApi(ctx, urls, ctx.env.redisUrl, 'query-api-cached');
+    apps.push(uncached.process, cached.process);
+    const variants = queryVariants(uncached.url, cached.url, toMs);
+    ctx.progress.step(`item 6 · ${variants.length} variants × ${ctx.options.queryRequests} requests, round-robin`);
+    const timings = await timeVariants(variants, ctx.options.queryRequests);
+    return { rows: queryRows(timings), samples: [], summary: { history: ctx.options.history, to: new Date(toMs).toISOString(), urls: variants.map((v) => v.url) } };
+  } finally {
+    await Promise.all(apps.map((a) => a.stop()));
+    await Promise.all(pools.map((p) => p.end()));
+    await ctx.databases.drop(DATABASE);
+  }
+}
+
+/** Back-fills 24 h and 10 min up to now and waits for writer and summarizer; returns the end of the windows. */
+async function buildHistory(ctx: BenchContext, urls: string[], pools: Pool[], apps: AppProcess[]): Promise<number> {
+  const { machines, processes, intervalSeconds } = ctx.options.history;
+  const nowMs = Date.now();
+  const topic = `bench.history.${ctx.runId}`;
+  const groupId = `bench-history-${ctx.runId}`;
+  const run: Backfill = { brokers: ctx.env.brokers, kafka: ctx.kafka, topic, groupId, logDir: ctx.env.logDir, machines, processes, intervalSeconds, startMs: nowMs - 24 * HOUR_MS - 600_000 };
+  const ticks = Math.floor((nowMs - run.startMs) / (intervalSeconds * 1000)) + 1;
+  ctx.progress.step(`item 6 · back-filling ${formatNumber(ticks * machines)} snapshots (${formatNumber(ticks * machines * processes)} rows) through the collector, writer and summarizer`);
+  await backfillHistory(run);
+  apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: groupId }, 'writer-history'));
+  apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-history'));
+  await waitSettled(run, pools, 30 * 60_000);
+  ctx.progress.step('item 6 · history stored and rolled up');
+  // Whole minutes, all in the past: the windows end where the data is complete and summarized.
+  return nowMs - (nowMs % 60_000) - 60_000;
+}
+
+function queryVariants(uncachedUrl: string, cachedUrl: string, toMs: number): QueryVariant[] {
+  const variants: QueryVariant[] = [];
+  for (const window of ['1h', '24h'] as const) {
+    const from = new Date(toMs - (window === '1h' ? 1 : 24) * HOUR_MS).toISOString();
+    const range = `from=${from}&to=${new Date(toMs).toISOString()}`;
+    const top = `/v1/top?metric=cpu_pct&by=process&${range}`;
+    const series = `/v1/machines/bench-q-0001/series?metric=cpu_pct&${range}`;
+    variants.push(
+      { endpoint: 'top', window, path: 'rollups', url: uncachedUrl + top },
+      { endpoint: 'top', window, path: 'raw', url: `${uncachedUrl}${top}&resolution=raw` },
+      { endpoint: 'top', window, path: 'cached', url: cachedUrl + top },
+      { endpoint: 'series', window, path: 'rollups', url: uncachedUrl + series },
+      { endpoint: 'series', window, path: 'raw', url: `${uncachedUrl}${series}&resolution=raw` },
+    );
+  }
+  return variants;
+}
+
+async function startQueryApi(ctx: BenchContext, urls: string[], redisUrl: string | undefined, label: string): Promise<{ url: string; process: AppProcess }> {
+  const port = await freePort();
+  const env: Record<string, string> = { PG_SHARDS: urls.join(','), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `bench:${ctx.runId}:` };
+  if (redisUrl) env.REDIS_URL = redisUrl;
+  const process = new AppProcess('query-api', env, ctx.env.logDir, label).start();
+  await process.waitReady(`http://127.0.0.1:${port}/readyz`);
+  return { url: `http://127.0.0.1:${port}`, process };
+}

@@ -1,0 +1,37 @@
+import autocannon from 'autocannon';
+
+export interface HttpLoad {
+  /** 202 answers per second */
+  acceptedPerSecond: number;
+  accepted: number;
+  /** answers other than 2xx (503 under backpressure) and connection errors */
+  rejected: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  seconds: number;
+}
+
+/**
+ * autocannon against POST /v1/snapshots for `seconds`, `connections` keep-alive connections, each
+ * request one snapshot (application/json, as a collector sends it), cycling through `bodies`.
+ */
+export async function loadGateway(gatewayUrl: string, bodies: string[], seconds: number, connections: number): Promise<HttpLoad> {
+  const result = await autocannon({
+    url: `${gatewayUrl}/v1/snapshots`,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    headers: { 'content-type': 'application/json' },
+    requests: bodies.map((body) => ({ method: 'POST' as const, body })),
+  });
+  return {
+    acceptedPerSecond: result['2xx'] / result.duration,
+    accepted: result['2xx'],
+    rejected: result.non2xx,
+    errors: result.errors,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    seconds: result.duration,
+  };
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN when gone. */
+export function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "pid (comm) ": utime and stime are the 12th and 13th (clock ticks, 100 per second on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Sum of a metric's samples (all label sets) in a Prometheus text page. */
+export function metricSum(page: string, name: string): number {
+  return page
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+export interface StatementTime {
+  query: string;
+  calls: number;
+  totalMs: number;
+}
+
+/**
+ * Where a load's database time went: pg_stat_statements of database `name` on every node (read from
+ * each node's `pa` database, where the extension lives), merged by statement, most time first.
+ */
+export async function statementTimes(nodes: string[], name: string, limit = 6): Promise<StatementTime[]> {
+  const merged = new Map<string, StatementTime>();
+  for (const node of nodes) {
+    const client = new Client({ connectionString: node });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ query: string; calls: string; total_ms: number }>(
+        `SELECT query, calls::bigint AS calls, total_exec_time AS total_ms FROM pg_stat_statements s
+         JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1`,
+        [name],
+      );
+      for (const r of rows) {
+        const query = r.query.replace(/\s+/g, ' ').trim().slice(0, 120);
+        const m = merged.get(query) ?? { query, calls: 0, totalMs: 0 };
+        m.calls += Number(r.calls);
+        m.totalMs += r.total_ms;
+        merged.set(query, m);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+  return [...merged.values()].sort((a, b) => b.totalMs - a.totalMs).slice(0, limit);
+}

@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface BrokerLoad {
+  recordsPerSecond: number;
+  megabytesPerSecond: number;
+  /** send → acknowledgement of one record, as the tool reports it (queueing in the client included) */
+  p50Ms: number;
+  p99Ms: number;
+  records: number;
+}
+
+// "20000 records sent, 1234.5 records/sec (70.12 MB/sec), 300.1 ms avg latency, 900.0 ms max latency,
+//  280 ms 50th, 700 ms 95th, 850 ms 99th, 890 ms 99.9th."
+const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\).*?(\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th/;
+
+/**
+ * Kafka's own producer benchmark (org.apache.kafka.tools.ProducerPerformance, from the kafka-tools jar
+ * of the broker's classpath) on the same broker: `records` records read from `payloadFile` (one per
+ * line, the very snapshots the gateway is sent), acks=all, everything else the producer's defaults.
+ */
+export async function producerPerformance(libDir: string, brokers: string[], topic: string, payloadFile: string, records: number): Promise<BrokerLoad> {
+  const args = [
+    '-Xmx512m', '-cp', `${libDir}/*`, 'org.apache.kafka.tools.ProducerPerformance',
+    '--bootstrap-server', brokers.join(','), '--topic', topic, '--num-records', String(records), '--throughput', '-1',
+    '--payload-file', payloadFile, '--producer-props', 'acks=all',
+  ];
+  const { stdout } = await run('java', args, { maxBuffer: 16 << 20, env: { ...process.env, KAFKA_LOG4J_OPTS: '' } });
+  const line = stdout.split('\n').reverse().find((l) => SUMMARY.test(l));
+  const match = line ? SUMMARY.exec(line) : null;
+  if (!match) throw new Error(`ProducerPerformance printed no summary:\n${stdout.slice(-2000)}`);
+  return {
+    records: Number(match[1]),
+    recordsPerSecond: Number(match[2]),
+    megabytesPerSecond: Number(match[3]),
+    p50Ms: Number(match[4]),
+    p99Ms: Number(match[5]),
+  };
+}

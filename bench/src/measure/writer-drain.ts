@@ -1,0 +1,84 @@
+import { AppProcess, freePort, sleep } from '../support/app-process';
+import { CopyLoad } from './psql-copy';
+import { metricSum, processCpuSeconds } from './load-profile';
+
+export interface WriterDrain extends CopyLoad {
+  /** spawn to /readyz, s (Node and Nest boot, Kafka connect); not in `seconds` */
+  bootSeconds: number;
+  /** CPU the writer process used from spawn to done, s: near `seconds` means one core's worth (Node is single-threaded) */
+  writerCpuSeconds: number;
+  /** time inside shard transactions (ledger, COPY, outbox, commit), summed over shards, s */
+  shardWriteSeconds: number;
+  shardWrites: number;
+  batches: number;
+}
+
+export interface WriterRun {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  shardUrls: string[];
+  logDir: string;
+  label: string;
+  /** process rows on the topic: done when the writer has stored them all */
+  expectedRows: number;
+  onProgress?: (rows: number) => void;
+}
+
+interface WriterHealth {
+  counters: { rows: number; deadLettered: number };
+}
+
+/**
+ * The real writer (defaults of apps/writer/.env.example) draining a pre-filled topic with a consumer
+ * group of its own into fresh databases. Timed from /readyz to the moment its counters say every row
+ * is committed on its shard (checked every 100 ms); the caller counts the rows in PostgreSQL after.
+ */
+export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
+  const port = await freePort();
+  const writer = new AppProcess(
+    'writer',
+    {
+      KAFKA_BROKERS: run.brokers.join(','),
+      KAFKA_TOPIC: run.topic,
+      KAFKA_DLQ_TOPIC: `${run.topic}.dlq`,
+      WRITER_GROUP_ID: run.groupId,
+      PG_SHARDS: run.shardUrls.join(','),
+      WRITER_PORT: String(port),
+    },
+    run.logDir,
+    run.label,
+  );
+  const spawned = performance.now();
+  writer.start();
+  try {
+    await writer.waitReady(`http://127.0.0.1:${port}/readyz`);
+    const ready = performance.now();
+    const rows = await waitForRows(port, run.expectedRows, writer, run.onProgress);
+    const seconds = (performance.now() - ready) / 1000;
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    return {
+      rows,
+      seconds,
+      bootSeconds: (ready - spawned) / 1000,
+      writerCpuSeconds: processCpuSeconds(writer.pid),
+      shardWriteSeconds: metricSum(metrics, 'pa_writer_shard_write_seconds_sum'),
+      shardWrites: metricSum(metrics, 'pa_writer_shard_write_seconds_count'),
+      batches: metricSum(metrics, 'pa_writer_batch_rows_count'),
+    };
+  } finally {
+    await writer.stop();
+  }
+}
+
+async function waitForRows(port: number, expected: number, writer: AppProcess, onProgress?: (rows: number) => void): Promise<number> {
+  const deadlineMs = Date.now() + 30 * 60_000;
+  for (;;) {
+    const health = (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json())) as WriterHealth;
+    onProgress?.(health.counters.rows);
+    if (health.counters.deadLettered > 0) throw new Error(`the writer dead-lettered ${health.counters.deadLettered} records; see ${writer.logPath}`);
+    if (health.counters.rows >= expected) return health.counters.rows;
+    if (writer.hasExited || Date.now() > deadlineMs) throw new Error(`writer stopped at ${health.counters.rows}/${expected} rows; see ${writer.logPath}`);
+    await sleep(100);
+  }
+}

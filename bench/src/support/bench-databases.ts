@@ -1,0 +1,91 @@
+import { Client, Pool } from 'pg';
+import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shards';
+
+/**
+ * A fresh database per measurement on every shard node, built by our migrations (the same runner as
+ * `npm run migrate`), so that no load sees the tables, indexes or dead tuples another one left.
+ */
+export class BenchDatabases {
+  private readonly migrations = readMigrations(defaultMigrationsDir());
+
+  constructor(private readonly nodes: string[]) {}
+
+  /** URL of database `name` on each node. */
+  urls(name: string): string[] {
+    return this.nodes.map((node) => withDatabase(node, name));
+  }
+
+  /** Drops any leftover `name`, creates it on every node and applies the migrations; returns the URLs. */
+  async create(name: string): Promise<string[]> {
+    await this.onEveryNode(async (admin) => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+    });
+    const urls = this.urls(name);
+    await Promise.all(
+      urls.map(async (url) => {
+        const pool = new Pool({ connectionString: url, max: 1, options: '-c TimeZone=UTC' });
+        pool.on('error', () => undefined);
+        try {
+          await migrateShard(pool, this.migrations);
+        } finally {
+          await pool.end();
+        }
+      }),
+    );
+    return urls;
+  }
+
+  async drop(name: string): Promise<void> {
+    await this.onEveryNode((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  }
+
+  /**
+   * Flushes dirty pages of the previous load now, so that the next measurement does not pay for
+   * its predecessor's checkpoint.
+   */
+  async checkpoint(): Promise<void> {
+    await this.onEveryNode((admin) => admin.query('CHECKPOINT'));
+  }
+
+  /** Runs `sql` in database `name` on every node; returns each node's rows. */
+  async queryEach<R extends Record<string, unknown>>(name: string, sql: string, params: unknown[] = []): Promise<R[][]> {
+    return Promise.all(
+      this.urls(name).map(async (url) => {
+        const client = new Client({ connectionString: url, options: '-c TimeZone=UTC' });
+        await client.connect();
+        try {
+          return (await client.query<R>(sql, params)).rows;
+        } finally {
+          await client.end();
+        }
+      }),
+    );
+  }
+
+  /** Process rows stored in database `name`, over all nodes. */
+  async countSamples(name: string): Promise<number> {
+    const counts = await this.queryEach<{ n: string }>(name, 'SELECT count(*) AS n FROM process_samples');
+    return counts.reduce((sum, rows) => sum + Number(rows[0].n), 0);
+  }
+
+  private async onEveryNode(run: (admin: Client) => Promise<unknown>): Promise<void> {
+    await Promise.all(
+      this.nodes.map(async (node) => {
+        const admin = new Client({ connectionString: node });
+        await admin.connect();
+        try {
+          await run(admin);
+        } finally {
+          await admin.end();
+        }
+      }),
+    );
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

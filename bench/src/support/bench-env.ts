@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+
+/** Where the private bench stack is; infra/bench.sh sets every one of these. */
+export interface BenchEnv {
+  /** host:port of the bench broker */
+  brokers: string[];
+  /** the shard nodes as postgres:// URLs (their database part is replaced per measurement) */
+  shardNodes: string[];
+  /** the Kafka classpath folder (broker + tools jars) */
+  kafkaLibDir: string;
+  /** Redis of the bench stack, for the query cache; undefined: none */
+  redisUrl?: string;
+  /** scratch files (CSV, payloads) */
+  dataDir: string;
+  /** the apps' logs */
+  logDir: string;
+}
+
+/** Reads the bench stack's coordinates; throws one error naming every missing variable. */
+export function loadBenchEnv(env: Record<string, string | undefined>): BenchEnv {
+  const missing = ['KAFKA_BROKERS', 'PG_SHARDS', 'KAFKA_LIB_DIR', 'PA_STATE_DIR'].filter((name) => !env[name]);
+  if (missing.length) throw new Error(`bench: ${missing.join(', ')} not set; run it with npm run bench (infra/bench.sh starts the stack)`);
+  const state = env.PA_STATE_DIR as string;
+  return {
+    brokers: (env.KAFKA_BROKERS as string).split(','),
+    shardNodes: (env.PG_SHARDS as string).split(','),
+    kafkaLibDir: env.KAFKA_LIB_DIR as string,
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir: join(state, 'data'),
+    logDir: join(state, 'log'),
+  };
+}

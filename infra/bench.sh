@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# npm run bench [-- --quick] [-- flags]: installs what is missing, builds, prints the plan and its
+# estimated time, starts a private bench stack (own state dir and ports: Kafka, PostgreSQL shard
+# nodes, Redis; no Zipkin), runs bench/ against it and stops the stack afterwards, pass or fail.
+# The table goes to stdout, progress to stderr, the record to bench/results/<date>.json.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash infra/install-deps.sh
+hash -r
+
+export PA_STATE_DIR=${PA_BENCH_STATE_DIR:-$PWD/var/bench}
+export KAFKA_PORT=${BENCH_KAFKA_PORT:-19092} KAFKA_CONTROLLER_PORT=${BENCH_KAFKA_CONTROLLER_PORT:-19093}
+export PG_BASE_PORT=${BENCH_PG_BASE_PORT:-15433} SHARDS=${BENCH_SHARDS:-2} ZIPKIN=0
+REDIS_PORT=${BENCH_REDIS_PORT:-16379}
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+urls=()
+for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://postgres@127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
+PG_SHARDS=$(IFS=,; echo "${urls[*]}")
+export PG_SHARDS
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+# kafkajs 2.2.4 on Node 24 sets a negative timer (tulios/kafkajs#1751): harmless, silenced.
+export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
+# The apps run as deployed, minus trace export (no Zipkin in the bench stack).
+unset OTEL_EXPORTER_ZIPKIN_ENDPOINT OTEL_EXPORTER_OTLP_ENDPOINT
+
+# A private compiled tree: someone else's build or clean of dist/ during a run cannot take the
+# apps away mid-measurement (the bench starts the apps from the tree it runs from).
+build_dir=$PA_STATE_DIR/dist
+echo "bench: build into $build_dir" >&2
+npx tsc -p tsconfig.build.json --outDir "$build_dir" --tsBuildInfoFile "$build_dir/.tsbuildinfo"
+npx tsc-alias -p tsconfig.build.json --outDir "$build_dir"
+# Bad flags fail here, before anything is started; --help stops here too.
+node "$build_dir/bench/src/main.js" --plan "$@"
+for arg in "$@"; do [[ $arg == --help ]] && exit 0; done
+
+. infra/lib/common.sh
+# Every measurement makes its own databases and topics and the bench deletes its topics, so the
+# nodes are kept between runs: a restart costs seconds where initdb and a Kafka format cost a minute.
+bash infra/stop-all.sh >/dev/null 2>&1 || true
+rm -rf "$PA_STATE_DIR"/{data,redis}
+trap 'echo "bench: stopping the bench stack" >&2; bash infra/stop-all.sh >/dev/null 2>&1 || true' EXIT
+echo "bench: starting the bench stack in $PA_STATE_DIR" >&2
+bash infra/start-infra.sh >&2
+mkdir -p "$PA_STATE_DIR/redis"
+# Redis for the query cache; stop-all.sh stops it through its pid file like our apps.
+redis_pid=$(start_background "$PA_RUN_DIR/redis.pid" "$PA_LOG_DIR/redis.log" \
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$PA_STATE_DIR/redis")
+wait_ready redis "$PA_LOG_DIR/redis.log" 20 "$redis_pid" port_open 127.0.0.1 "$REDIS_PORT"
+KAFKA_LIB_DIR=$(bash infra/install-kafka.sh --print-lib-dir)
+export KAFKA_LIB_DIR
+node "$build_dir/bench/src/main.js" "$@"
