@@ -14,6 +14,8 @@ export ZIPKIN_PORT=${TEST_ZIPKIN_PORT:-29411} ZIPKIN_URL=http://127.0.0.1:${TEST
 export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 export PG_SHARDS=postgres://postgres@127.0.0.1:$PG_BASE_PORT/pa,postgres://postgres@127.0.0.1:$((PG_BASE_PORT + 1))/pa
 export KAFKAJS_NO_PARTITIONER_WARNING=1
+# A loaded 2-core machine can take minutes to boot two JVMs side by side; waiting longer beats a red run.
+export KAFKA_START_TIMEOUT_S=${KAFKA_START_TIMEOUT_S:-300} ZIPKIN_START_TIMEOUT_S=${ZIPKIN_START_TIMEOUT_S:-300}
 # kafkajs 2.2.4 on Node 24 sets a negative timer (tulios/kafkajs#1751): harmless, silenced.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
 
