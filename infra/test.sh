@@ -33,4 +33,4 @@ trap 'echo "test: stopping the test stack"; bash infra/stop-all.sh >/dev/null 2>
 echo "test: starting the test stack in $PA_STATE_DIR"
 bash infra/start-infra.sh
 echo "test: end-to-end tests (real Kafka, real PostgreSQL shards)"
-npx jest -c test/e2e/jest.e2e.config.js --runInBand "$@"
+npx jest -c "${E2E_JEST_CONFIG:-test/e2e/jest.e2e.config.js}" --runInBand "$@"

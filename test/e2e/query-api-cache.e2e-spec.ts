@@ -2,7 +2,7 @@ import { ServiceProcess, buildSnapshot, pollUntil, uniqueSuffix } from '@pa/test
 import { waitCaughtUp } from './support/consumer-lag';
 import { history, ndjsonBodies } from './support/history';
 import { pipelineSuite } from './support/pipeline-suite';
-import { difference, getJson, iso, startQueryApi } from './support/query-api';
+import { difference, getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
 import { PrivateRedis } from './support/query-redis';
 import { Window, topTruth } from './support/query-truth';
 import { waitOutboxEmpty } from './support/rollup-truth';
@@ -12,7 +12,7 @@ import { machinesOnShard, router } from './support/test-stack';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const D = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+const D = randomPastDay(3);
 const W: Window = { from: D + 2 * HOUR + 30 * MINUTE, to: D + 5 * HOUR + 10 * MINUTE + 500 };
 const TOP = { metric: 'cpu_pct', by: 'machine', from: iso(W.from), to: iso(W.to), limit: 1000 };
 

@@ -2,14 +2,14 @@ import { ServiceProcess, uniqueSuffix } from '@pa/testing';
 import { waitCaughtUp } from './support/consumer-lag';
 import { history, ndjsonBodies } from './support/history';
 import { pipelineSuite } from './support/pipeline-suite';
-import { difference, getJson, iso, startQueryApi } from './support/query-api';
+import { difference, getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
 import { topTruth } from './support/query-truth';
 import { startShardNodes, stopShardNode } from './support/shard-node';
 import { machinesOnShard } from './support/test-stack';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const D = Math.floor(Date.now() / DAY) * DAY - 4 * DAY;
+const D = randomPastDay(3);
 const W = { from: D + 60 * MINUTE, to: D + 150 * MINUTE };
 const TOP = { by: 'machine', from: iso(W.from), to: iso(W.to), limit: 1000 };
 

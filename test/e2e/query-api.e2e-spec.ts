@@ -3,7 +3,7 @@ import { ProcessSnapshot } from '@pa/contracts';
 import { waitCaughtUp } from './support/consumer-lag';
 import { history, ndjsonBodies } from './support/history';
 import { pipelineSuite } from './support/pipeline-suite';
-import { difference, getJson, iso, startQueryApi } from './support/query-api';
+import { difference, getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
 import { Group, Metric, Window, dailyTruth, machineSeriesTruth, machinesTruth, processSeriesTruth, snapshotTruth, topTruth } from './support/query-truth';
 import { outboxDepth, waitOutboxEmpty } from './support/rollup-truth';
 import { startSummarizer } from './support/summarizer';
@@ -13,8 +13,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-// Two UTC days back, so that whole days, hours and minutes all fit, and nothing is "now".
-const D = Math.floor(Date.now() / DAY) * DAY - 2 * DAY;
+// A past UTC day of this run's own, so that whole days, hours and minutes all fit, and nothing is "now".
+const D = randomPastDay(3);
 const WINDOWS: Record<string, Window> = {
   'aligned day': { from: D, to: D + DAY },
   'unaligned, every level': { from: D - HOUR - 37 * MINUTE - 13_500, to: D + DAY + HOUR + 11 * MINUTE + 250 },
@@ -127,14 +127,14 @@ describe('query API: answers equal SQL over raw rows, before, during and after s
   }, 300_000);
 
   it('after the summarizer caught up, answers equal the raw truth and come from the coarsest level', async () => {
-    await waitOutboxEmpty(pools, prefix);
+    await waitOutboxEmpty(pools, prefix, 240_000);
     expect(await mismatches()).toEqual([]);
     const w = WINDOWS['unaligned, every level'];
     const top = await getJson(api, '/v1/top', { from: iso(w.from), to: iso(w.to) });
     expect(top.body.resolution).toBe('1d');
     const short = await getJson(api, '/v1/top', { from: iso(WINDOWS['under an hour (raw)'].from), to: iso(WINDOWS['under an hour (raw)'].to) });
     expect(short.body.resolution).toBe('raw');
-  });
+  }, 300_000);
 
   it('late data in an hour already summarized counts at once, before the summarizer sees it', async () => {
     await summarizer?.stop();
@@ -152,9 +152,9 @@ describe('query API: answers equal SQL over raw rows, before, during and after s
     found.push(await dailyMismatch(D));
     expect(found.filter(Boolean)).toEqual([]);
     summarizer = await startSummarizer();
-    await waitOutboxEmpty(pools, prefix);
+    await waitOutboxEmpty(pools, prefix, 240_000);
     expect([await topMismatch('unaligned hours', w, 'cpu_pct', 'process'), await dailyMismatch(D)].filter(Boolean)).toEqual([]);
-  });
+  }, 300_000);
 
   it('lists machines with their latest snapshot totals, page by page', async () => {
     const pages: unknown[] = [];

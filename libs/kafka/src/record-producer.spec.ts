@@ -2,20 +2,32 @@ import { Kafka, KafkaJSNonRetriableError, KafkaJSProtocolError, Message, Produce
 import { PublishError } from './kafka.errors';
 import { RecordProducer } from './record-producer';
 
-/** A Kafka whose producer records each send and can fail the n-th one. */
+/** A Kafka whose producers record each send (with which producer made it) and can fail the n-th one. */
 function fakeKafka(failOn?: { call: number; error: Error }) {
-  const sends: ProducerRecord[] = [];
-  const producer = {
-    send: async (record: ProducerRecord) => {
-      sends.push(record);
-      if (failOn && sends.length === failOn.call) throw failOn.error;
-      return [];
+  const sends: (ProducerRecord & { producer: number })[] = [];
+  const log: string[] = [];
+  let producers = 0;
+  const kafka = {
+    producer: () => {
+      const id = ++producers;
+      return {
+        connect: async () => void log.push(`connect ${id}`),
+        disconnect: async () => void log.push(`disconnect ${id}`),
+        send: async (record: ProducerRecord) => {
+          sends.push({ ...record, producer: id });
+          log.push(`send ${(record.messages[0].value as string).slice(0, 1)} start`);
+          await new Promise((r) => setTimeout(r, 5));
+          log.push(`send ${(record.messages[0].value as string).slice(0, 1)} end`);
+          if (failOn && sends.length === failOn.call) throw failOn.error;
+          return [];
+        },
+      };
     },
-  };
-  return { kafka: { producer: () => producer } as unknown as Kafka, sends };
+  } as unknown as Kafka;
+  return { kafka, sends, log };
 }
 
-const message = (bytes: number, key = 'm-1'): Message => ({ key, value: 'x'.repeat(bytes) });
+const message = (bytes: number, fill = 'x'): Message => ({ key: 'm-1', value: fill.repeat(bytes) });
 const options = { ackTimeoutMs: 1_000, maxInFlightRecords: 1_000, maxProduceBytes: 1_000 };
 
 describe('RecordProducer', () => {
@@ -31,6 +43,24 @@ describe('RecordProducer', () => {
     await new RecordProducer(kafka, options).send('t', messages);
     expect(sends.map((s) => s.messages.map((m) => (m.value as string).length))).toEqual([[400, 400], [400], [3_000], [10]]);
     expect(sends.flatMap((s) => s.messages)).toEqual(messages);
+  });
+
+  it('sends one at a time, in the order asked', async () => {
+    const { kafka, log } = fakeKafka();
+    const producer = new RecordProducer(kafka, options);
+    await Promise.all([producer.send('t', [message(10, 'a')]), producer.send('t', [message(10, 'b')])]);
+    expect(log).toEqual(['send a start', 'send a end', 'send b start', 'send b end']);
+  });
+
+  it('replaces the producer after a failed send: its sequence numbers may be taken for a retry of what was written', async () => {
+    const lost = Object.assign(new KafkaJSProtocolError('Connection closed'), { retriable: true });
+    const { kafka, sends, log } = fakeKafka({ call: 1, error: lost });
+    const producer = new RecordProducer(kafka, options);
+    await expect(producer.send('t', [message(10, 'a')])).rejects.toBeInstanceOf(PublishError);
+    await producer.send('t', [message(10, 'b')]);
+    await producer.send('t', [message(10, 'c')]);
+    expect(sends.map((s) => s.producer)).toEqual([1, 2, 2]);
+    expect(log.filter((l) => !l.startsWith('send'))).toEqual(['disconnect 1', 'connect 2']);
   });
 
   it('says when the broker refused a record as too large', async () => {

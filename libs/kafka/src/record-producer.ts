@@ -1,4 +1,4 @@
-import { Kafka, Message, Producer, CompressionTypes } from 'kafkajs';
+import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { BackpressureError, PublishError, isRetriableKafkaError } from './kafka.errors';
 
 export interface RecordProducerOptions {
@@ -21,18 +21,27 @@ export const MAX_PRODUCE_BYTES = 960 * 1024;
 /**
  * An idempotent producer (acks=all, one request in flight, so retries cannot reorder or
  * duplicate) that resolves only when Kafka has acknowledged every record of a send.
+ *
+ * Sends go one at a time, and a producer whose send failed is replaced before the next one:
+ * kafkajs 2.2.4 takes back the sequence numbers of a failed produce request and gives them to the
+ * next records, but a request that failed on the client's side (timeout, connection lost on the
+ * way back, retries exhausted during a broker restart) may have been written. The broker then
+ * takes the next, different records for a retry of the written ones: it acknowledges them and
+ * drops them. Records acknowledged and lost; a new producer has a new producer id and new sequences.
  */
 export class RecordProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
   private inFlight = 0;
+  /** the last send failed: the producer's sequence numbers may be wrong */
+  private isSuspect = false;
+  /** the send in progress (or its failure); the next one starts after it */
+  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(kafka: Kafka, private readonly options: RecordProducerOptions) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
-    });
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: RecordProducerOptions,
+  ) {
+    this.producer = this.createProducer();
   }
 
   async connect(): Promise<void> {
@@ -49,7 +58,18 @@ export class RecordProducer {
       throw new BackpressureError(this.inFlight, this.options.maxInFlightRecords);
     }
     this.inFlight += messages.length;
+    const sent = this.queue.then(() => this.sendNow(topic, messages));
+    this.queue = sent.catch(() => undefined);
     try {
+      await sent;
+    } finally {
+      this.inFlight -= messages.length;
+    }
+  }
+
+  private async sendNow(topic: string, messages: Message[]): Promise<void> {
+    try {
+      if (this.isSuspect) await this.replaceProducer();
       // One request after the other: a failure stops the rest (the caller retries the whole, the
       // writer's ledger drops what an earlier request had already stored).
       for (const part of parts(messages, this.options.maxProduceBytes ?? MAX_PRODUCE_BYTES)) {
@@ -62,10 +82,26 @@ export class RecordProducer {
         });
       }
     } catch (error) {
+      this.isSuspect = true;
       throw new PublishError(topic, messages.length, error, isRetriableKafkaError(error));
-    } finally {
-      this.inFlight -= messages.length;
     }
+  }
+
+  private async replaceProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = this.createProducer();
+    await old.disconnect().catch(() => undefined);
+    await this.producer.connect();
+    this.isSuspect = false;
+  }
+
+  private createProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
   }
 }
 

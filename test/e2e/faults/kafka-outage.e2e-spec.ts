@@ -72,25 +72,24 @@ describe('fault: the Kafka broker stopped and restarted during a load', () => {
     await startTestBroker();
     await probes?.stop();
     await collector?.stop('SIGKILL');
-  }, 240_000);
+  }, 400_000);
 
-  // A POST waits at most 3 s for Kafka before its 503 (10 s by default), so the outage shows quickly.
   // The writer's consumer crashes while the broker is away and rejoins as a new member once it is
   // back; the broker still counts its old member until that one's session runs out, so a 6 s
   // session (30 s by default) shortens the wait before it consumes again.
-  const { pipeline, pools } = pipelineSuite(new Pipeline({ WRITER_SESSION_TIMEOUT_MS: '6000' }, { GATEWAY_PRODUCE_TIMEOUT_MS: '3000' }));
+  const { pipeline, pools } = pipelineSuite(new Pipeline({ WRITER_SESSION_TIMEOUT_MS: '6000' }));
 
   it('503 + Retry-After while it is down, never a 202 that is lost; a retrying collector loses nothing', async () => {
     const { seed } = seededPrng('kafka-outage');
     const prefix = `e2e-kafkaout-${uniqueSuffix()}`;
-    // Few machines with many processes, and the collector's own chunking (up to 200 snapshots a
-    // POST): the backlog of the outage goes out in POSTs of MBs per machine, so per Kafka partition.
-    const fleet = { prefix: `${prefix}-c`, machines: 3, processes: 120, intervalMs: 250, seed };
+    // Two machines of 150 processes, and the collector's own chunking (up to 200 snapshots a POST):
+    // the backlog of the outage goes out in POSTs of MBs per machine, so per Kafka partition.
+    const fleet = { prefix: `${prefix}-c`, machines: 2, processes: 150, intervalMs: 250, seed };
     const fleetCollector = startSimulatedCollector(pipeline.gatewayUrl, fleet, { COLLECTOR_RETRY_MAX_MS: '2000', COLLECTOR_BUFFER_SNAPSHOTS: '100000' });
-    const probing = new Probes(pipeline, `${prefix}-p`, 2);
+    const probing = new Probes(pipeline, `${prefix}-p`, 4);
     [collector, probes] = [fleetCollector, probing];
     const progress = () => lastProgress(fleetCollector.log());
-    await pollUntil(async () => progress()?.sent ?? 0, (sent) => sent >= 30, { timeoutMs: 30_000, what: 'the collector to deliver' });
+    await pollUntil(async () => progress()?.sent ?? 0, (sent) => sent >= 20, { timeoutMs: 30_000, what: 'the collector to deliver' });
 
     await stopTestBroker();
     const downAt = Date.now();
@@ -118,7 +117,7 @@ describe('fault: the Kafka broker stopped and restarted during a load', () => {
     // Everything the collector sampled while Kafka was down is delivered.
     const backlog = sentBeforeRestart + Math.floor((upAt - downAt) / fleet.intervalMs) * fleet.machines;
     await pollUntil(async () => progress()?.sent ?? 0, (sent) => sent >= backlog, {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       what: 'the collector to deliver after the restart',
     });
     await probing.stop();
@@ -154,5 +153,5 @@ describe('fault: the Kafka broker stopped and restarted during a load', () => {
     expect(perMachine.size).toBe(fleet.machines);
     expect([...new Set(perMachine.values())]).toEqual([final.ticks]);
     expect(final.sent).toBe(fleet.machines * final.ticks);
-  }, 300_000);
+  }, 600_000);
 });

@@ -36,8 +36,8 @@ describe('fault: writer SIGKILLed at random moments under load', () => {
       machineIds: machinesOnEveryShard(prefix, 10),
       processes: 10,
       perRequest: 40,
-      concurrency: 2,
-      pauseMs: 400,
+      concurrency: 1,
+      pauseMs: 300,
     }).start();
 
     const kills: { afterMs: number; consumed: number; restartMs: number }[] = [];

@@ -64,3 +64,14 @@ export function difference(actual: unknown, expected: unknown, path = '$'): stri
   }
   return actual === expected ? undefined : `${path}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
 }
+
+/**
+ * Midnight (UTC) of a random past day between `minDaysAgo` and 80 days ago. Each run writes its
+ * history into days of its own (mostly): earlier runs' rows in the same partitions would be
+ * appended out of time order and make every BRIN time scan of that day read the whole partition.
+ */
+export function randomPastDay(minDaysAgo: number): number {
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  const daysAgo = minDaysAgo + Math.floor(Math.random() * (80 - minDaysAgo));
+  return today - daysAgo * 86_400_000;
+}
