@@ -11,7 +11,6 @@ import { machinesOnShard, router } from './support/test-stack';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const D = randomPastDay(3);
 const W: Window = { from: D + 2 * HOUR + 30 * MINUTE, to: D + 5 * HOUR + 10 * MINUTE + 500 };
 const TOP = { metric: 'cpu_pct', by: 'machine', from: iso(W.from), to: iso(W.to), limit: 1000 };

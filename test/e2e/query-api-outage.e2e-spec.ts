@@ -8,7 +8,6 @@ import { startShardNodes, stopShardNode } from './support/shard-node';
 import { machinesOnShard } from './support/test-stack';
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 const D = randomPastDay(3);
 const W = { from: D + 60 * MINUTE, to: D + 150 * MINUTE };
 const TOP = { by: 'machine', from: iso(W.from), to: iso(W.to), limit: 1000 };

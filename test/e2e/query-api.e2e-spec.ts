@@ -120,7 +120,7 @@ describe('query API: answers equal SQL over raw rows, before, during and after s
   }, 300_000);
 
   it('while the summarizer catches up, every answer equals the raw truth', async () => {
-    summarizer = await startSummarizer({ SUMMARIZER_CLAIM_LIMIT: '1', SUMMARIZER_POLL_INTERVAL_MS: '50' });
+    summarizer = await startSummarizer({ SUMMARIZER_CLAIM_LIMIT: '5', SUMMARIZER_POLL_INTERVAL_MS: '50' });
     const found: string[] = [];
     for (let round = 0; round < 3 && (await outboxDepth(pools, prefix)) > 0; round++) found.push(...(await mismatches()));
     expect(found).toEqual([]);
