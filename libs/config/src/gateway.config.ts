@@ -29,8 +29,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Read
       ...readKafkaConfig(r, 'ingest-gateway'),
       produceTimeoutMs: r.int('GATEWAY_PRODUCE_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 }),
       maxInFlightRecords: r.int('GATEWAY_MAX_IN_FLIGHT_RECORDS', 20_000, { min: 1, max: 10_000_000 }),
-      // Kafka's default message.max.bytes is 1 MiB (1,048,588), for the record and its headers.
-      maxRecordBytes: r.int('GATEWAY_MAX_RECORD_BYTES', 1_000_000, { min: 1024, max: 1024 ** 3 }),
+      // Our broker takes 32 MiB (infra/start-kafka.sh); Kafka's own default message.max.bytes is
+      // 1 MiB (1,048,588) for the record and its headers: set this below what the broker takes.
+      maxRecordBytes: r.int('GATEWAY_MAX_RECORD_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
     },
     retentionMs: r.int('RETENTION_DAYS', 90, { min: 1, max: 3650 }) * 86_400_000,
   });

@@ -63,6 +63,25 @@ describe('RecordProducer', () => {
     expect(log.filter((l) => !l.startsWith('send'))).toEqual(['disconnect 1', 'connect 2']);
   });
 
+  it("cuts requests under the topic's max.message.bytes (read once), or under 1 MiB when it cannot be read", async () => {
+    const big = () => [message(400_000), message(400_000), message(400_000)];
+    for (const [limit, expected] of [[33_554_432, [3]], [undefined, [2, 1]]] as const) {
+      const { kafka, sends } = fakeKafka();
+      let describes = 0;
+      const describeConfigs = async () => {
+        describes++;
+        if (limit === undefined) throw new Error('broker unreachable');
+        return { resources: [{ configEntries: [{ configName: 'max.message.bytes', configValue: String(limit) }] }] };
+      };
+      Object.assign(kafka, { admin: () => ({ connect: async () => undefined, disconnect: async () => undefined, describeConfigs }) });
+      const producer = new RecordProducer(kafka, { ackTimeoutMs: 1_000, maxInFlightRecords: 1_000 });
+      await producer.send('t', big());
+      await producer.send('t', big());
+      expect(sends.map((s) => s.messages.length)).toEqual([...expected, ...expected]);
+      expect(describes).toBe(limit === undefined ? 2 : 1);
+    }
+  });
+
   it('says when the broker refused a record as too large', async () => {
     // What kafkajs throws: its retrier's non-retriable error, caused by the broker's protocol error.
     const cause = Object.assign(new KafkaJSProtocolError('The request included a message larger than the max message size'), { type: 'MESSAGE_TOO_LARGE' });

@@ -1,22 +1,25 @@
 import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { BackpressureError, PublishError, isRetriableKafkaError } from './kafka.errors';
+import { topicMaxMessageBytes } from './topics';
 
 export interface RecordProducerOptions {
   /** ms to wait for the broker's acknowledgement of one send */
   ackTimeoutMs: number;
   /** records waiting for acknowledgement at once; past it `send` throws BackpressureError at once */
   maxInFlightRecords: number;
-  /** bytes of records per produce request at most (default MAX_PRODUCE_BYTES) */
+  /** bytes of records per produce request at most (default: below the topic's max.message.bytes) */
   maxProduceBytes?: number;
 }
 
 /**
  * kafkajs puts every record of one send for a partition into one batch, and the broker refuses a
- * batch over its message.max.bytes (1 MiB by default) as a whole, for good: so many records of one
- * machine (one key, one partition) in one send would be refused at every retry. Sends are cut into
- * requests of at most this many bytes (records, keys, headers), which keeps every batch under 1 MiB.
+ * batch over the topic's max.message.bytes (Kafka's default: 1 MiB) as a whole, for good: many
+ * records of one machine (one key, one partition) in one send would be refused at every retry.
+ * So sends are cut into requests under that limit (read once per topic), less this margin.
  */
-export const MAX_PRODUCE_BYTES = 960 * 1024;
+const PRODUCE_MARGIN_BYTES = 64 * 1024;
+/** The request size when the topic's limit cannot be read: under Kafka's default 1 MiB. */
+export const FALLBACK_MAX_PRODUCE_BYTES = 960 * 1024;
 
 /**
  * An idempotent producer (acks=all, one request in flight, so retries cannot reorder or
@@ -36,6 +39,8 @@ export class RecordProducer {
   private isSuspect = false;
   /** the send in progress (or its failure); the next one starts after it */
   private queue: Promise<unknown> = Promise.resolve();
+  /** bytes per produce request, per topic, from the topic's max.message.bytes */
+  private readonly produceBytes = new Map<string, number>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -72,7 +77,7 @@ export class RecordProducer {
       if (this.isSuspect) await this.replaceProducer();
       // One request after the other: a failure stops the rest (the caller retries the whole, the
       // writer's ledger drops what an earlier request had already stored).
-      for (const part of parts(messages, this.options.maxProduceBytes ?? MAX_PRODUCE_BYTES)) {
+      for (const part of parts(messages, await this.produceBytesFor(topic))) {
         await this.producer.send({
           topic,
           messages: part,
@@ -84,6 +89,19 @@ export class RecordProducer {
     } catch (error) {
       this.isSuspect = true;
       throw new PublishError(topic, messages.length, error, isRetriableKafkaError(error));
+    }
+  }
+
+  private async produceBytesFor(topic: string): Promise<number> {
+    if (this.options.maxProduceBytes) return this.options.maxProduceBytes;
+    const known = this.produceBytes.get(topic);
+    if (known) return known;
+    try {
+      const bytes = Math.max((await topicMaxMessageBytes(this.kafka, topic)) - PRODUCE_MARGIN_BYTES, PRODUCE_MARGIN_BYTES);
+      this.produceBytes.set(topic, bytes);
+      return bytes;
+    } catch {
+      return FALLBACK_MAX_PRODUCE_BYTES; // asked again at the next send
     }
   }
 

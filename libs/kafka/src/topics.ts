@@ -1,4 +1,4 @@
-import { Kafka } from 'kafkajs';
+import { ConfigResourceTypes, Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   topic: string;
@@ -40,5 +40,22 @@ export async function isKafkaReachable(kafka: Kafka, timeoutMs: number): Promise
     return false;
   } finally {
     probe.catch(() => undefined).finally(() => admin.disconnect().catch(() => undefined));
+  }
+}
+
+/** The largest record batch the broker takes for `topic` (its max.message.bytes, or the broker's message.max.bytes). */
+export async function topicMaxMessageBytes(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+    });
+    const value = Number(resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`no max.message.bytes for ${topic}`);
+    return value;
+  } finally {
+    await admin.disconnect();
   }
 }

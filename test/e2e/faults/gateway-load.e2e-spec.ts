@@ -10,14 +10,23 @@ const CONNECTIONS = 64;
 const SNAPSHOTS_PER_BODY = 10;
 const PROCESSES = 20;
 const MAX_IN_FLIGHT_RECORDS = 400;
+/** V8 old-space cap of the gateway in this test: a gateway that kept what it served would die of it. */
+const HEAP_MB = 128;
 const MiB = 1024 * 1024;
 const mib = (bytes: number) => (bytes / MiB).toFixed(0);
 
 describe('fault: the gateway under sustained concurrent load', () => {
   // No writer: this is about the gateway; what it accepted is counted in Kafka.
   // In-flight record limit 400 instead of 20,000: 64 requests of 10 snapshots can exceed it, so
-  // the load meets backpressure (503 + Retry-After) as well as 202s.
-  const pipeline = new Pipeline({}, { GATEWAY_MAX_IN_FLIGHT_RECORDS: String(MAX_IN_FLIGHT_RECORDS), OTEL_SDK_DISABLED: 'true' });
+  // the load meets backpressure (503 + Retry-After) as well as 202s. And a capped heap.
+  const pipeline = new Pipeline(
+    {},
+    {
+      GATEWAY_MAX_IN_FLIGHT_RECORDS: String(MAX_IN_FLIGHT_RECORDS),
+      OTEL_SDK_DISABLED: 'true',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${HEAP_MB}`,
+    },
+  );
 
   beforeAll(async () => {
     await pipeline.startGateway();
@@ -81,31 +90,27 @@ describe('fault: the gateway under sustained concurrent load', () => {
     const { peak } = residentMemory(pid);
     const runMs = Date.now() - started;
     const maxIn = (third: number) => Math.max(...samples.filter((s) => Math.floor((s.atMs * 3) / runMs) === third).map((s) => s.rss));
-    const [middle, last] = [maxIn(1), maxIn(2)];
+    const thirds = [maxIn(0), maxIn(1), maxIn(2)].map(mib).join('/');
     process.stdout.write(
       `gateway-load: ${counts.requests} requests in ${SECONDS} s (${(counts.requests / SECONDS).toFixed(0)}/s, ${(bodyBytes / 1024).toFixed(0)} KiB each): ` +
         `${counts.accepted} snapshots accepted, ${counts.backpressure} refused under backpressure, ${counts.unavailable} refused as Kafka unavailable; ` +
-        `RSS idle ${mib(idle)}, max middle third ${mib(middle)}, max last third ${mib(last)}, peak ${mib(peak)} MiB\n`,
+        `RSS idle ${mib(idle)}, max per third of the run ${thirds}, peak ${mib(peak)} MiB\n`,
     );
 
     // Every request got an answer it should have, and the load was real.
     expect(wrong.slice(0, 10)).toEqual([]);
-    expect(counts.requests).toBeGreaterThanOrEqual(CONNECTIONS * 10);
+    expect(counts.requests).toBeGreaterThanOrEqual(CONNECTIONS * 3);
     expect(counts.accepted).toBeGreaterThan(0);
-    // Bounded: what the gateway holds is set by its 64 requests in flight (each body as a Buffer,
-    // its text, the parsed snapshots and the encoded records: ~0.4 MiB here, ~25 MiB for all) and
-    // by the in-flight record limit; V8 keeps its heap at a multiple of the live data plus a
-    // 48 MiB young generation. Measured on this machine: 150-200 MiB over idle, flat after ~10 s
-    // (60 s runs too). 256 MiB over idle leaves room for a noisy machine; keeping one body per
-    // request would cross it within seconds (200+ requests/s × 57 KiB).
-    expect(peak).toBeLessThan(idle + 256 * MiB);
-    // And it does not grow with time once warm: the last third of the run peaks no higher than the
-    // middle third plus 32 MiB.
-    expect(last).toBeLessThan(middle + 32 * MiB);
+    // Bounded: the gateway served it all within a 128 MiB old space (it would have died of "heap out
+    // of memory" otherwise: keeping one 57 KiB body per request fills that within seconds), and its
+    // RSS peak stays under idle + that heap + 64 MiB for the young generation (3 × 16 MiB semi-spaces)
+    // and the off-heap buffers of 64 bodies in flight and of the Kafka requests. Measured here:
+    // 70-130 MiB over idle, level over 60 s runs.
+    expect(pipeline.gateway.exitStatus).toBeUndefined();
+    expect(peak).toBeLessThan(idle + (HEAP_MB + 64) * MiB);
     // Accepted means in Kafka; refused under backpressure means not sent at all.
     const inKafka = await recordsInTopic(pipeline.topic);
     expect(inKafka).toBeGreaterThanOrEqual(counts.accepted);
     expect(inKafka).toBeLessThanOrEqual(counts.accepted + counts.unavailable);
-    expect(pipeline.gateway.exitStatus).toBeUndefined();
   }, 120_000 + SECONDS * 1000);
 });
