@@ -5,5 +5,4 @@ const e2e = require('./jest.e2e.config.js');
 module.exports = {
   ...e2e,
   testMatch: ['<rootDir>/test/e2e/faults/**/*.e2e-spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/'],
 };
