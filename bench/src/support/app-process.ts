@@ -27,7 +27,7 @@ export class AppProcess {
 
   start(): this {
     const log = createWriteStream(this.logPath);
-    this.child = spawn(process.execPath, [appMain(this.app), ...this.args], { cwd: repoRoot(), env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...profileArgs(this.label), appMain(this.app), ...this.args], { cwd: repoRoot(), env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.pipe(log);
     this.child.stderr?.pipe(log);
     return this;
@@ -70,6 +70,15 @@ export class AppProcess {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/**
+ * With BENCH_CPU_PROF_DIR set, every app runs under V8's sampling profiler and leaves
+ * `<dir>/<label>.cpuprofile` when it exits (not after SIGKILL). Node refuses --cpu-prof in NODE_OPTIONS.
+ */
+function profileArgs(label: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -9,6 +9,8 @@ export interface WriterConfig {
     partitionsConsumedConcurrently: number;
     /** most bytes fetched per partition per round, bounds the batch size */
     maxBytesPerPartition: number;
+    /** most bytes of one fetch over all partitions: below concurrency × per-partition, fewer partitions come at once */
+    maxBytes: number;
     /**
      * ms without a heartbeat before the group coordinator drops a member: after a crash (SIGKILL)
      * the partitions of the dead writer wait this long before a restarted one gets them
@@ -36,7 +38,8 @@ export function loadWriterConfig(env: Record<string, string | undefined>): Reado
       ...readKafkaConfig(r, 'writer'),
       groupId: r.string('WRITER_GROUP_ID', 'proc-writer'),
       partitionsConsumedConcurrently: concurrency,
-      maxBytesPerPartition: r.int('WRITER_MAX_BYTES_PER_PARTITION', 8 * 1024 * 1024, { min: 65536 }),
+      maxBytesPerPartition: r.int('WRITER_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024, { min: 65536 }),
+      maxBytes: r.int('WRITER_MAX_FETCH_BYTES', 32 * 1024 * 1024, { min: 65536 }),
       // The broker refuses less than its group.min.session.timeout.ms (6 s by default).
       sessionTimeoutMs: r.int('WRITER_SESSION_TIMEOUT_MS', 30_000, { min: 6_000, max: 300_000 }),
     },

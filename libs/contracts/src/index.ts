@@ -1,3 +1,4 @@
 export * from './contracts.constants';
 export * from './process-snapshot';
 export * from './snapshot-validator';
+export * from './rfc3339';

@@ -3,6 +3,8 @@ export * from './pg-shard.error';
 export * from './shard-pools';
 export * from './migrations';
 export * from './copy-rows';
+export * from './binary-copy';
+export * from './process-sample-rows';
 export * from './shard-batch.repository';
 export * from './partitions';
 export * from './slow-statements';

@@ -1,7 +1,8 @@
 import { PoolClient, Pool } from 'pg';
 import { ValidSnapshot } from '@pa/contracts';
 import { tracerFor, withSpan } from '@pa/telemetry';
-import { copyField, copyRows } from './copy-rows';
+import { copyRows } from './copy-rows';
+import { SAMPLE_COLUMNS, sampleCopyChunks } from './process-sample-rows';
 
 const tracer = tracerFor('pg-shards');
 
@@ -13,11 +14,6 @@ export interface ShardBatchResult {
   /** process rows copied */
   rows: number;
 }
-
-const SAMPLE_COLUMNS = [
-  'ts', 'machine_id', 'pid', 'ppid', 'name', 'username', 'cmdline', 'cpu_pct', 'mem_pct',
-  'rss_bytes', 'vms_bytes', 'threads', 'state', 'io_read_bytes', 'io_write_bytes', 'start_time',
-] as const;
 
 // Timestamps travel as integer epoch milliseconds so that what we insert and what RETURNING gives
 // back compare exactly (no float rounding, no time zone parsing).
@@ -91,8 +87,8 @@ async function copySamples(client: PoolClient, snapshots: ValidSnapshot[], shard
     rows += await withSpan(tracer, 'process_samples.copy', { shard, snapshots: group.length, partition: day }, async (span) => {
       let bytes = 0;
       const counted = (function* () {
-        for (const chunk of sampleChunks(group)) {
-          bytes += Buffer.byteLength(chunk);
+        for (const chunk of sampleCopyChunks(group)) {
+          bytes += chunk.length;
           yield chunk;
         }
       })();
@@ -139,27 +135,4 @@ async function insertOutbox(client: PoolClient, snapshots: ValidSnapshot[]): Pro
   }
   const entries = [...ranges];
   await client.query(INSERT_OUTBOX, [entries.map(([m]) => m), entries.map(([, r]) => r.from), entries.map(([, r]) => r.to)]);
-}
-
-/** One COPY chunk per snapshot: large enough to stream well, small enough to keep memory flat. */
-function* sampleChunks(snapshots: ValidSnapshot[]): Generator<string> {
-  for (const s of snapshots) {
-    const ts = new Date(s.tsMs).toISOString();
-    const machine = copyField(s.machine_id);
-    let chunk = '';
-    for (const p of s.processes) {
-      chunk += `${ts}\t${machine}\t${p.pid}\t${copyField(p.ppid)}\t${copyField(p.name)}\t${copyField(p.username)}\t${copyField(
-        p.cmdline,
-      )}\t${p.cpu_pct}\t${p.mem_pct}\t${p.rss_bytes}\t${copyField(p.vms_bytes)}\t${copyField(p.threads)}\t${copyField(
-        p.state,
-      )}\t${copyField(p.io_read_bytes)}\t${copyField(p.io_write_bytes)}\t${copyField(isoOrNull(p.start_time))}\n`;
-    }
-    if (chunk) yield chunk;
-  }
-}
-
-function isoOrNull(rfc3339: string | undefined): string | null {
-  if (rfc3339 === undefined) return null;
-  const ms = Date.parse(rfc3339);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

@@ -44,6 +44,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     this.consumer = this.kafka.consumer({
       groupId: config.kafka.groupId,
       maxBytesPerPartition: config.kafka.maxBytesPerPartition,
+      maxBytes: config.kafka.maxBytes,
       maxWaitTimeInMs: config.batch.maxWaitMs,
       sessionTimeout: config.kafka.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
