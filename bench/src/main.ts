@@ -9,6 +9,7 @@ import { runLoadComparison } from './items/load-comparison';
 import { runGatewayVsBroker } from './items/gateway-vs-broker';
 import { runFreshness } from './items/freshness';
 import { runQueries } from './items/queries';
+import { runTracingCost } from './items/tracing-cost';
 import { renderTable } from './report/table';
 import { writeResults } from './report/results-file';
 import { loadBenchEnv } from './support/bench-env';
@@ -20,6 +21,7 @@ const ITEMS: { item: number; title: string; run: (ctx: BenchContext, done: Map<n
   { item: 4, title: 'item 4: gateway vs broker', run: (ctx) => runGatewayVsBroker(ctx) },
   { item: 5, title: 'item 5: end-to-end freshness', run: (ctx, done) => runFreshness(ctx, done) },
   { item: 6, title: 'item 6: queries', run: (ctx) => runQueries(ctx) },
+  { item: 7, title: 'item 7: tracing cost on ingest', run: (ctx) => runTracingCost(ctx) },
 ];
 
 async function main(argv: string[]): Promise<number> {

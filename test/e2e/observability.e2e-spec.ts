@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 import { buildSnapshot, freePort, pollUntil, uniqueSuffix } from '@pa/testing';
 import { Pipeline } from './support/pipeline';
 import { scrape, sumOf } from './support/prometheus-text';
+import { startQueryApi } from './support/query-api';
 import { countsByShard, total } from './support/shard-queries';
 import { startSummarizer } from './support/summarizer';
 import { shardPools, testKafka } from './support/test-stack';
@@ -48,6 +49,31 @@ describe('observability: traces, metrics, lag', () => {
       for (const name of [/^writer\.batch$/, /^ledger\.insert$/, /^commit$/, /^kafka\.commit_offsets$/]) expect(has(batch, 'writer', name)).toBeDefined();
     } finally {
       await pipeline.stop();
+    }
+  });
+
+  it('a query-api request: one trace, its server span the root of a shard.query span per shard, each with the pg query under it', async () => {
+    const api = await startQueryApi({ ...zipkinEnv(), OTEL_SDK_DISABLED: 'false' });
+    try {
+      const traceId = randomBytes(16).toString('hex');
+      const response = await fetch(api.url('/v1/top?metric=cpu_pct&by=process&limit=3'), { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+      expect(response.status).toBe(200);
+      const isComplete = (spans: ZipkinSpan[]) => spans.filter((s) => s.name === 'shard.query' && s.tags?.shard === '0').length > 0 && spans.filter((s) => s.name === 'shard.query' && s.tags?.shard === '1').length > 0;
+      const spans = await waitForTrace(traceId, isComplete);
+      const server = has(spans, 'query-api', /^get/i) as ZipkinSpan;
+      expect(server.kind).toBe('SERVER');
+      const byId = new Map(spans.map((s) => [s.id, s]));
+      const rootOf = (span: ZipkinSpan): ZipkinSpan => (span.parentId && byId.has(span.parentId) ? rootOf(byId.get(span.parentId) as ZipkinSpan) : span);
+      const shardQueries = spans.filter((s) => s.name === 'shard.query');
+      expect([...new Set(shardQueries.map((s) => s.tags?.shard))].sort()).toEqual(['0', '1']);
+      for (const query of shardQueries) {
+        expect(rootOf(query).id).toBe(server.id);
+        const pg = spans.filter((s) => s.parentId === query.id && s.kind === 'CLIENT');
+        expect(pg.length).toBe(1);
+        expect(pg[0].tags?.['db.system'] ?? pg[0].tags?.['db.system.name']).toBe('postgresql');
+      }
+    } finally {
+      await api.stop();
     }
   });
 

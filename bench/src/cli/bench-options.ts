@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
   isQuick: boolean;
-  /** items to run (1–6) */
+  /** items to run (1–7) */
   items: Set<number>;
-  /** interleaved repetitions of items 1–4; figures are medians over them */
+  /** interleaved repetitions of items 1–4 and 7; figures are medians over them */
   reps: number;
   /** items 1–3: the generated fleet loaded by every loader */
   fleet: { machines: number; processes: number; snapshots: number };
@@ -23,8 +23,8 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench [-- --quick] [-- options]
   --quick                 a small version of everything (< 3 min)
-  --only 1,4              run only these items (1–6)
-  --reps N                interleaved repetitions of items 1–4 (full 3, quick 1)
+  --only 1,4              run only these items (1–7)
+  --reps N                interleaved repetitions of items 1–4 and 7 (full 3, quick 1)
   --machines N --processes N --snapshots N
                           fleet loaded in items 1–3 (full 1000 × 200 × 10 = 2,000,000 rows)
   --gateway-seconds S --connections N --perf-mb MB
@@ -32,7 +32,8 @@ export const USAGE = `Usage: npm run bench [-- --quick] [-- options]
   --freshness-seconds S   item 5: length of the steady load
   --history-machines N --history-processes N --history-interval S
                           item 6: 24 h of history every S seconds
-  --query-requests N      item 6: requests per query variant`;
+  --query-requests N      item 6: requests per query variant
+  item 7 (tracing on vs off) reuses the sizes of items 1 and 4`;
 
 const FULL = { reps: 3, machines: 1000, processes: 200, snapshots: 10, gatewaySeconds: 15, connections: 16, perfMb: 200, freshnessSeconds: 30, historyMachines: 20, historyProcesses: 50, historyInterval: 120, queryRequests: 40 };
 const QUICK = { reps: 1, machines: 150, processes: 50, snapshots: 8, gatewaySeconds: 4, connections: 8, perfMb: 30, freshnessSeconds: 8, historyMachines: 5, historyProcesses: 20, historyInterval: 600, queryRequests: 8 };
@@ -68,9 +69,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
 }
 
 function readItems(text: string | undefined): Set<number> {
-  if (text === undefined) return new Set([1, 2, 3, 4, 5, 6]);
+  if (text === undefined) return new Set([1, 2, 3, 4, 5, 6, 7]);
   const items = text.split(',').map((s) => Number(s.trim()));
-  if (items.some((i) => !Number.isInteger(i) || i < 1 || i > 6)) throw new Error(`--only takes item numbers 1–6, e.g. --only 1,4; got "${text}"\n\n${USAGE}`);
+  if (items.some((i) => !Number.isInteger(i) || i < 1 || i > 7)) throw new Error(`--only takes item numbers 1–7, e.g. --only 1,4; got "${text}"\n\n${USAGE}`);
   // Items 2 and 3 are loads of the same interleaved rounds as item 1.
   return new Set(items.flatMap((i) => (i === 2 || i === 3 ? [1, i] : [i])));
 }

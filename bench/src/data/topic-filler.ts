@@ -58,6 +58,7 @@ export async function fillTopic(
   topic: string,
   snapshots: Iterable<ProcessSnapshot>,
   onSent: (records: number) => void = () => undefined,
+  decorate: (message: Message) => Message = (message) => message,
 ): Promise<{ records: number; bytes: number }> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -68,7 +69,7 @@ export async function fillTopic(
     let batch: Message[] = [];
     let batchBytes = 0;
     for (const snapshot of snapshots) {
-      const message = snapshotMessage(snapshot);
+      const message = decorate(snapshotMessage(snapshot));
       const size = Buffer.byteLength(message.value as string);
       if (batch.length && batchBytes + size > MAX_SEND_BYTES) {
         await sendBounded(producer, topic, batch, inFlight);

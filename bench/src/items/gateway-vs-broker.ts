@@ -20,9 +20,9 @@ export interface BenchGateway {
   process: AppProcess;
 }
 
-export async function startGateway(ctx: BenchContext, topic: string, label: string): Promise<BenchGateway> {
+export async function startGateway(ctx: BenchContext, topic: string, label: string, extraEnv: Record<string, string> = {}): Promise<BenchGateway> {
   const port = await freePort();
-  const env = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port) };
+  const env = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port), ...extraEnv };
   const process = new AppProcess('ingest-gateway', env, ctx.env.logDir, label).start();
   const url = `http://127.0.0.1:${port}`;
   await process.waitReady(`${url}/readyz`);

@@ -67,7 +67,7 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
  * Data lies within one UTC day (so that "straight into the day's partition" holds it all), an hour
  * or more in the past, inside the partitions the migrations create (yesterday to 3 days ahead).
  */
-function startOfData(nowMs: number): number {
+export function startOfData(nowMs: number): number {
   const earlier = nowMs - 3 * 3_600_000;
   return earlier - (earlier % 86_400_000) + 3_600_000;
 }

@@ -23,6 +23,8 @@ export interface WriterRun {
   /** process rows on the topic: done when the writer has stored them all */
   expectedRows: number;
   onProgress?: (rows: number) => void;
+  /** more environment for the writer (e.g. trace export) */
+  env?: Record<string, string>;
 }
 
 interface WriterHealth {
@@ -45,6 +47,7 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
       WRITER_GROUP_ID: run.groupId,
       PG_SHARDS: run.shardUrls.join(','),
       WRITER_PORT: String(port),
+      ...run.env,
     },
     run.logDir,
     run.label,

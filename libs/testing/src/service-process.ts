@@ -12,6 +12,7 @@ export class ServiceProcess {
   private child: ChildProcess | undefined;
   private output = '';
   private baseUrl = '';
+  private isStopping = false;
 
   constructor(
     readonly app: 'ingest-gateway' | 'writer' | 'collector' | 'summarizer' | 'query-api',
@@ -31,6 +32,12 @@ export class ServiceProcess {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
+    this.isStopping = false;
+    // A service that dies in the middle of a test is the first thing to know about when it fails:
+    // its log goes to stderr at once (jest shows it with the failure).
+    this.child.once('exit', (code, signal) => {
+      if (!this.isStopping && signal !== 'SIGKILL') process.stderr.write(`${this.app} exited by itself (${code ?? signal}); its log:\n${this.log()}\n`);
+    });
     return this;
   }
 
@@ -71,6 +78,7 @@ export class ServiceProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.isStopping = true;
     const exited = once(child, 'exit');
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -1,11 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { QueryConfig } from '@pa/config';
 import { ShardPools, ShardRouter, errorMessage, evenShardMap, isRetriablePgError } from '@pa/pg-shards';
+import { tracerFor, withSpan } from '@pa/telemetry';
 import { QueryResultRow } from 'pg';
 import { QueryErrorCode, queryProblem } from '../errors/query.errors';
 import { QueryMetrics } from '../metrics/query.metrics';
 import { QUERY_CONFIG } from '../query-api.tokens';
 import { BoundSql } from '../sql/sql-params';
+
+const tracer = tracerFor('query-api');
 
 /** What a scatter over shards gave: one value per shard that answered, and the shards that did not. */
 export interface Scattered<T> {
@@ -102,12 +105,18 @@ export class ShardFanout implements OnApplicationShutdown {
     return { values, missing: failures.map((f) => f.shard) };
   }
 
-  /** One statement on one shard, errors untouched (scatter classifies them). */
+  /**
+   * One statement on one shard, errors untouched (scatter classifies them). Its `shard.query` span
+   * (shard, statement name, rows) is the parent of the pg driver's span, so a trace shows each shard.
+   */
   async query<R extends QueryResultRow>(shard: number, sql: BoundSql): Promise<R[]> {
     const stop = this.metrics.shardSeconds.startTimer({ shard: String(shard) });
     try {
-      const { rows } = await this.pools.pool(shard).query<R>({ name: sql.name, text: sql.text, values: sql.values });
-      return rows;
+      return await withSpan(tracer, 'shard.query', { shard, 'shard.host': this.names[shard], 'db.query.name': sql.name ?? '' }, async (span) => {
+        const { rows } = await this.pools.pool(shard).query<R>({ name: sql.name, text: sql.text, values: sql.values });
+        span.setAttribute('rows', rows.length);
+        return rows;
+      });
     } finally {
       stop();
     }
