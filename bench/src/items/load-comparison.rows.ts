@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { formatNumber } from '../support/progress';
 import { StatementTime } from '../measure/load-profile';
 import { Sample, TableRow } from './bench-context';
@@ -60,11 +61,14 @@ function writerProfile(samples: Sample[]): string | undefined {
   const copy = samples.filter((s) => s.measurement === 'copy-parent');
   if (!writer.length || !copy.length) return undefined;
   const wall = median(writer.map((s) => Number(s.detail.seconds)));
-  const cpu = median(writer.map((s) => Number(s.detail.writerCpuSeconds) / (Number(s.detail.seconds) + Number(s.detail.bootSeconds))));
+  const cpu = median(writer.map((s) => Number(s.detail.drainCpuSeconds) / Number(s.detail.seconds)));
   const inTransactions = median(writer.map((s) => Number(s.detail.shardWriteSeconds)));
+  const perMillion = (list: Sample[], key: string) => median(list.map((s) => (Number(s.detail[key]) / Number(s.detail.rows)) * 1e6)).toFixed(1);
   return [
     `drain ${wall.toFixed(1)} s after a ${median(writer.map((s) => Number(s.detail.bootSeconds))).toFixed(1)} s boot;`,
     `writer process at ${(cpu * 100).toFixed(0)}% of one core;`,
+    `CPU s per million rows: writer ${perMillion(writer, 'drainCpuSeconds')} + PostgreSQL ${perMillion(writer, 'postgresCpuSeconds')} + Kafka ${perMillion(writer, 'kafkaCpuSeconds')},`,
+    `against psql's load: PostgreSQL ${perMillion(copy, 'postgresCpuSeconds')} (${availableParallelism()} cores);`,
     `shard transactions ${inTransactions.toFixed(1)} s summed (overlapping);`,
     `COPY time in PostgreSQL ${median(writer.map(copySeconds)).toFixed(1)} s vs psql's ${median(copy.map(copySeconds)).toFixed(1)} s for the same rows (pg_stat_statements, summed over shards)`,
   ].join(' ');

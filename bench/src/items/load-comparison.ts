@@ -5,7 +5,7 @@ import { createTopic, fillTopic } from '../data/topic-filler';
 import { psqlCopy, CopyLoad } from '../measure/psql-copy';
 import { insertBatches } from '../measure/insert-batches';
 import { drainWithWriter } from '../measure/writer-drain';
-import { StatementTime, statementTimes } from '../measure/load-profile';
+import { StatementTime, kafkaCpuSeconds, postgresCpuSeconds, statementTimes } from '../measure/load-profile';
 import { formatNumber } from '../support/progress';
 import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
@@ -72,16 +72,27 @@ export function startOfData(nowMs: number): number {
   return earlier - (earlier % 86_400_000) + 3_600_000;
 }
 
-async function measureLoad(ctx: BenchContext, prepared: Prepared, load: LoadName, rep: number): Promise<CopyLoad & { statements: StatementTime[] }> {
+interface MeasuredLoad extends CopyLoad {
+  statements: StatementTime[];
+  /** CPU all shard nodes' PostgreSQL processes used during the load, s */
+  postgresCpuSeconds: number;
+  /** CPU the Kafka broker used during the load, s */
+  kafkaCpuSeconds: number;
+}
+
+async function measureLoad(ctx: BenchContext, prepared: Prepared, load: LoadName, rep: number): Promise<MeasuredLoad> {
   const database = `bench_${load.replace(/-/g, '_')}`;
   const urls = await ctx.databases.create(database);
   await ctx.databases.checkpoint();
   try {
+    const cpuBefore = { postgres: postgresCpuSeconds(ctx.env.stateDir), kafka: kafkaCpuSeconds(ctx.env.stateDir) };
     const result = await runLoad(ctx, prepared, load, { database, urls }, rep);
+    const postgresCpu = postgresCpuSeconds(ctx.env.stateDir) - cpuBefore.postgres;
+    const kafkaCpu = kafkaCpuSeconds(ctx.env.stateDir) - cpuBefore.kafka;
     const stored = await ctx.databases.countSamples(database);
     if (stored !== prepared.totalRows) throw new Error(`${load}: ${stored} rows stored, ${prepared.totalRows} expected`);
-    // Where the database time went (pg_stat_statements), kept in the JSON to explain a missed target.
-    return { ...result, statements: await statementTimes(ctx.env.shardNodes, database) };
+    // Where the time went (pg_stat_statements, CPU of every process involved), kept in the JSON to explain a missed target.
+    return { ...result, statements: await statementTimes(ctx.env.shardNodes, database), postgresCpuSeconds: postgresCpu, kafkaCpuSeconds: kafkaCpu };
   } finally {
     await ctx.databases.drop(database);
   }

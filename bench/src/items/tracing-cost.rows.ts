@@ -4,7 +4,7 @@ import { Sample, TableRow } from './bench-context';
 import { medianOf, pairedRatio } from './paired';
 
 const cpuShare = (samples: Sample[], measurement: string): number =>
-  median(samples.filter((s) => s.measurement === measurement).map((s) => Number(s.detail.cpuShare ?? Number(s.detail.writerCpuSeconds) / Number(s.detail.seconds))));
+  median(samples.filter((s) => s.measurement === measurement).map((s) => Number(s.detail.cpuShare ?? Number(s.detail.drainCpuSeconds) / Number(s.detail.seconds))));
 
 /** The table lines of item 7: each part with tracing on against the same part with it off. */
 export function tracingCostRows(samples: Sample[], summary: { spanRequests: number; spanMegabytes: number; processes: number }): TableRow[] {

@@ -86,7 +86,7 @@ async function writerRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[]
         const stored = await ctx.databases.countSamples(database);
         if (stored !== expectedRows) throw new Error(`writer, tracing ${mode}: ${stored} rows stored, ${expectedRows} expected`);
         const rowsPerSecond = drain.rows / drain.seconds;
-        ctx.progress.step(`  ${formatNumber(rowsPerSecond)} rows/s, writer at ${formatNumber((drain.writerCpuSeconds / drain.seconds) * 100)}% of a core`);
+        ctx.progress.step(`  ${formatNumber(rowsPerSecond)} rows/s, writer at ${formatNumber((drain.drainCpuSeconds / drain.seconds) * 100)}% of a core`);
         samples.push({ measurement: `writer-${mode}`, rep, value: rowsPerSecond, unit: 'rows/s', detail: { ...drain } });
       } finally {
         await ctx.databases.drop(database);

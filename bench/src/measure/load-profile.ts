@@ -1,17 +1,40 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN when gone. */
-export function processCpuSeconds(pid: number | undefined): number {
+export function processCpuSeconds(pid: number | undefined, withReapedChildren = false): number {
   if (pid === undefined) return NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "pid (comm) ": utime and stime are the 12th and 13th (clock ticks, 100 per second on Linux).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    // Fields after "pid (comm) ": utime, stime, cutime, cstime are the 12th to 15th (clock ticks, 100 per second on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return (fields[11] + fields[12] + (withReapedChildren ? fields[13] + fields[14] : 0)) / 100;
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU seconds all PostgreSQL processes of the shard nodes under `stateDir` have used: each
+ * postmaster with its reaped children (backends that ended) plus its live children.
+ */
+export function postgresCpuSeconds(stateDir: string): number {
+  const pgDir = join(stateDir, 'pg');
+  let total = 0;
+  for (const shard of readdirSync(pgDir).filter((d) => d.startsWith('shard-'))) {
+    const postmaster = Number(readFileSync(join(pgDir, shard, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    total += processCpuSeconds(postmaster, true);
+    const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(' ').filter(Boolean);
+    // A child that ends between the two reads is missed by both: a few ms at most.
+    for (const child of children) total += processCpuSeconds(Number(child)) || 0;
+  }
+  return total;
+}
+
+/** CPU seconds the bench's Kafka broker has used (its pid file under `stateDir`). */
+export function kafkaCpuSeconds(stateDir: string): number {
+  return processCpuSeconds(Number(readFileSync(join(stateDir, 'run', 'kafka.pid'), 'utf8').trim()));
 }
 
 /** Sum of a metric's samples (all label sets) in a Prometheus text page. */

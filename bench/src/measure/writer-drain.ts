@@ -7,6 +7,8 @@ export interface WriterDrain extends CopyLoad {
   bootSeconds: number;
   /** CPU the writer process used from spawn to done, s: near `seconds` means one core's worth (Node is single-threaded) */
   writerCpuSeconds: number;
+  /** CPU the writer used from /readyz to done, s (the drain itself, without boot) */
+  drainCpuSeconds: number;
   /** time inside shard transactions (ledger, COPY, outbox, commit), summed over shards, s */
   shardWriteSeconds: number;
   shardWrites: number;
@@ -57,14 +59,17 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
   try {
     await writer.waitReady(`http://127.0.0.1:${port}/readyz`);
     const ready = performance.now();
+    const cpuAtReady = processCpuSeconds(writer.pid);
     const rows = await waitForRows(port, run.expectedRows, writer, run.onProgress);
     const seconds = (performance.now() - ready) / 1000;
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    const writerCpuSeconds = processCpuSeconds(writer.pid);
     return {
       rows,
       seconds,
       bootSeconds: (ready - spawned) / 1000,
-      writerCpuSeconds: processCpuSeconds(writer.pid),
+      writerCpuSeconds,
+      drainCpuSeconds: writerCpuSeconds - cpuAtReady,
       shardWriteSeconds: metricSum(metrics, 'pa_writer_shard_write_seconds_sum'),
       shardWrites: metricSum(metrics, 'pa_writer_shard_write_seconds_count'),
       batches: metricSum(metrics, 'pa_writer_batch_rows_count'),

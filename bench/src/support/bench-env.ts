@@ -14,6 +14,8 @@ export interface BenchEnv {
   dataDir: string;
   /** the apps' logs */
   logDir: string;
+  /** the stack's state (shard data directories, pid files) */
+  stateDir: string;
 }
 
 /** Reads the bench stack's coordinates; throws one error naming every missing variable. */
@@ -28,5 +30,6 @@ export function loadBenchEnv(env: Record<string, string | undefined>): BenchEnv 
     redisUrl: env.REDIS_URL || undefined,
     dataDir: join(state, 'data'),
     logDir: join(state, 'log'),
+    stateDir: state,
   };
 }
