@@ -4,7 +4,7 @@ import { percentile, ratio } from '../support/stats';
 import { TableRow } from './bench-context';
 
 /** The table lines of item 6: per endpoint and window, rollups vs raw, and cached vs rollups. */
-export function queryRows(timings: Map<QueryVariant, TimedAnswer[]>): TableRow[] {
+export function queryRows(timings: Map<QueryVariant, TimedAnswer[]>, rawRows: Record<'1h' | '24h', number>): TableRow[] {
   const answers = (endpoint: string, window: string, path: string) =>
     [...timings].find(([v]) => v.endpoint === endpoint && v.window === window && v.path === path)?.[1] ?? [];
   const ms = (endpoint: string, window: string, path: string) => answers(endpoint, window, path).map((t) => t.ms);
@@ -17,7 +17,8 @@ export function queryRows(timings: Map<QueryVariant, TimedAnswer[]>): TableRow[]
     for (const window of ['1h', '24h'] as const) {
       const [rollups, raw, cached] = ['rollups', 'raw', 'cached'].map((v) => ms(endpoint, window, v));
       const levels = `${level(endpoint, window, 'rollups')} vs ${level(endpoint, window, 'raw')}`;
-      rows.push({ item: '6', what: `${path} ${window}: rollups vs forced raw (${levels}), p50 / p99`, figure: p(rollups), baseline: `raw ${p(raw)}`, ratio: ratio(percentile(raw, 50), percentile(rollups, 50)) });
+      const over = endpoint === 'top' ? `, ${formatNumber(rawRows[window])} raw rows in the window` : '';
+      rows.push({ item: '6', what: `${path} ${window}: rollups vs forced raw (${levels}${over}), p50 / p99`, figure: p(rollups), baseline: `raw ${p(raw)}`, ratio: ratio(percentile(raw, 50), percentile(rollups, 50)) });
       if (endpoint === 'top') {
         rows.push({ item: '6', what: `${path} ${window}: cached (x-cache: hit), p50 / p99`, figure: p(cached), baseline: `rollups ${p(rollups)}`, ratio: ratio(percentile(rollups, 50), percentile(cached, 50)) });
       }

@@ -30,9 +30,12 @@ export async function runQueries(ctx: BenchContext): Promise<ItemResult> {
     const cached = await startQueryApi(ctx, urls, ctx.env.redisUrl, 'query-api-cached');
     apps.push(uncached.process, cached.process);
     const variants = queryVariants(uncached.url, cached.url, toMs);
+    // How much raw data each window holds: what a forced-raw answer has to read.
+    const rawRows = { '1h': await rowsBetween(pools, toMs - HOUR_MS, toMs), '24h': await rowsBetween(pools, toMs - 24 * HOUR_MS, toMs) };
+    ctx.progress.step(`item 6 · windows hold ${formatNumber(rawRows['1h'])} (1 h) and ${formatNumber(rawRows['24h'])} (24 h) raw rows`);
     ctx.progress.step(`item 6 · ${variants.length} variants × ${ctx.options.queryRequests} requests, round-robin`);
     const timings = await timeVariants(variants, ctx.options.queryRequests);
-    return { rows: queryRows(timings), samples: [], summary: { history: ctx.options.history, to: new Date(toMs).toISOString(), urls: variants.map((v) => v.url) } };
+    return { rows: queryRows(timings, rawRows), samples: [], summary: { history: ctx.options.history, rawRows, to: new Date(toMs).toISOString(), urls: variants.map((v) => v.url) } };
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
     await Promise.all(pools.map((p) => p.end()));
@@ -57,6 +60,14 @@ async function buildHistory(ctx: BenchContext, urls: string[], pools: Pool[], ap
   ctx.progress.step('item 6 · history stored and rolled up');
   // Whole minutes, all in the past: the windows end where the data is complete and summarized.
   return nowMs - (nowMs % 60_000) - 60_000;
+}
+
+/** Raw process rows in [fromMs, toMs) over every shard. */
+async function rowsBetween(pools: Pool[], fromMs: number, toMs: number): Promise<number> {
+  const counts = await Promise.all(
+    pools.map((p) => p.query<{ n: string }>('SELECT count(*) AS n FROM process_samples WHERE ts >= $1 AND ts < $2', [new Date(fromMs), new Date(toMs)])),
+  );
+  return counts.reduce((n, r) => n + Number(r.rows[0].n), 0);
 }
 
 function queryVariants(uncachedUrl: string, cachedUrl: string, toMs: number): QueryVariant[] {

@@ -5,7 +5,7 @@ import { QUERY_CONFIG } from '../query-api.tokens';
 import { ShardFanout } from '../shards/shard-fanout.service';
 import { cacheKey } from './cache-key';
 import { QueryCache } from './query-cache.service';
-import { ShardWatermark, WATERMARK_SQL, WRITER_BUSY_SQL } from './watermark.sql';
+import { ShardWatermark, WATERMARK_SQL } from './watermark.sql';
 
 /** How an answer was obtained; sent as the `x-cache` response header. */
 export type CacheOutcome = 'hit' | 'miss' | 'bypass';
@@ -72,9 +72,7 @@ export class CachedAnswers {
   }
 
   private async watermark(shard: number): Promise<ShardWatermark> {
-    // In this order: the sequence first, then the locks (watermark.sql.ts says why).
-    const [mark] = await this.shards.query<{ watermark: string }>(shard, WATERMARK_SQL);
-    const [lock] = await this.shards.query<{ busy: boolean }>(shard, WRITER_BUSY_SQL);
-    return { watermark: mark.watermark, isBusy: lock.busy };
+    const [mark] = await this.shards.query<{ watermark: string; is_busy: boolean }>(shard, WATERMARK_SQL);
+    return { watermark: mark.watermark, isBusy: mark.is_busy };
   }
 }

@@ -11,7 +11,7 @@
  * after the COMMIT without those rows, and the sequence does not move at COMMIT to fix it
  * (query-api-cache.e2e-spec.ts holds a writer-like transaction open in exactly that gap).
  *
- * So a second statement asks whether any session other than a summarizer holds the
+ * So a second read asks whether any session other than a summarizer holds the
  * RowExclusiveLock on rollup_outbox. A writer takes that lock with its INSERT, before nextval, and
  * keeps it until after COMMIT. Read in this order (sequence first, locks second), "no holder"
  * means every transaction that took an id up to `last_value` has ended, so any answer computed
@@ -20,26 +20,12 @@
  * between rollups and the outbox, which never changes an answer. An unknown application name
  * counts as a writer, which only costs a cache store.
  *
- * Two named (prepared once per connection) statements, run one after the other: planning the
- * catalog views costs more than running them.
+ * Both reads run in that order inside pa_cache_watermark() (migration 008): one round trip per
+ * shard, a named statement prepared once per connection.
  */
 export const WATERMARK_SQL = {
   name: 'pa-query-watermark',
-  text: `SELECT last_value::text || CASE WHEN is_called THEN '' ELSE '-' END
-           || '/' || (SELECT count(*) FROM pg_inherits WHERE inhparent = 'process_samples'::regclass) AS watermark
-         FROM rollup_outbox_id_seq`,
-  values: [],
-};
-
-export const WRITER_BUSY_SQL = {
-  name: 'pa-query-writer-busy',
-  text: `SELECT EXISTS (
-           SELECT 1 FROM pg_locks l
-           WHERE l.locktype = 'relation' AND l.relation = 'rollup_outbox'::regclass
-             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-             AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()
-             AND (SELECT application_name FROM pg_stat_get_activity(l.pid)) IS DISTINCT FROM 'pa-summarizer'
-         ) AS busy`,
+  text: 'SELECT watermark, is_busy FROM pa_cache_watermark()',
   values: [],
 };
 
