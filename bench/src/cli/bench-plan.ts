@@ -28,7 +28,7 @@ export function estimateSeconds(o: BenchOptions): Record<number, number> {
     4: 8 + o.reps * (o.gateway.seconds + 6 + (o.gateway.perfMegabytes * 1e6) / a.perfBytesPerSecond),
     5: o.freshness.seconds + Math.min(o.gateway.seconds, 10) + 35,
     6: 25 + historyRows / a.historyRowsPerSecond + o.queryRequests * a.queryVariants * a.querySeconds,
-    7: 10 + (rows * a.bytesPerProcess) / a.fillBytesPerSecond + o.reps * 2 * (o.gateway.seconds + 2 + rows / a.writerRowsPerSecond + a.loadOverheadSeconds),
+    7: 10 + (rows * a.bytesPerProcess) / a.fillBytesPerSecond + o.reps * (3 * (o.gateway.seconds + 2) + 2 * (rows / a.writerRowsPerSecond + a.loadOverheadSeconds)),
   };
 }
 
@@ -43,7 +43,7 @@ export function describePlan(o: BenchOptions): string {
     `  items 1–3: ${o.fleet.machines} machines × ${o.fleet.processes} processes × ${o.fleet.snapshots} snapshots = ${rows.toLocaleString('en-US')} rows, loaded 5 ways per round`,
     `  item 4: autocannon ${o.gateway.seconds} s × ${o.gateway.connections} connections vs ProducerPerformance ${o.gateway.perfMegabytes} MB`,
     `  item 5: ${o.freshness.seconds} s at half the measured maximum; item 6: 24 h of ${o.history.machines} machines × ${o.history.processes} processes every ${o.history.intervalSeconds} s, ${o.queryRequests} requests per variant`,
-    `  item 7: the gateway load of item 4 and the writer drain of item 1, each with tracing off and on, ${o.reps} round(s)`,
+    `  item 7: the gateway load of item 4 and the writer drain of item 1, with tracing off and on (the gateway also at 10% sampling), ${o.reps} round(s)`,
     `  estimated time: about ${Math.ceil(total / 60)} min (stack start included)`,
   ];
   return lines.join('\n');

@@ -20,6 +20,14 @@ export function tracingCostRows(samples: Sample[], summary: { spanRequests: numb
     },
     {
       item: '7',
+      what: 'gateway, the same with 1 request in 10 traced (OTEL_TRACES_SAMPLER=parentbased_traceidratio, ARG=0.1)',
+      figure: `${formatNumber(medianOf(samples, 'gateway-sampled-10pct'))} snapshots/s`,
+      baseline: `tracing off ${formatNumber(medianOf(samples, 'gateway-off'))} snapshots/s`,
+      ratio: pairedRatio(samples, 'gateway-sampled-10pct', 'gateway-off'),
+      note: `gateway process at ${percent('gateway-sampled-10pct')} of one core`,
+    },
+    {
+      item: '7',
       what: 'writer draining a topic with tracing on (every record with a sampled traceparent)',
       figure: `${formatNumber(medianOf(samples, 'writer-on'))} rows/s`,
       baseline: `tracing off ${formatNumber(medianOf(samples, 'writer-off'))} rows/s`,

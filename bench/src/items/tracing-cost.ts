@@ -15,14 +15,17 @@ import { startOfData } from './load-comparison';
 import { tracingCostRows } from './tracing-cost.rows';
 
 const MODES = ['off', 'on'] as const;
-type Mode = (typeof MODES)[number];
+/** The gateway also with 1 request in 10 sampled, the standard sampler variables as a deployment would set them. */
+const GATEWAY_MODES = [...MODES, 'sampled-10pct'] as const;
+type GatewayMode = (typeof GATEWAY_MODES)[number];
 /** Tracing off as deployed: the SDK is not started at all (libs/telemetry). */
 const OFF_ENV = { OTEL_SDK_DISABLED: 'true' };
+const RATIO_ENV = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' };
 
 /**
- * Item 7: what tracing costs ingest. The same load through a gateway with tracing off and one with
+ * Item 7: what tracing costs ingest. The same load through a gateway with tracing off, one with
  * tracing on (every request sampled, the default parent-based always-on sampler, spans exported
- * as Zipkin JSON to a sink that discards them), and the same pre-filled topic drained by the writer
+ * as Zipkin JSON to a sink that discards them) and one sampling 1 request in 10; and the same pre-filled topic drained by the writer
  * with tracing off and on (every record carrying a sampled traceparent, as the gateway sends them):
  * the worst case, 100% sampling. Rounds interleaved; ratios on/off taken within each round.
  */
@@ -40,15 +43,16 @@ export async function runTracingCost(ctx: BenchContext): Promise<ItemResult> {
 async function gatewayRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[]> {
   const { seconds, connections } = ctx.options.gateway;
   const bodies = snapshotBodies(64, ctx.options.fleet.processes, 'bench-trace-gw-');
-  const gateways: Record<Mode, BenchGateway> = {
+  const gateways: Record<GatewayMode, BenchGateway> = {
     off: await startGateway(ctx, `bench.trace.off.${ctx.runId}`, 'gateway-trace-off', OFF_ENV),
     on: await startGateway(ctx, `bench.trace.on.${ctx.runId}`, 'gateway-trace-on', sink.exportEnv),
+    'sampled-10pct': await startGateway(ctx, `bench.trace.ratio.${ctx.runId}`, 'gateway-trace-10pct', { ...sink.exportEnv, ...RATIO_ENV }),
   };
   const samples: Sample[] = [];
   try {
-    for (const mode of MODES) await loadGateway(gateways[mode].url, bodies, Math.min(3, seconds), connections); // warm-up
+    for (const mode of GATEWAY_MODES) await loadGateway(gateways[mode].url, bodies, Math.min(3, seconds), connections); // warm-up
     for (let rep = 0; rep < ctx.options.reps; rep++) {
-      for (const mode of rotate(MODES, rep)) {
+      for (const mode of rotate(GATEWAY_MODES, rep)) {
         ctx.progress.step(`item 7 · round ${rep + 1}/${ctx.options.reps} · gateway, tracing ${mode}`);
         const { pid } = gateways[mode].process;
         const cpuBefore = processCpuSeconds(pid);
@@ -59,7 +63,7 @@ async function gatewayRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[
       }
     }
   } finally {
-    await Promise.all(MODES.map((mode) => gateways[mode].process.stop()));
+    await Promise.all(GATEWAY_MODES.map((mode) => gateways[mode].process.stop()));
   }
   return samples;
 }
