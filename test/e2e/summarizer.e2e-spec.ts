@@ -6,7 +6,7 @@ import { waitCaughtUp } from './support/consumer-lag';
 import { history, ndjsonBodies } from './support/history';
 import { Pipeline } from './support/pipeline';
 import { outboxDepth, rollupMismatch, rollupRows, waitOutboxEmpty } from './support/rollup-truth';
-import { shardPools, testKafka } from './support/test-stack';
+import { router, shardPools, testKafka } from './support/test-stack';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -130,6 +130,37 @@ describe('summarizer: rollups equal the raw truth', () => {
     // Both took part (SKIP LOCKED hands claims to whoever is free).
     expect(done.every((d) => d.shards.some((p) => p.outboxRowsDone > 0))).toBe(true);
   });
+  it('waits for a machine\'s rows to settle: snapshots arriving within SUMMARIZER_SETTLE_MS are recomputed together', async () => {
+    const machine = `e2e-settle-${uniqueSuffix()}`;
+    const pool = pools[router.shardOf(machine)];
+    summarizers.push(await startSummarizer({ SUMMARIZER_SETTLE_MS: '3000' }));
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
+    // Every value the machine's minute shows, watched from before the first snapshot on.
+    const seen = new Set<number>();
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const { rows } = await pool.query('SELECT snapshots FROM machine_rollup_1m WHERE machine_id = $1', [machine]);
+        if (rows.length) seen.add(rows[0].snapshots as number);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const stored = () => pool.query('SELECT count(*)::int AS n FROM snapshots WHERE machine_id = $1', [machine]).then((r) => r.rows[0].n as number);
+    try {
+      for (const [i, offsetMs] of [1_000, 2_000].entries()) {
+        expect((await pipeline.post(JSON.stringify(buildSnapshot(machine, 3, minute + offsetMs)))).status).toBe(202);
+        await pollUntil(stored, (n) => n === i + 1, { timeoutMs: 30_000, what: `snapshot ${i + 1} stored` });
+      }
+      await pollUntil(async () => seen.size, (n) => n > 0, { timeoutMs: 30_000, what: 'the minute rolled up' });
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    // One recompute covered both: the minute never showed one snapshot.
+    expect([...seen]).toEqual([2]);
+    expect(await outboxDepth(pools, machine)).toBe(0);
+  });
+
 });
 
 async function allRollups(pools: Pool[], prefix: string): Promise<Map<string, string>> {

@@ -1,12 +1,11 @@
 import { Pool } from 'pg';
 import { consumerLag } from '@pa/kafka';
-import { steadyLoad } from '../measure/steady-load';
+import { saturatingLoad, steadyLoad } from '../measure/steady-load';
 import { VisibilityWatcher } from '../measure/visibility-watcher';
-import { loadGateway } from '../measure/gateway-load';
 import { AppProcess, pollUntil } from '../support/app-process';
 import { formatNumber } from '../support/progress';
 import { BenchContext, ItemResult } from './bench-context';
-import { snapshotBodies, startGateway } from './gateway-vs-broker';
+import { startGateway } from './gateway-vs-broker';
 import { freshnessRows } from './freshness.rows';
 import { medianOf } from './paired';
 import { startPipelineApp } from './pipeline-apps';
@@ -30,7 +29,7 @@ export async function runFreshness(ctx: BenchContext, done: Map<number, ItemResu
   try {
     apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: groupId }, 'writer-fresh'));
     apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-fresh'));
-    const max = await maximumInPlace(ctx, gateway.url, { topic, groupId }, done);
+    const max = await maximumInPlace(ctx, gateway.url, { topic, groupId }, pools, done);
     const rate = max.snapshotsPerSecond / 2;
     const watcher = new VisibilityWatcher(pools, ctx.router);
     watcher.start();
@@ -47,21 +46,42 @@ export async function runFreshness(ctx: BenchContext, done: Map<number, ItemResu
 }
 
 /**
- * The pipeline's maximum where it runs: autocannon at the gateway while writer and summarizer run
- * beside it (on two cores they take CPU and broker time from it, so the gateway alone, item 4, would
- * overstate it). Waits for the writer to drain that burst before the steady load starts.
+ * The pipeline's sustained maximum where it runs: a burst of the steady load's own client (the same
+ * fresh snapshots, closed loop) while writer and summarizer run beside it (on two cores they take
+ * CPU and broker time from it, so the gateway alone, item 4, would overstate it), divided by the
+ * time until the burst is stored and rolled up: the gateway's rate alone would leave writer and
+ * summarizer behind, and their backlog would load the steady run. Everything is drained before the
+ * steady load starts.
  */
-async function maximumInPlace(ctx: BenchContext, gatewayUrl: string, group: { topic: string; groupId: string }, done: Map<number, ItemResult>) {
+async function maximumInPlace(ctx: BenchContext, gatewayUrl: string, group: { topic: string; groupId: string }, pools: Pool[], done: Map<number, ItemResult>) {
   const seconds = Math.min(ctx.options.gateway.seconds, 10);
-  ctx.progress.step(`item 5 · the pipeline's maximum in place: autocannon ${seconds} s, writer and summarizer running`);
-  const bodies = snapshotBodies(64, ctx.options.fleet.processes, 'bench-fmax-');
+  ctx.progress.step(`item 5 · the pipeline's sustained maximum in place: ${seconds} s closed loop, then until writer and summarizer are done`);
+  const plan = { concurrency: ctx.options.gateway.connections, machines: MACHINES, processes: ctx.options.fleet.processes, prefix: 'bench-fmax-' };
   // A fresh gateway: warm it up first, as item 4 does, so that the figure is not its JIT's.
-  await loadGateway(gatewayUrl, bodies, Math.min(3, seconds), ctx.options.gateway.connections);
-  const burst = await loadGateway(gatewayUrl, bodies, seconds, ctx.options.gateway.connections);
+  await saturatingLoad(gatewayUrl, { ...plan, seconds: Math.min(3, seconds) });
   await waitForWriter(ctx, group);
+  await waitForSummarizer(pools);
+  const started = performance.now();
+  const burst = await saturatingLoad(gatewayUrl, { ...plan, seconds });
+  const burstPerSecond = burst.accepted / burst.seconds;
+  await waitForWriter(ctx, group);
+  await waitForSummarizer(pools);
+  const settledSeconds = (performance.now() - started) / 1000;
+  const sustained = burst.accepted / settledSeconds;
   const item4 = done.get(4);
   const alone = item4 ? `; gateway alone ${formatNumber(medianOf(item4.samples, 'gateway'), 1)}/s` : '';
-  return { snapshotsPerSecond: burst.acceptedPerSecond, source: `${formatNumber(burst.acceptedPerSecond, 1)}/s measured with writer and summarizer running${alone}` };
+  const source =
+    `${formatNumber(sustained, 1)}/s sustained: ${formatNumber(burst.accepted)} snapshots taken in ${seconds} s at ${formatNumber(burstPerSecond, 1)}/s, ` +
+    `stored and rolled up ${formatNumber(settledSeconds, 1)} s after the burst began${alone}`;
+  return { snapshotsPerSecond: sustained, burstPerSecond, settledSeconds, source };
+}
+
+async function waitForSummarizer(pools: Pool[]): Promise<void> {
+  const depth = async () => {
+    const counts = await Promise.all(pools.map((p) => p.query<{ n: string }>('SELECT count(*) AS n FROM rollup_outbox')));
+    return counts.reduce((n, r) => n + Number(r.rows[0].n), 0);
+  };
+  await pollUntil(depth, (n) => n === 0, 10 * 60_000, 'the summarizer to empty the outbox', 250);
 }
 
 async function waitForWriter(ctx: BenchContext, { topic, groupId }: { topic: string; groupId: string }): Promise<void> {

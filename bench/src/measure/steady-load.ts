@@ -61,6 +61,33 @@ export async function steadyLoad(
   return result;
 }
 
+/**
+ * Closed-loop load with the same requests as steadyLoad (fresh snapshots, round-robin over
+ * `machines`): `concurrency` senders, each posting its next snapshot as soon as the last is
+ * answered, for `seconds`. Measures what the gateway takes with this client's costs; returns the 202s.
+ */
+export async function saturatingLoad(
+  gatewayUrl: string,
+  plan: { concurrency: number; seconds: number; machines: number; processes: number; prefix: string },
+): Promise<{ accepted: number; rejected: number; seconds: number }> {
+  const fleet = { machines: plan.machines, processes: plan.processes, prefix: plan.prefix, snapshots: 1, intervalMs: 10_000, startMs: Date.now() };
+  const started = Date.now();
+  const deadline = started + plan.seconds * 1000;
+  let next = 0;
+  let accepted = 0;
+  let rejected = 0;
+  const sender = async () => {
+    while (Date.now() < deadline) {
+      const snapshot = snapshotOf(fleet, next++ % plan.machines, 0, Date.now());
+      const { status } = await post(gatewayUrl, JSON.stringify(snapshot));
+      if (status === 202) accepted++;
+      else rejected++;
+    }
+  };
+  await Promise.all(Array.from({ length: plan.concurrency }, sender));
+  return { accepted, rejected, seconds: (Date.now() - started) / 1000 };
+}
+
 async function post(gatewayUrl: string, body: string): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   try {

@@ -8,6 +8,8 @@ export interface SummarizerConfig {
   pollIntervalMs: number;
   /** outbox rows claimed per transaction */
   claimLimit: number;
+  /** a machine's outbox rows wait this long (ms) so that one recompute covers several snapshots */
+  settleMs: number;
 }
 
 export function loadSummarizerConfig(env: Record<string, string | undefined>): Readonly<SummarizerConfig> {
@@ -17,5 +19,6 @@ export function loadSummarizerConfig(env: Record<string, string | undefined>): R
     shards: readShardsConfig(r, 2),
     pollIntervalMs: r.int('SUMMARIZER_POLL_INTERVAL_MS', 500, { min: 10, max: 600_000 }),
     claimLimit: r.int('SUMMARIZER_CLAIM_LIMIT', 200, { min: 1, max: 100_000 }),
+    settleMs: r.int('SUMMARIZER_SETTLE_MS', 2_000, { min: 0, max: 3_600_000 }),
   });
 }

@@ -4,7 +4,7 @@ import { SummarizerConfig } from '@pa/config';
 import { ShardPools } from '@pa/pg-shards';
 import { METRICS_REGISTRY, tracerFor, withSpan } from '@pa/telemetry';
 import { OutboxState, SummarizerMetrics } from './summarizer.metrics';
-import { RecomputeResult, recomputeClaim } from '../rollups/rollup.repository';
+import { RecomputeResult, hasSettledWork, recomputeClaim } from '../rollups/rollup.repository';
 import { SUMMARIZER_CONFIG } from '../summarizer.tokens';
 
 export interface ShardProgress {
@@ -73,11 +73,10 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
   /** Cheap look first, so that idle polls make no spans and no transactions. */
   private async claimOnce(shard: number): Promise<RecomputeResult> {
     const pool = this.pools.pool(shard);
-    const { rows } = await pool.query<{ has_work: boolean }>('SELECT EXISTS (SELECT 1 FROM rollup_outbox) AS has_work');
-    if (!rows[0].has_work) return { claimed: 0, minutes: 0, hours: 0, days: 0, oldestAgeMs: 0 };
+    if (!(await hasSettledWork(pool, this.config.settleMs))) return { claimed: 0, minutes: 0, hours: 0, days: 0, oldestAgeMs: 0 };
     const stopTimer = this.metrics.recomputeSeconds.startTimer({ shard: String(shard) });
     const result = await withSpan(tracer, 'rollup.recompute', { shard }, async (span) => {
-      const r = await recomputeClaim(pool, this.config.claimLimit);
+      const r = await recomputeClaim(pool, this.config.claimLimit, this.config.settleMs);
       span.setAttributes({ 'outbox.claimed': r.claimed, 'buckets.minutes': r.minutes, 'buckets.hours': r.hours, 'buckets.days': r.days });
       return r;
     });

@@ -2,6 +2,7 @@ import { Pool, PoolClient } from 'pg';
 import { WIDTH_MS, coarsen } from './bucket-keys';
 import {
   CLAIM_OUTBOX,
+  HAS_SETTLED_WORK,
   DIRTY_MINUTES,
   LOCK_MACHINES,
   MACHINE_MINUTES_FROM_RAW,
@@ -31,16 +32,23 @@ const DAYS_FROM_HOURS = [
 ];
 
 /**
- * One claim, in one transaction: take up to `limit` outbox rows, recompute the minute buckets they
+ * One claim, in one transaction: take up to `limit` outbox rows of machines whose rows have
+ * settled for `settleMs`, recompute the minute buckets they
  * touch from raw rows, then those hours from minutes and those days from hours, delete the claimed
  * rows, commit. A crash anywhere rolls everything back and leaves the rows for the next run.
  */
-export async function recomputeClaim(pool: Pool, limit: number): Promise<RecomputeResult> {
+/** True when some outbox row has settled for `settleMs` (a claim would find work). */
+export async function hasSettledWork(pool: Pool, settleMs: number): Promise<boolean> {
+  const { rows } = await pool.query<{ has_work: boolean }>(HAS_SETTLED_WORK, [settleMs]);
+  return rows[0].has_work;
+}
+
+export async function recomputeClaim(pool: Pool, limit: number, settleMs: number): Promise<RecomputeResult> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await recompute(client, limit);
+    const result = await recompute(client, limit, settleMs);
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -51,10 +59,10 @@ export async function recomputeClaim(pool: Pool, limit: number): Promise<Recompu
   }
 }
 
-async function recompute(client: PoolClient, limit: number): Promise<RecomputeResult> {
+async function recompute(client: PoolClient, limit: number, settleMs: number): Promise<RecomputeResult> {
   const { rows: claimed } = await client.query<{ machine_id: string; from_ts: Date; to_ts: Date; created_at: Date }>(
     CLAIM_OUTBOX,
-    [limit],
+    [limit, settleMs],
   );
   const empty = { claimed: 0, minutes: 0, hours: 0, days: 0, oldestAgeMs: 0 };
   if (claimed.length === 0) return empty;
