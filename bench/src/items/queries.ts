@@ -90,8 +90,9 @@ function queryVariants(uncachedUrl: string, cachedUrl: string, toMs: number): Qu
 
 async function startQueryApi(ctx: BenchContext, urls: string[], redisUrl: string | undefined, label: string): Promise<{ url: string; process: AppProcess }> {
   const port = await freePort();
-  const env: Record<string, string> = { PG_SHARDS: urls.join(','), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `bench:${ctx.runId}:` };
-  if (redisUrl) env.REDIS_URL = redisUrl;
+  // REDIS_URL explicitly empty for the uncached one: infra/bench.sh exports the bench Redis, which the
+  // child would inherit, and every "rollups" and "raw" answer was then a cache hit.
+  const env: Record<string, string> = { PG_SHARDS: urls.join(','), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `bench:${ctx.runId}:`, REDIS_URL: redisUrl ?? '' };
   const process = new AppProcess('query-api', env, ctx.env.logDir, label).start();
   await process.waitReady(`http://127.0.0.1:${port}/readyz`);
   return { url: `http://127.0.0.1:${port}`, process };

@@ -27,7 +27,7 @@ export interface QueryVariant {
 /**
  * Every variant `requests` times, round-robin (one request of each in turn, so that the box's noise is
  * spread evenly over them), after one unmeasured request each (warm-up; for `cached` it fills the cache).
- * Throws on a non-200 answer, and when a `cached` answer was not a hit.
+ * Throws on a non-200 answer, when a `cached` answer was not a hit, and when another one was.
  */
 export async function timeVariants(variants: QueryVariant[], requests: number): Promise<Map<QueryVariant, TimedAnswer[]>> {
   const timings = new Map(variants.map((v) => [v, [] as TimedAnswer[]]));
@@ -37,6 +37,7 @@ export async function timeVariants(variants: QueryVariant[], requests: number): 
       if (answer.status !== 200) throw new Error(`GET ${variant.url} answered ${answer.status}`);
       if (round < 0) continue;
       if (variant.path === 'cached' && answer.cache !== 'hit') throw new Error(`GET ${variant.url} was not a cache hit (x-cache: ${answer.cache})`);
+      if (variant.path !== 'cached' && answer.cache === 'hit') throw new Error(`GET ${variant.url} was a cache hit: the ${variant.path} figure would be the cache's`);
       timings.get(variant)?.push(answer);
     }
   }
