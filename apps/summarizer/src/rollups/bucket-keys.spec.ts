@@ -1,4 +1,4 @@
-import { WIDTH_MS, coarsen } from './bucket-keys';
+import { WIDTH_MS, coarsen, sliceKeys } from './bucket-keys';
 
 describe('coarsen', () => {
   const at = (iso: string) => Date.parse(iso);
@@ -18,5 +18,17 @@ describe('coarsen', () => {
       machines: ['a', 'b'],
       buckets: ['2026-11-29T00:00:00.000Z', '2026-11-29T00:00:00.000Z'],
     });
+  });
+});
+
+describe('sliceKeys', () => {
+  it('cuts parallel arrays into slices of at most size, keeping every key once and in order', () => {
+    const keys = { machines: ['a', 'b', 'c', 'd', 'e'], buckets: ['1', '2', '3', '4', '5'] };
+    expect(sliceKeys(keys, 2)).toEqual([
+      { machines: ['a', 'b'], buckets: ['1', '2'] },
+      { machines: ['c', 'd'], buckets: ['3', '4'] },
+      { machines: ['e'], buckets: ['5'] },
+    ]);
+    expect(sliceKeys({ machines: [], buckets: [] }, 2)).toEqual([]);
   });
 });

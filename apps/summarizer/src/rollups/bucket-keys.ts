@@ -25,4 +25,13 @@ export function coarsen(minutes: { machine_id: string; bucket_ms: number }[], wi
   return keys;
 }
 
+/** `keys` in slices of at most `size` buckets, in order. */
+export function sliceKeys(keys: BucketKeys, size: number): BucketKeys[] {
+  const slices: BucketKeys[] = [];
+  for (let i = 0; i < keys.machines.length; i += size) {
+    slices.push({ machines: keys.machines.slice(i, i + size), buckets: keys.buckets.slice(i, i + size) });
+  }
+  return slices;
+}
+
 export const WIDTH_MS = { minute: 60_000, hour: HOUR_MS, day: DAY_MS } as const;

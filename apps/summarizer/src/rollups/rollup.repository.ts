@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { WIDTH_MS, coarsen } from './bucket-keys';
+import { BucketKeys, WIDTH_MS, coarsen, sliceKeys } from './bucket-keys';
 import {
   CLAIM_OUTBOX,
   HAS_SETTLED_WORK,
@@ -21,6 +21,13 @@ export interface RecomputeResult {
   /** oldest claimed outbox row's age when claimed, ms (rollup freshness) */
   oldestAgeMs: number;
 }
+
+/**
+ * Buckets recomputed per statement. The statement timeout holds per statement: a claim of back-filled
+ * outbox rows (each spanning hours of a machine) in one statement ran past it, and was retried the
+ * same way for ever. In slices each statement stays small; the transaction stays one.
+ */
+const BUCKETS_PER_STATEMENT = 200;
 
 const HOURS_FROM_MINUTES = [
   machineRollupFrom('machine_rollup_1h', 'machine_rollup_1m', '1 hour'),
@@ -77,9 +84,9 @@ async function recompute(client: PoolClient, limit: number, settleMs: number): P
   const minutes = coarsen(dirty, WIDTH_MS.minute);
   const hours = coarsen(dirty, WIDTH_MS.hour);
   const days = coarsen(dirty, WIDTH_MS.day);
-  for (const sql of [MACHINE_MINUTES_FROM_RAW, PROCESS_MINUTES_FROM_RAW]) await client.query(sql, [minutes.machines, minutes.buckets]);
-  for (const sql of HOURS_FROM_MINUTES) await client.query(sql, [hours.machines, hours.buckets]);
-  for (const sql of DAYS_FROM_HOURS) await client.query(sql, [days.machines, days.buckets]);
+  await runSliced(client, [MACHINE_MINUTES_FROM_RAW, PROCESS_MINUTES_FROM_RAW], minutes);
+  await runSliced(client, HOURS_FROM_MINUTES, hours);
+  await runSliced(client, DAYS_FROM_HOURS, days);
   const oldest = Math.min(...claimed.map((c) => c.created_at.getTime()));
   return {
     claimed: claimed.length,
@@ -88,4 +95,10 @@ async function recompute(client: PoolClient, limit: number, settleMs: number): P
     days: days.machines.length,
     oldestAgeMs: Date.now() - oldest,
   };
+}
+
+async function runSliced(client: PoolClient, statements: string[], keys: BucketKeys): Promise<void> {
+  for (const slice of sliceKeys(keys, BUCKETS_PER_STATEMENT)) {
+    for (const sql of statements) await client.query(sql, [slice.machines, slice.buckets]);
+  }
 }
