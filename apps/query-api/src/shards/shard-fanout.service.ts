@@ -42,12 +42,6 @@ export class ShardFanout implements OnApplicationShutdown {
       applicationName: 'pa-query-api',
       onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
     });
-    // JIT compiles for about 300 ms on these many-part statements (their cost estimates are high)
-    // while they run for milliseconds: off for the query API's sessions. pg runs this before any
-    // query on the new connection (one client runs its queries in order).
-    for (const shard of this.allShards) {
-      this.pools.pool(shard).on('connect', (client) => void client.query('SET jit = off').catch(() => undefined));
-    }
     this.router = new ShardRouter(evenShardMap(urls.length), urls.length);
     this.names = urls.map((url) => new URL(url).host);
     this.identity = urls.map((url) => `${new URL(url).host}${new URL(url).pathname}`);

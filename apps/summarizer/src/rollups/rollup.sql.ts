@@ -37,6 +37,15 @@ export const DIRTY_MINUTES = `
   FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS r(machine_id, from_ts, to_ts)
   JOIN snapshots s ON s.machine_id = r.machine_id AND s.ts >= r.from_ts AND s.ts <= r.to_ts`;
 
+/**
+ * The raw rows of one dirty (machine, minute), as a LATERAL subquery: OFFSET 0 keeps the planner
+ * from flattening it into a hash join over every partition. With 200 dirty minutes it estimated
+ * 8,000 rows a minute and scanned all 4 million rows of the shard per statement (4 s) instead of
+ * 200 index range scans.
+ */
+const RAW_MINUTE = `SELECT * FROM process_samples p
+    WHERE p.machine_id = d.machine_id AND p.ts >= d.bucket AND p.ts < d.bucket + interval '1 minute' OFFSET 0`;
+
 const DIRTY = `dirty AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS d(machine_id, bucket))`;
 
 const MACHINE_COLUMNS = `machine_id, bucket, snapshots, samples, cpu_sum, cpu_max, cpu_total_max,
@@ -60,8 +69,8 @@ export const MACHINE_MINUTES_FROM_RAW = `
            coalesce(sum(p.mem_pct), 0) AS mem, max(p.mem_pct) AS mem_max,
            coalesce(sum(p.rss_bytes), 0) AS rss, max(p.rss_bytes) AS rss_max
     FROM dirty d
-    JOIN snapshots s ON s.machine_id = d.machine_id AND s.ts >= d.bucket AND s.ts < d.bucket + interval '1 minute'
-    LEFT JOIN process_samples p ON p.machine_id = s.machine_id AND p.ts = s.ts
+    CROSS JOIN LATERAL (SELECT * FROM snapshots s WHERE s.machine_id = d.machine_id AND s.ts >= d.bucket AND s.ts < d.bucket + interval '1 minute' OFFSET 0) s
+    LEFT JOIN LATERAL (SELECT * FROM process_samples p WHERE p.machine_id = s.machine_id AND p.ts = s.ts OFFSET 0) p ON true
     GROUP BY s.machine_id, d.bucket, s.ts
   )
   INSERT INTO machine_rollup_1m (${MACHINE_COLUMNS})
@@ -78,7 +87,7 @@ export const PROCESS_MINUTES_FROM_RAW = `
          sum(p.mem_pct), min(p.mem_pct), max(p.mem_pct), sum(p.rss_bytes), min(p.rss_bytes), max(p.rss_bytes),
          array_agg(DISTINCT p.pid ORDER BY p.pid)
   FROM dirty d
-  JOIN process_samples p ON p.machine_id = d.machine_id AND p.ts >= d.bucket AND p.ts < d.bucket + interval '1 minute'
+  CROSS JOIN LATERAL (${RAW_MINUTE}) p
   GROUP BY p.machine_id, p.name, d.bucket
   ON CONFLICT (machine_id, name, bucket) DO UPDATE SET ${PROCESS_UPDATE}`;
 
@@ -90,7 +99,7 @@ export function machineRollupFrom(target: string, source: string, width: string)
   SELECT r.machine_id, d.bucket, sum(r.snapshots), sum(r.samples), sum(r.cpu_sum), max(r.cpu_max), max(r.cpu_total_max),
          sum(r.mem_sum), max(r.mem_max), max(r.mem_total_max), sum(r.rss_sum), max(r.rss_max), max(r.rss_total_max)
   FROM dirty d
-  JOIN ${source} r ON r.machine_id = d.machine_id AND r.bucket >= d.bucket AND r.bucket < d.bucket + interval '${width}'
+  CROSS JOIN LATERAL (SELECT * FROM ${source} r WHERE r.machine_id = d.machine_id AND r.bucket >= d.bucket AND r.bucket < d.bucket + interval '${width}' OFFSET 0) r
   GROUP BY r.machine_id, d.bucket
   ON CONFLICT (machine_id, bucket) DO UPDATE SET ${MACHINE_UPDATE}`;
 }
@@ -104,7 +113,7 @@ export function processRollupFrom(target: string, source: string, width: string)
          sum(r.mem_sum), min(r.mem_min), max(r.mem_max), sum(r.rss_sum), min(r.rss_min), max(r.rss_max),
          pa_pid_union(r.pids)
   FROM dirty d
-  JOIN ${source} r ON r.machine_id = d.machine_id AND r.bucket >= d.bucket AND r.bucket < d.bucket + interval '${width}'
+  CROSS JOIN LATERAL (SELECT * FROM ${source} r WHERE r.machine_id = d.machine_id AND r.bucket >= d.bucket AND r.bucket < d.bucket + interval '${width}' OFFSET 0) r
   GROUP BY r.machine_id, r.name, d.bucket
   ON CONFLICT (machine_id, name, bucket) DO UPDATE SET ${PROCESS_UPDATE}`;
 }
