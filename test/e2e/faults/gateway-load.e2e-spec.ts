@@ -103,13 +103,13 @@ describe('fault: the gateway under sustained concurrent load', () => {
     expect(counts.accepted).toBeGreaterThan(0);
     // Bounded: the gateway served it all within a 128 MiB old space (it would have died of "heap out
     // of memory" otherwise: keeping one 57 KiB body per request fills that within seconds). Its RSS
-    // (heap, 3 × 16 MiB young semi-spaces, off-heap buffers of the bodies and Kafka requests in
-    // flight, and what malloc keeps of them) levels off: the last third of the run peaks no higher
-    // than the middle third + 32 MiB. Measured here: 130-210 MiB over idle at 240-360 requests/s,
-    // flat after the first third; the absolute cap only catches a runaway.
+    // adds to that heap 3 × 16 MiB young semi-spaces and what is off the heap: the Buffers of the
+    // bodies and Kafka requests in flight, and what malloc's per-thread arenas keep of them, which
+    // moves by ~100 MiB from one third of a run to the next without growing over minutes. Measured
+    // here: 130-230 MiB over idle at 240-360 requests/s, flat over a 90 s run (FAULT_LOAD_SECONDS=90).
+    // The cap is idle + heap + 192 MiB.
     expect(pipeline.gateway.exitStatus).toBeUndefined();
-    expect(maxIn(2)).toBeLessThan(maxIn(1) + 32 * MiB);
-    expect(peak).toBeLessThan(idle + 512 * MiB);
+    expect(peak).toBeLessThan(idle + (HEAP_MB + 192) * MiB);
     // Accepted means in Kafka; refused under backpressure means not sent at all.
     const inKafka = await recordsInTopic(pipeline.topic);
     expect(inKafka).toBeGreaterThanOrEqual(counts.accepted);
