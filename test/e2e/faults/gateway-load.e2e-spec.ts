@@ -105,7 +105,7 @@ describe('fault: the gateway under sustained concurrent load', () => {
     // of memory" otherwise: keeping one 57 KiB body per request fills that within seconds). Its RSS
     // adds to that heap 3 × 16 MiB young semi-spaces and what is off the heap: the Buffers of the
     // bodies and Kafka requests in flight, and what malloc's per-thread arenas keep of them, which
-    // moves by ~100 MiB from one third of a run to the next without growing over minutes. Measured
+    // moves by up to ~100 MiB from one third of a run to the next without growing. Measured
     // here: 130-230 MiB over idle at 240-360 requests/s, flat over a 90 s run (FAULT_LOAD_SECONDS=90).
     // The cap is idle + heap + 192 MiB.
     expect(pipeline.gateway.exitStatus).toBeUndefined();
