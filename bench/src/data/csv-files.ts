@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { ProcessSample, ProcessSnapshot } from '@pa/contracts';
 import { ShardRouter } from '@pa/pg-shards';
 
-/** The process_samples columns, in the order the CSV files (and the INSERT statements) carry them. */
-export const SAMPLE_COLUMNS = [
-  'ts', 'machine_id', 'pid', 'ppid', 'name', 'username', 'cmdline', 'cpu_pct', 'mem_pct',
-  'rss_bytes', 'vms_bytes', 'threads', 'state', 'io_read_bytes', 'io_write_bytes', 'start_time',
-] as const;
+/** The process_samples columns in the order the CSV files and INSERTs carry them: the writer's (libs/pg-shards). */
+export { SAMPLE_COLUMNS } from '@pa/pg-shards';
 
 export type SampleRow = (string | number | null)[];
 

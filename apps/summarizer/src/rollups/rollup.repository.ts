@@ -2,8 +2,8 @@ import { Pool, PoolClient } from 'pg';
 import { BucketKeys, WIDTH_MS, coarsen, sliceKeys } from './bucket-keys';
 import {
   CLAIM_OUTBOX,
-  HAS_SETTLED_WORK,
   DIRTY_MINUTES,
+  HAS_SETTLED_WORK,
   LOCK_MACHINES,
   MACHINE_MINUTES_FROM_RAW,
   PROCESS_MINUTES_FROM_RAW,
@@ -38,18 +38,18 @@ const DAYS_FROM_HOURS = [
   processRollupFrom('process_rollup_1d', 'process_rollup_1h', '1 day'),
 ];
 
-/**
- * One claim, in one transaction: take up to `limit` outbox rows of machines whose rows have
- * settled for `settleMs`, recompute the minute buckets they
- * touch from raw rows, then those hours from minutes and those days from hours, delete the claimed
- * rows, commit. A crash anywhere rolls everything back and leaves the rows for the next run.
- */
 /** True when some outbox row has settled for `settleMs` (a claim would find work). */
 export async function hasSettledWork(pool: Pool, settleMs: number): Promise<boolean> {
   const { rows } = await pool.query<{ has_work: boolean }>(HAS_SETTLED_WORK, [settleMs]);
   return rows[0].has_work;
 }
 
+/**
+ * One claim, in one transaction: take up to `limit` outbox rows of machines whose rows have
+ * settled for `settleMs`, recompute the minute buckets they touch from raw rows, then those hours
+ * from minutes and those days from hours, delete the claimed rows, commit. A crash anywhere rolls
+ * everything back and leaves the rows for the next run.
+ */
 export async function recomputeClaim(pool: Pool, limit: number, settleMs: number): Promise<RecomputeResult> {
   const client = await pool.connect();
   let broken: Error | undefined;
