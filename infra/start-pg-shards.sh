@@ -35,6 +35,18 @@ if ((${#PG_SOCKET_DIR} + 20 > 107)); then
 fi
 mkdir -p "$PG_ROOT" "$PG_SOCKET_DIR"
 give_to_pg "$PG_SOCKET_DIR"
+# A fresh clone in a private folder (mktemp -d makes it 0700) keeps the postgres user out of the
+# state dir inside it: open the project's own folders on the way for traversal only (o+x, no
+# reading). Folders above the project are never touched; a state dir outside it gets the error.
+if ((EUID == 0)) && ! as_pg test -x "$PG_ROOT"; then
+  project=$(cd "$INFRA_DIR/.." && pwd -P)
+  dir=$(cd "$PG_ROOT" && pwd -P)
+  while [[ $dir == "$project" || $dir == "$project"/* ]]; do
+    chmod o+x "$dir"
+    [[ $dir == "$project" ]] && break
+    dir=$(dirname "$dir")
+  done
+fi
 if ! as_pg test -x "$PG_ROOT" -a -w "$PG_SOCKET_DIR"; then
   die "pg: user $PG_OS_USER cannot reach $PG_ROOT; every parent folder needs o+x (e.g. chmod o+x on the parents of PA_STATE_DIR)"
 fi
