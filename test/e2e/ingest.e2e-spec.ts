@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { HEADER } from '@pa/contracts';
-import { buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
+import { buildSnapshot, pollUntil, snapshotRecord, uniqueSuffix } from '@pa/testing';
 import { pipelineSuite } from './support/pipeline-suite';
 import { waitCaughtUp } from './support/consumer-lag';
 import { countsByShard, duplicateRows, total } from './support/shard-queries';
@@ -72,7 +71,7 @@ describe('ingest path: gateway → Kafka → writer → shards', () => {
     await producer.connect();
     await producer.send({
       topic: pipeline.topic,
-      messages: [{ key: machine, value: JSON.stringify(buildSnapshot(machine, 7)), headers: { [HEADER.schemaVersion]: '1' } }],
+      messages: [snapshotRecord(buildSnapshot(machine, 7))],
     });
     await producer.disconnect();
     const counts = await pollUntil(() => countsByShard(pools, machine), (c) => total(c).rows === 7, {
@@ -92,7 +91,7 @@ describe('ingest path: gateway → Kafka → writer → shards', () => {
     // A replayed batch: the same records produced again, as after a writer crash before its commit.
     const producer = testKafka().producer();
     await producer.connect();
-    await producer.send({ topic: pipeline.topic, messages: snapshots.map((s) => ({ key: s.machine_id, value: JSON.stringify(s) })) });
+    await producer.send({ topic: pipeline.topic, messages: snapshots.map(snapshotRecord) });
     await producer.disconnect();
     // Nine deliveries of three snapshots: once the writer has committed them all, count.
     await waitCaughtUp(pipeline.groupId, pipeline.topic);

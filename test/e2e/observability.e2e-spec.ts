@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { buildSnapshot, freePort, pollUntil, uniqueSuffix } from '@pa/testing';
+import { buildSnapshot, freePort, pollUntil, snapshotRecord, uniqueSuffix } from '@pa/testing';
 import { Pipeline } from './support/pipeline';
 import { scrape, sumOf } from './support/prometheus-text';
 import { startQueryApi } from './support/query-api';
@@ -150,7 +150,7 @@ describe('observability: traces, metrics, lag', () => {
       for (let batch = 0; batch < 10; batch++) {
         const messages = Array.from({ length: 200 }, (_, i) => {
           const s = buildSnapshot(`${prefix}-${i % 50}`, 30, Date.now() - (batch * 200 + i) * 1000);
-          return { key: s.machine_id, value: JSON.stringify(s) };
+          return snapshotRecord(s);
         });
         await producer.send({ topic: pipeline.topic, messages });
       }

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { ProcessSnapshot } from '@pa/contracts';
-import { ServiceProcess, buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
+import { ServiceProcess, buildSnapshot, pollUntil, snapshotRecord, uniqueSuffix } from '@pa/testing';
 import { startSummarizer } from './support/summarizer';
 import { waitCaughtUp } from './support/consumer-lag';
 import { history, ndjsonBodies } from './support/history';
@@ -92,7 +92,7 @@ describe('summarizer: rollups equal the raw truth', () => {
 
     const producer = testKafka().producer();
     await producer.connect();
-    await producer.send({ topic: pipeline.topic, messages: snapshots.map((s) => ({ key: s.machine_id, value: JSON.stringify(s) })) });
+    await producer.send({ topic: pipeline.topic, messages: snapshots.map(snapshotRecord) });
     await producer.disconnect();
     await waitCaughtUp(pipeline.groupId, pipeline.topic);
     expect(await outboxDepth(pools, prefix)).toBe(0);

@@ -4,8 +4,8 @@ describe('parseRfc3339', () => {
   it('gives epoch ms and the microseconds within, offsets applied', () => {
     expect(parseRfc3339('2026-11-29T11:59:50.123456Z')).toEqual({ ms: Date.parse('2026-11-29T11:59:50.123Z'), us: 456 });
     expect(parseRfc3339('2026-11-29T13:59:50+02:00')).toEqual({ ms: Date.parse('2026-11-29T11:59:50Z'), us: 0 });
-    expect(parseRfc3339('2026-11-29T06:29:50-0530')).toEqual({ ms: Date.parse('2026-11-29T11:59:50Z'), us: 0 });
-    expect(parseRfc3339('2026-11-29T14:59:50+03')).toEqual({ ms: Date.parse('2026-11-29T11:59:50Z'), us: 0 });
+    expect(parseRfc3339('2026-11-29T06:29:50-05:30')).toEqual({ ms: Date.parse('2026-11-29T11:59:50Z'), us: 0 });
+    expect(parseRfc3339('2026-11-29T11:59:50-00:00')).toEqual({ ms: Date.parse('2026-11-29T11:59:50Z'), us: 0 });
   });
 
   it('agrees with Date.parse to the millisecond on ordinary instants', () => {
@@ -14,8 +14,8 @@ describe('parseRfc3339', () => {
     }
   });
 
-  it('takes what ajv-formats takes: t, whitespace, z', () => {
-    for (const text of ['2026-01-01t00:00:00z', '2026-01-01 00:00:00Z', '2026-01-01\n00:00:00Z']) {
+  it('takes the lower-case t and z that RFC 3339 allows', () => {
+    for (const text of ['2026-01-01t00:00:00z', '2026-01-01T00:00:00z', '2026-01-01t00:00:00Z']) {
       expect(parseRfc3339(text)?.ms).toBe(Date.UTC(2026, 0, 1));
     }
   });
@@ -50,6 +50,20 @@ describe('parseRfc3339', () => {
     ['offset minutes 60', '2026-01-01T00:00:00+01:60'],
     ['words', 'yesterday'],
     ['trailing text', '2026-01-01T00:00:00Z '],
+    ['a space for T (ISO 8601, not RFC 3339)', '2026-01-01 00:00:00Z'],
+    ['a newline for T', '2026-01-01\n00:00:00Z'],
+    ['an offset of hours alone', '2026-11-29T14:59:50+03'],
+    ['an offset without a colon', '2026-11-29T06:29:50-0530'],
+    ['an offset with seconds', '2026-11-29T06:29:50-05:30:00'],
+    ['a fraction without digits', '2026-01-01T00:00:00.Z'],
+    ['a comma for the decimal point', '2026-01-01T00:00:00,5Z'],
+    ['a UTC instant before year 0001', '0001-01-01T00:00:00+00:01'],
+    ['a UTC instant after year 9999', '9999-12-31T23:59:59-00:01'],
+    ['a leap second carrying into year 10000', '9999-12-31T23:59:60Z'],
+    ['a fraction rounding into year 10000', '9999-12-31T23:59:59.9999996Z'],
+    ['a five-digit year', '10000-01-01T00:00:00Z'],
+    ['a signed year', '+2026-01-01T00:00:00Z'],
+    ['full-width digits', '２026-01-01T00:00:00Z'],
   ])('refuses %s', (_, text) => {
     expect(parseRfc3339(text)).toBeUndefined();
     expect(isRfc3339DateTime(text)).toBe(false);
@@ -60,5 +74,11 @@ describe('parseRfc3339', () => {
     expect(isRfc3339DateTime('2000-02-29T00:00:00Z')).toBe(true);
     expect(isRfc3339DateTime('1900-02-29T00:00:00Z')).toBe(false);
     expect(isRfc3339DateTime('2026-01-01T00:00:00-15:59')).toBe(true);
+  });
+
+  it('accepts the first and last instants RFC 3339 can write in UTC', () => {
+    expect(parseRfc3339('0001-01-01T00:00:00Z')?.ms).toBe(-62_135_596_800_000);
+    expect(parseRfc3339('9999-12-31T23:59:59.999999Z')).toEqual({ ms: 253_402_300_799_999, us: 999 });
+    expect(parseRfc3339('0001-01-01T00:00:00-01:00')?.ms).toBe(-62_135_596_800_000 + 3_600_000);
   });
 });

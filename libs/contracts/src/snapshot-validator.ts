@@ -1,9 +1,9 @@
 import Ajv2020, { ErrorObject } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import schema from './process-snapshot.v1.schema.json';
 import { DEFAULT_RETENTION_MS, MAX_FUTURE_SKEW_MS } from './contracts.constants';
 import { ValidSnapshot } from './process-snapshot';
 import { isRfc3339DateTime, parseRfc3339 } from './rfc3339';
+import { isUuid } from './uuid';
 
 /** One problem found in a snapshot: a JSON Pointer to the field and what is wrong with it. */
 export interface SnapshotIssue {
@@ -25,8 +25,12 @@ export interface SnapshotRules {
 /** Issues reported per snapshot at most; a 10 000-process array of garbage must not produce a 10 000-line answer. */
 const MAX_ISSUES = 20;
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: false });
-addFormats(ajv, ['uuid']);
+// unicodeRegExp (ajv's default, spelled out): the text patterns exclude lone surrogates, which a
+// regular expression can only tell from surrogate pairs in Unicode mode.
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: false, unicodeRegExp: true });
+// Only the forms PostgreSQL's uuid and timestamptz store and serve back unchanged: ajv-formats'
+// uuid also takes `urn:uuid:…`, which the shard refuses (the snapshot went to the DLQ after a 202).
+ajv.addFormat('uuid', { type: 'string', validate: isUuid });
 ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
 const validateSchema = ajv.compile(schema);
 
@@ -84,13 +88,18 @@ function humanMessage(error: ErrorObject): string {
     case 'pattern':
       return error.instancePath.endsWith('/machine_id')
         ? 'must contain only letters, digits and . _ : -'
-        : 'must not contain NUL characters';
+        : 'must be valid Unicode text without NUL characters (no lone surrogates)';
     case 'format':
-      return p.format === 'date-time' ? 'must be an RFC 3339 date-time with a time zone' : `must be a ${p.format}`;
+      return FORMAT_MESSAGES[String(p.format)] ?? `must be a ${p.format}`;
     default:
       return error.message ?? 'is invalid';
   }
 }
+
+const FORMAT_MESSAGES: Record<string, string> = {
+  'date-time': 'must be an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.fraction] then Z or ±HH:MM, years 0001–9999)',
+  uuid: 'must be a UUID written as 8-4-4-4-12 hexadecimal digits',
+};
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';

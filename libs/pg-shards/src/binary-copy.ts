@@ -12,9 +12,15 @@ const SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0
 const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 2 ** 32;
 
+/** The COPY binary header and trailer, for streams assembled from segments. */
+export const COPY_HEADER: Buffer = SIGNATURE;
+export const COPY_TRAILER: Buffer = Buffer.from([0xff, 0xff]);
+
 /**
  * Writes rows into chunks of about `chunkBytes`; `take()` hands over each full chunk. One
- * writer per COPY: header first, `trailer()` last.
+ * writer per COPY: header first, `trailer()` last. Or, with `{ header: false }`, rows in
+ * segments (`beginSegment()` … `endSegment()`), each segment the bytes of a group of rows as
+ * views into the chunks, to be assembled later between COPY_HEADER and COPY_TRAILER.
  */
 export class BinaryCopyWriter {
   private buffer: Buffer;
@@ -22,11 +28,30 @@ export class BinaryCopyWriter {
   private view: DataView;
   private position = 0;
   private readonly full: Buffer[] = [];
+  /** where the open segment starts in `buffer`, -1 when none is open */
+  private segmentFrom = -1;
+  private segmentParts: Buffer[] = [];
 
-  constructor(private readonly chunkBytes = 256 * 1024) {
+  constructor(
+    private readonly chunkBytes = 256 * 1024,
+    options: { header?: boolean } = {},
+  ) {
     this.buffer = Buffer.allocUnsafe(chunkBytes);
     this.view = viewOf(this.buffer);
-    this.raw(SIGNATURE);
+    if (options.header ?? true) this.raw(SIGNATURE);
+  }
+
+  /** Starts a segment: the rows written until `endSegment()`. */
+  beginSegment(): void {
+    this.segmentFrom = this.position;
+    this.segmentParts = [];
+  }
+
+  /** The bytes written since `beginSegment()`, as views into the chunks (no copy). */
+  endSegment(): Buffer[] {
+    if (this.position > this.segmentFrom) this.segmentParts.push(this.buffer.subarray(this.segmentFrom, this.position));
+    this.segmentFrom = -1;
+    return this.segmentParts;
   }
 
   /** Starts a row of `fields` fields; call one field method per field, in column order. */
@@ -124,7 +149,10 @@ export class BinaryCopyWriter {
   }
 
   private cut(): void {
-    if (this.position > 0) this.full.push(this.buffer.subarray(0, this.position));
+    if (this.segmentFrom >= 0) {
+      if (this.position > this.segmentFrom) this.segmentParts.push(this.buffer.subarray(this.segmentFrom, this.position));
+      this.segmentFrom = 0;
+    } else if (this.position > 0) this.full.push(this.buffer.subarray(0, this.position));
     this.buffer = Buffer.allocUnsafe(this.chunkBytes);
     this.view = viewOf(this.buffer);
     this.position = 0;

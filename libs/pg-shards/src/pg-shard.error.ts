@@ -6,11 +6,40 @@ export class PgShardError extends Error {
   }
 }
 
-/** A write of a batch to one shard failed; `rows` is how many rows it carried. */
+/**
+ * A write of a batch to one shard failed; `rows` is how many rows it carried. `isDataRefusal`:
+ * the server refused the data itself (not its availability), so the snapshot that carries it can
+ * be isolated and dead-lettered. Anything else that is not retriable is a bug or a broken setup
+ * (permissions, schema), which must stop the writer rather than drain the topic into the DLQ.
+ */
 export class ShardWriteError extends PgShardError {
+  readonly isDataRefusal: boolean;
+
   constructor(shard: number, readonly rows: number, cause: unknown) {
     super(`shard ${shard}: write of ${rows} rows failed: ${errorMessage(cause)}`, shard, isRetriablePgError(cause), { cause });
+    this.isDataRefusal = !this.retriable && isPgDataError(cause);
   }
+}
+
+// SQLSTATE classes that say "this value": 22 data exception (invalid text, out of range,
+// invalid byte sequence), 23 integrity constraint violation (NOT NULL, CHECK; 23514 for a missing
+// partition is retriable above), 54 program limit exceeded (a value too large for an index row).
+const DATA_SQLSTATE_CLASSES = ['22', '23', '54'];
+
+/** True when PostgreSQL refused a value of the data (an error response with a data SQLSTATE). */
+export function isPgDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && DATA_SQLSTATE_CLASSES.includes(code.slice(0, 2));
+}
+
+/**
+ * True for what the driver or server says about a shard, as opposed to a programmer error
+ * (TypeError, RangeError…) thrown by our own code on the way, which must never be wrapped.
+ */
+export function isShardSideError(error: unknown): boolean {
+  if (!(error instanceof Error) || isProgrammerError(error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' || isRetriablePgError(error);
 }
 
 // SQLSTATE classes that say "the server or the connection", not "your data": try again later.
@@ -38,4 +67,9 @@ export function isRetriablePgError(error: unknown): boolean {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The errors JavaScript throws for a bug in our own code (Node's own TypeErrors carry a `code` too). */
+export function isProgrammerError(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError;
 }

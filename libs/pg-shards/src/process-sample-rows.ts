@@ -1,5 +1,15 @@
+import { createHash } from 'node:crypto';
 import { ProcessSample, ValidSnapshot, parseRfc3339 } from '@pa/contracts';
 import { BinaryCopyWriter, encodeText, encodeTimestamptz } from './binary-copy';
+
+/** One snapshot's process rows, COPY-encoded, and the fingerprint of that content. */
+export interface EncodedSnapshot {
+  snapshot: ValidSnapshot;
+  /** the rows' COPY binary bytes (views into shared chunks), to go between COPY_HEADER and COPY_TRAILER */
+  parts: Buffer[];
+  /** first 16 bytes of SHA-256 over `parts`: equal exactly when the stored rows would be equal */
+  contentHash: Buffer;
+}
 
 /** process_samples columns in the order the rows are encoded. */
 export const SAMPLE_COLUMNS = [
@@ -22,6 +32,29 @@ export function* sampleCopyChunks(snapshots: Iterable<ValidSnapshot>): Generator
   }
   out.trailer();
   yield* out.take();
+}
+
+/**
+ * Encodes each snapshot's rows on its own, so that the ledger can decide per snapshot (new, an
+ * exact replay, or a conflict) before any row is copied. The fingerprint covers exactly what is
+ * stored (every column of every row, machine_id and ts included), not the JSON it came in: the
+ * same snapshot sent over HTTP and straight to Kafka, or with its keys in another order, is the same.
+ * SHA-256 because it runs at about 800 MB/s here (SHA extensions), faster than MD5.
+ */
+export function encodeSnapshots(snapshots: readonly ValidSnapshot[]): EncodedSnapshot[] {
+  const out = new BinaryCopyWriter(256 * 1024, { header: false });
+  return snapshots.map((snapshot) => {
+    out.beginSegment();
+    const ts = encodeTimestamptz(snapshot.tsMs);
+    const machine = encodeText(snapshot.machine_id);
+    for (const process of snapshot.processes) writeSampleRow(out, ts, machine, process);
+    const parts = out.endSegment();
+    const hash = createHash('sha256');
+    for (const part of parts) hash.update(part);
+    // An empty snapshot (no processes) is content too: it says "nothing ran".
+    hash.update(machine).update(ts);
+    return { snapshot, parts, contentHash: hash.digest().subarray(0, 16) };
+  });
 }
 
 function writeSampleRow(out: BinaryCopyWriter, ts: Buffer, machine: Buffer, p: ProcessSample): void {

@@ -1,4 +1,4 @@
-import { ProcessSample, ProcessSnapshot } from '@pa/contracts';
+import { HEADER, ProcessSample, ProcessSnapshot, SNAPSHOT_CONTENT_TYPE, SNAPSHOT_SCHEMA_VERSION } from '@pa/contracts';
 
 /** A valid process sample with predictable values derived from `pid`. */
 export function buildProcess(pid: number, overrides: Partial<ProcessSample> = {}): ProcessSample {
@@ -28,4 +28,12 @@ export function buildSnapshot(machineId: string, processes: number, tsMs = Date.
     ts: new Date(tsMs).toISOString(),
     processes: Array.from({ length: processes }, (_, i) => buildProcess(i + 1)),
   };
+}
+
+/** The headers every record of the snapshot topic carries (what the gateway and the collector send). */
+export const SNAPSHOT_RECORD_HEADERS: Record<string, string> = { [HEADER.contentType]: SNAPSHOT_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_SCHEMA_VERSION };
+
+/** A snapshot as a direct producer writes it to Kafka: key = machine_id, JSON value, the contract's headers. */
+export function snapshotRecord(snapshot: ProcessSnapshot): { key: string; value: string; headers: Record<string, string> } {
+  return { key: snapshot.machine_id, value: JSON.stringify(snapshot), headers: SNAPSHOT_RECORD_HEADERS };
 }

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { IHeaders } from 'kafkajs';
 import { ProcessSnapshot } from '@pa/contracts';
-import { buildSnapshot, uniqueSuffix } from '@pa/testing';
+import { SNAPSHOT_RECORD_HEADERS, buildSnapshot, snapshotRecord, uniqueSuffix } from '@pa/testing';
 import { waitCaughtUp } from '../support/consumer-lag';
 import { readDeadLetters } from '../support/dead-letters';
 import { exactlyOnceProblems } from '../support/exactly-once';
@@ -42,6 +42,8 @@ interface BadRecord {
   kind: string;
   value: Buffer | null;
   headers?: IHeaders;
+  /** the start of the record's key when the kind is about the key (made unique; otherwise `bad-N`) */
+  key?: string;
   reason: string;
 }
 
@@ -69,7 +71,7 @@ function badRequest(prng: Prng, ok: ProcessSnapshot): BadRequest {
     () => ({ kind: 'process without name', body: json({ ...ok, processes: [{ ...p0, name: undefined }] }), headers: JSON_TYPE, status: 400, reason: '/processes/0/name: is required' }),
     () => ({ kind: 'processes as object', body: json({ ...ok, processes: { pid: 1 } }), headers: JSON_TYPE, status: 400, reason: '/processes: must be an array' }),
     () => ({ kind: 'negative mem', body: json({ ...ok, processes: [{ ...p0, mem_pct: -prng.between(0.1, 50) }] }), headers: JSON_TYPE, status: 400, reason: '/processes/0/mem_pct: must be a number ≥ 0' }),
-    () => ({ kind: 'NUL in name', body: json({ ...ok, processes: [{ ...p0, name: 'a\u0000b' }] }), headers: JSON_TYPE, status: 400, reason: 'must not contain NUL' }),
+    () => ({ kind: 'NUL in name', body: json({ ...ok, processes: [{ ...p0, name: 'a\u0000b' }] }), headers: JSON_TYPE, status: 400, reason: 'without NUL characters' }),
     () => ({ kind: 'ts not a date', body: json({ ...ok, ts: 'yesterday' }), headers: JSON_TYPE, status: 400, reason: '/ts: must be an RFC 3339 date-time' }),
     () => ({ kind: 'ts in the future', body: json({ ...ok, ts: new Date(Date.now() + prng.int(1, 30) * 86_400_000).toISOString() }), headers: JSON_TYPE, status: 400, reason: 'in the future' }),
     () => ({ kind: 'ts too old', body: json({ ...ok, ts: '2020-01-01T00:00:00Z' }), headers: JSON_TYPE, status: 400, reason: 'older than the retention' }),
@@ -118,7 +120,7 @@ function badRecord(prng: Prng, ok: ProcessSnapshot): BadRecord {
     () => ({ kind: 'gzip bytes', value: gzipSync(JSON.stringify(ok)), reason: 'value is not valid' }),
     () => ({ kind: 'no ts', value: json({ ...ok, ts: undefined }), reason: '/ts: is required' }),
     () => ({ kind: 'cpu as text', value: json({ ...ok, processes: [{ ...p0, cpu_pct: 'x' }] }), reason: '/processes/0/cpu_pct: must be a number' }),
-    () => ({ kind: 'NUL in cmdline', value: json({ ...ok, processes: [{ ...p0, cmdline: '\u0000' }] }), reason: 'must not contain NUL' }),
+    () => ({ kind: 'NUL in cmdline', value: json({ ...ok, processes: [{ ...p0, cmdline: '\u0000' }] }), reason: 'without NUL characters' }),
     () => ({ kind: 'machine_id with a space', value: json({ ...ok, machine_id: 'a b' }), reason: '/machine_id: must contain only' }),
     () => ({ kind: 'ts in the future', value: json({ ...ok, ts: new Date(Date.now() + 86_400_000).toISOString() }), reason: 'in the future' }),
     () => ({ kind: 'ts too old', value: json({ ...ok, ts: '2001-09-09T01:46:40Z' }), reason: 'older than the retention' }),
@@ -126,6 +128,11 @@ function badRecord(prng: Prng, ok: ProcessSnapshot): BadRecord {
     () => ({ kind: 'deep nesting', value: Buffer.from(withRaw(ok, 'processes', nested(prng.int(1_000, 10_000), '[', '', ']'))), reason: '/processes/0: must be an object' }),
     () => ({ kind: 'gigantic array', value: Buffer.from(withRaw(ok, 'processes', `[${Array(prng.int(10_001, 12_000)).fill('1').join(',')}]`)), reason: 'must have at most 10000 items' }),
     () => ({ kind: 'JSON number', value: Buffer.from(String(prng.int(0, 1e9))), reason: 'must be an object' }),
+    () => ({ kind: 'no schema-version header', value: json(ok), headers: {}, reason: 'no schema-version header' }),
+    () => ({ kind: 'key of another machine', value: json(ok), key: `${ok.machine_id}-other`, reason: 'record key is not its machine_id' }),
+    () => ({ kind: 'lone surrogate in name', value: Buffer.from(withRaw(ok, 'processes', '[{"pid":1,"name":"a\\ud800b","cpu_pct":1,"mem_pct":1,"rss_bytes":1}]')), reason: 'no lone surrogates' }),
+    () => ({ kind: 'urn:uuid batch_id', value: json({ ...ok, batch_id: 'urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8' }), reason: '/batch_id: must be a UUID' }),
+    () => ({ kind: 'ts with a space for T', value: json({ ...ok, ts: ok.ts.replace('T', ' ') }), reason: '/ts: must be an RFC 3339 date-time' }),
   ];
   return prng.pick(kinds)();
 }
@@ -198,23 +205,26 @@ describe('fault: bad input at volume', () => {
     expect(byKind.size).toBe(33); // every kind was sent
 
     // Kafka: malformed records with unique keys, one valid snapshot after every 4.
-    const records = Array.from({ length: MALFORMED_RECORDS }, (_, i) => ({ ...badRecord(prng, template), key: `bad-${i}` }));
+    const records = Array.from({ length: MALFORMED_RECORDS }, (_, i) => {
+      const r = badRecord(prng, template);
+      return { ...r, key: r.key === undefined ? `bad-${i}` : `${r.key}-${i}` };
+    });
     const producer = testKafka().producer();
     await producer.connect();
     try {
       for (let i = 0; i < records.length; i += 100) {
         const messages = records.slice(i, i + 100).flatMap((r, j) => {
-          const bad = { key: r.key, value: r.value, headers: r.headers };
+          const bad = { key: r.key, value: r.value, headers: r.headers ?? SNAPSHOT_RECORD_HEADERS };
           if (j % 4 !== 3) return [bad];
           const s = nextValid('kafka');
-          return [bad, { key: s.machine_id, value: JSON.stringify(s) }];
+          return [bad, snapshotRecord(s)];
         });
         await producer.send({ topic: pipeline.topic, messages });
       }
       for (let i = 0; i < OVERSIZED_RECORDS; i++) {
         const r = { kind: 'oversized dead letter', key: `big-${i}`, value: Buffer.alloc(OVERSIZED_BYTES, 'x'), reason: `value of ${OVERSIZED_BYTES} bytes not kept` };
         records.push(r);
-        await producer.send({ topic: pipeline.topic, messages: [{ key: r.key, value: r.value }] });
+        await producer.send({ topic: pipeline.topic, messages: [{ key: r.key, value: r.value, headers: SNAPSHOT_RECORD_HEADERS }] });
       }
     } finally {
       await producer.disconnect();

@@ -4,7 +4,7 @@ import { GatewayConfig } from '@pa/config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ProblemException } from '@pa/http';
 import { GatewayMetrics } from './gateway.metrics';
-import { SnapshotRecord, decodeSnapshotRequest } from './snapshot-request.decoder';
+import { DecodedRequest, decodeSnapshotRequest } from './snapshot-request.decoder';
 import { SnapshotPublisher } from './snapshot-publisher.service';
 
 @Controller('v1/snapshots')
@@ -22,10 +22,10 @@ export class IngestController {
     @Req() request: FastifyRequest,
     @Headers('content-type') contentType: string | undefined,
     @Headers('content-encoding') contentEncoding: string | undefined,
-  ): Promise<{ accepted: number }> {
-    let records: SnapshotRecord[];
+  ): Promise<{ accepted: number; duplicates: number }> {
+    let decoded: DecodedRequest;
     try {
-      records = await decodeSnapshotRequest(
+      decoded = await decodeSnapshotRequest(
         { contentType, contentEncoding, body: request.body as Buffer | undefined },
         {
           limitBytes: this.config.http.bodyLimitBytes,
@@ -38,6 +38,7 @@ export class IngestController {
       if (error instanceof ProblemException) this.metrics.records.inc({ outcome: 'rejected' });
       throw error;
     }
+    const { records, duplicates } = decoded;
     const stopTimer = this.metrics.produceSeconds.startTimer();
     try {
       await this.publisher.publish(records);
@@ -47,6 +48,7 @@ export class IngestController {
     }
     stopTimer();
     this.metrics.records.inc({ outcome: 'accepted' }, records.length);
-    return { accepted: records.length };
+    if (duplicates > 0) this.metrics.records.inc({ outcome: 'duplicate' }, duplicates);
+    return { accepted: records.length, duplicates };
   }
 }

@@ -12,7 +12,7 @@ const ndjson = (...lines: unknown[]) => ({
 
 describe('decodeSnapshotRequest: one snapshot is one Kafka record', () => {
   it('accepts snapshots up to maxRecordBytes', async () => {
-    const records = await decodeSnapshotRequest(ndjson(buildSnapshot('m-1', 10, nowMs), buildSnapshot('m-1', 10, nowMs - 1_000)), rules);
+    const { records } = await decodeSnapshotRequest(ndjson(buildSnapshot('m-1', 10, nowMs), buildSnapshot('m-1', 10, nowMs - 1_000)), rules);
     expect(records.map((r) => r.machineId)).toEqual(['m-1', 'm-1']);
   });
 
@@ -27,5 +27,41 @@ describe('decodeSnapshotRequest: one snapshot is one Kafka record', () => {
   it('reports invalid snapshots (400) before sizes', async () => {
     const error = await decodeSnapshotRequest(ndjson(buildSnapshot('m-1', 100, nowMs), { machine_id: 'm-2' }), rules).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'INVALID_SNAPSHOT' });
+  });
+});
+
+describe('decodeSnapshotRequest: snapshots that share a machine_id and ts inside one request', () => {
+  const first = buildSnapshot('m-1', 3, nowMs - 5_000);
+
+  it('publishes an exact repeat once and counts it as a duplicate, not as accepted', async () => {
+    const { records, duplicates } = await decodeSnapshotRequest(ndjson(first, buildSnapshot('m-2', 1, nowMs), first), rules);
+    expect(records.map((r) => r.machineId)).toEqual(['m-1', 'm-2']);
+    expect(duplicates).toBe(1);
+  });
+
+  it('counts as a repeat what stores the same rows: keys in another order, unknown fields, another spelling of ts', async () => {
+    const respelled = {
+      processes: first.processes.map((p) => ({ ...p, note: 'ignored' })),
+      ts: new Date(Date.parse(first.ts) + 3_600_000).toISOString().replace('Z', '+01:00'),
+      machine_id: first.machine_id,
+    };
+    const { records, duplicates } = await decodeSnapshotRequest(ndjson(first, respelled), rules);
+    expect([records.length, duplicates]).toEqual([1, 1]);
+  });
+
+  it('refuses the whole request with 400 naming both lines when the content differs', async () => {
+    const other = { ...first, processes: first.processes.map((p, i) => (i === 2 ? { ...p, cpu_pct: p.cpu_pct + 1 } : p)) };
+    const error = await decodeSnapshotRequest(ndjson(first, buildSnapshot('m-2', 1, nowMs), other), rules).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'INVALID_SNAPSHOT',
+      detail: '/snapshots/2: has the machine_id and ts of line 1 but other content (a conflict: one of them would be lost) (line 3)',
+    });
+  });
+
+  it('tells a sub-millisecond difference in ts apart from none: ts is stored to the millisecond', async () => {
+    const later = { ...first, ts: first.ts.replace('Z', '').replace(/(\.\d{3})?$/, (m) => `${m || '.000'}4Z`) };
+    const { records, duplicates } = await decodeSnapshotRequest(ndjson(first, later), rules);
+    expect([records.length, duplicates]).toEqual([1, 1]);
   });
 });

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { checkSnapshot, describeIssues } from '@pa/contracts';
+import { ValidSnapshot, checkSnapshot, describeIssues, haveSameStoredContent, jsonSyntaxProblem } from '@pa/contracts';
 import { IngestErrorCode, ingestProblem } from './ingest.errors';
 
 const gunzipAsync = promisify(gunzip);
@@ -30,6 +30,13 @@ export interface SnapshotRecord {
   json: string;
 }
 
+/** What a request carries: the records to publish, and how many exact repeats inside it were left out. */
+export interface DecodedRequest {
+  records: SnapshotRecord[];
+  /** snapshots that repeat an earlier one of the same request exactly (same machine_id, ts and content) */
+  duplicates: number;
+}
+
 type Format = 'json' | 'ndjson';
 
 /**
@@ -37,7 +44,7 @@ type Format = 'json' | 'ndjson';
  * (415 media type/encoding, 413 size, 400 syntax or field, with the NDJSON line). All or nothing:
  * one bad snapshot rejects the request, so a client never has to guess what was published.
  */
-export async function decodeSnapshotRequest(request: SnapshotRequest, rules: DecodeRules): Promise<SnapshotRecord[]> {
+export async function decodeSnapshotRequest(request: SnapshotRequest, rules: DecodeRules): Promise<DecodedRequest> {
   const format = formatOf(request.contentType);
   const bytes = await decompress(request.body ?? Buffer.alloc(0), request.contentEncoding, rules.limitBytes);
   let text: string;
@@ -93,10 +100,12 @@ function splitLines(text: string): { json: string; line: number }[] {
   return documents;
 }
 
-function validateAll(documents: { json: string; line: number }[], format: Format, rules: DecodeRules): SnapshotRecord[] {
+function validateAll(documents: { json: string; line: number }[], format: Format, rules: DecodeRules): DecodedRequest {
   const records: SnapshotRecord[] = [];
   const errors: string[] = [];
   const tooLarge: string[] = [];
+  const firsts = new RequestKeys();
+  let duplicates = 0;
   documents.forEach(({ json, line }, index) => {
     const prefix = format === 'ndjson' ? `/snapshots/${index}` : '';
     const where = format === 'ndjson' ? ` (line ${line})` : '';
@@ -104,7 +113,7 @@ function validateAll(documents: { json: string; line: number }[], format: Format
     try {
       value = JSON.parse(json);
     } catch (error) {
-      errors.push(`${prefix || '/'}: is not valid JSON${where}: ${(error as Error).message}`);
+      errors.push(`${prefix || '/'}: ${jsonSyntaxProblem(error)}${where}`);
       return;
     }
     const check = checkSnapshot(value, rules);
@@ -112,11 +121,36 @@ function validateAll(documents: { json: string; line: number }[], format: Format
     else if (Buffer.byteLength(json) > rules.maxRecordBytes) {
       // Kafka would refuse the record for good: a 503 would have the client retry forever.
       tooLarge.push(`${prefix || '/'}: is ${Buffer.byteLength(json)} bytes, more than the ${rules.maxRecordBytes} one snapshot may have${where}`);
-    } else records.push({ machineId: check.snapshot.machine_id, json });
+    } else {
+      const earlier = firsts.claim(check.snapshot, line);
+      if (earlier === undefined) records.push({ machineId: check.snapshot.machine_id, json });
+      else if (earlier.isSame) duplicates++;
+      else errors.push(`${prefix}: has the machine_id and ts of line ${earlier.line} but other content (a conflict: one of them would be lost)${where}`);
+    }
   });
   if (errors.length > 0) throw listed(IngestErrorCode.INVALID_SNAPSHOT, errors);
   if (tooLarge.length > 0) throw listed(IngestErrorCode.BODY_TOO_LARGE, tooLarge);
-  return records;
+  return { records, duplicates };
+}
+
+/**
+ * The first snapshot of each (machine_id, ts) in a request. A later one with the same content is
+ * a repeat, published once (the ledger would drop it anyway, but `accepted` must not count it);
+ * one with other content conflicts, and the whole request is refused: storing the first and
+ * dropping the second would silently lose data.
+ */
+class RequestKeys {
+  private readonly firsts = new Map<string, { snapshot: ValidSnapshot; line: number }>();
+
+  claim(snapshot: ValidSnapshot, line: number): { line: number; isSame: boolean } | undefined {
+    const key = `${snapshot.tsMs}|${snapshot.machine_id}`;
+    const first = this.firsts.get(key);
+    if (!first) {
+      this.firsts.set(key, { snapshot, line });
+      return undefined;
+    }
+    return { line: first.line, isSame: haveSameStoredContent(first.snapshot, snapshot) };
+  }
 }
 
 function listed(code: IngestErrorCode, problems: string[]) {

@@ -20,24 +20,28 @@ function item(shard: number, offset: number, partition = 0): PendingSnapshot {
 class FakeWriter {
   down = new Set<number>();
   refuse = new Set<string>();
+  /** thrown by every write while set: a bug in our own code */
+  bug: Error | undefined;
   written: { shard: number; offsets: string[] }[] = [];
 
   async write(shard: number, items: PendingSnapshot[]): Promise<ShardWriteOutcome> {
+    if (this.bug) throw this.bug;
     if (this.down.has(shard)) throw new ShardWriteError(shard, items.length, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     const refused = items.filter((i) => this.refuse.has(i.offset)).map((i) => ({ item: i, reason: 'bad' }));
     this.written.push({ shard, offsets: items.filter((i) => !this.refuse.has(i.offset)).map((i) => i.offset) });
-    return { inserted: items.length - refused.length, duplicates: 0, rows: 0, refused };
+    return { inserted: items.length - refused.length, duplicates: 0, rows: 0, refused, conflicts: 0 };
   }
 }
 
 function setup() {
   const writer = new FakeWriter();
-  const events = { deadLettered: [] as string[], unparked: [] as number[][] };
+  const events = { deadLettered: [] as string[], unparked: [] as number[][], fatal: [] as Error[] };
   const dispatcher = new ShardDispatcher(router, writer as unknown as ShardWriter, { maxRows: 3, retryMinMs: 5, retryMaxMs: 20 }, {
     deadLetter: async (refused) => void events.deadLettered.push(...refused.map((r) => r.item.offset)),
     unparked: async (partitions) => void events.unparked.push([...partitions]),
     stored: () => undefined,
     failed: () => undefined,
+    fatal: (error) => void events.fatal.push(error),
   });
   return { writer, events, dispatcher };
 }
@@ -83,6 +87,27 @@ describe('ShardDispatcher', () => {
     await dispatcher.dispatch([item(0, 30), item(0, 31)]);
     expect(events.deadLettered).toEqual(['31']);
     expect(dispatcher.downShards()).toEqual([]);
+  });
+
+  it('throws a programmer error instead of parking or dead-lettering (issue 14)', async () => {
+    const { writer, events, dispatcher } = setup();
+    writer.bug = new TypeError("Cannot read properties of undefined (reading 'length')");
+    await expect(dispatcher.dispatch([item(0, 50), item(1, 51)])).rejects.toBe(writer.bug);
+    expect(events.deadLettered).toEqual([]);
+    expect(dispatcher.downShards()).toEqual([]);
+  });
+
+  it('reports a programmer error met while retrying parked snapshots as fatal', async () => {
+    const { writer, events, dispatcher } = setup();
+    writer.down.add(1);
+    await dispatcher.dispatch([item(1, 60)]);
+    writer.bug = new RangeError('offset out of range');
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => events.fatal.length && (clearInterval(check), resolve()), 5);
+    });
+    expect(events.fatal).toEqual([writer.bug]);
+    expect(events.deadLettered).toEqual([]);
+    dispatcher.stop();
   });
 
   it('forgets everything parked on clear (a rebalance redelivers it)', async () => {

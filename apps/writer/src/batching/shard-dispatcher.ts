@@ -16,10 +16,12 @@ export interface DispatchHooks {
   deadLetter(refused: { item: PendingSnapshot; reason: string }[]): Promise<void>;
   /** parked snapshots of these partitions became durable: their offsets may move on */
   unparked(partitions: Set<number>): Promise<void>;
-  /** counts, for metrics and logs */
-  stored(shard: number, inserted: number, duplicates: number, rows: number): void;
+  /** counts, for metrics and logs; `conflicts` are among the refused */
+  stored(shard: number, counts: { inserted: number; duplicates: number; rows: number; conflicts: number }): void;
   /** a write to the shard failed for its availability; its snapshots are parked */
   failed(shard: number): void;
+  /** a retry of parked snapshots failed for another reason than availability (a bug): stop */
+  fatal(error: Error): void;
 }
 
 /**
@@ -112,7 +114,7 @@ export class ShardDispatcher {
 
   private async writeChunk(shard: number, chunk: PendingSnapshot[]): Promise<void> {
     const outcome = await this.writer.write(shard, chunk);
-    this.hooks.stored(shard, outcome.inserted, outcome.duplicates, outcome.rows);
+    this.hooks.stored(shard, outcome);
     if (outcome.refused.length) await this.hooks.deadLetter(outcome.refused);
   }
 
@@ -147,6 +149,7 @@ export class ShardDispatcher {
         this.logger.log(`shard ${shard} is back: ${items.length} parked snapshots written`);
         await this.hooks.unparked(drained);
       } catch (error) {
+        if (!(error instanceof PgShardError && error.retriable)) return this.hooks.fatal(error as Error);
         this.hooks.failed(shard);
         // Already-written chunks stay parked too; rewriting them is a no-op thanks to the ledger.
         const next = Math.min((this.retryDelay.get(shard) ?? this.options.retryMinMs) * 2, this.options.retryMaxMs);

@@ -4,8 +4,10 @@ import { decodeRecord } from './record-decoder';
 
 const rules = { nowMs: Date.parse('2026-11-29T12:00:00Z'), retentionMs: 90 * 86_400_000 };
 
-function message(value: Buffer | null, headers: KafkaMessage['headers'] = {}): KafkaMessage {
-  return { key: null, value, headers, offset: '7', timestamp: '0', attributes: 0 };
+const HEADERS = { 'schema-version': Buffer.from('1') };
+
+function message(value: Buffer | null, headers: KafkaMessage['headers'] = HEADERS, key: Buffer | null = Buffer.from('m-1')): KafkaMessage {
+  return { key, value, headers, offset: '7', timestamp: '0', attributes: 0 };
 }
 
 describe('decodeRecord', () => {
@@ -30,6 +32,28 @@ describe('decodeRecord', () => {
     ['a missing field', Buffer.from(JSON.stringify({ ...snapshot, processes: undefined })), '/processes: is required'],
   ])('rejects %s with a reason', (_name, value, reason) => {
     expect(decodeRecord(message(value), rules)).toMatchObject({ ok: false, reason: expect.stringContaining(reason) });
+  });
+
+  it('rejects a record without the schema-version header', () => {
+    expect(decodeRecord(message(Buffer.from(JSON.stringify(snapshot)), {}), rules)).toMatchObject({
+      ok: false,
+      reason: 'no schema-version header (must be 1)',
+    });
+  });
+
+  it.each([
+    ['no key', null, 'record has no key (must be its machine_id)'],
+    ['an empty key', Buffer.alloc(0), 'record has no key (must be its machine_id)'],
+    ['the key of another machine', Buffer.from('m-2'), 'record key is not its machine_id m-1'],
+    ['a key that differs in case', Buffer.from('M-1'), 'record key is not its machine_id m-1'],
+  ])('rejects a record with %s: the key picks the partition, which keeps a machine in order', (_, key, reason) => {
+    expect(decodeRecord(message(Buffer.from(JSON.stringify(snapshot)), HEADERS, key), rules)).toMatchObject({ ok: false, reason });
+  });
+
+  it('does not quote the value in a JSON error', () => {
+    const decoded = decodeRecord(message(Buffer.from('{"machine_id": "m-1", password=hunter2}')), rules);
+    expect(decoded).toMatchObject({ ok: false, reason: 'value is not valid JSON (error at character 23)' });
+    expect(JSON.stringify(decoded.ok ? '' : decoded.reason)).not.toContain('hunter2');
   });
 
   it('rejects another schema version', () => {

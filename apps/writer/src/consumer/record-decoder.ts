@@ -1,5 +1,5 @@
 import { IHeaders, KafkaMessage } from 'kafkajs';
-import { HEADER, SNAPSHOT_SCHEMA_VERSION, ValidSnapshot, checkSnapshot, describeIssues } from '@pa/contracts';
+import { HEADER, SNAPSHOT_SCHEMA_VERSION, ValidSnapshot, checkSnapshot, describeIssues, jsonSyntaxProblem } from '@pa/contracts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -14,12 +14,15 @@ export interface DecodeRules {
 
 /**
  * Decodes one Kafka record into a validated snapshot, or says why it cannot be stored. Any
- * producer may write to the topic (collectors produce directly), so nothing is trusted.
+ * producer may write to the topic (collectors produce directly), so nothing is trusted: the
+ * record must also say its schema version, and its key must be its machine_id, since the key
+ * picks the partition and one machine's snapshots must stay in one partition, in order.
  */
 export function decodeRecord(message: KafkaMessage, rules: DecodeRules): DecodedRecord {
   const reject = (reason: string): DecodedRecord => ({ ok: false, reason, message, offset: message.offset });
   const version = headerText(message.headers, HEADER.schemaVersion);
-  if (version !== undefined && version !== SNAPSHOT_SCHEMA_VERSION) return reject(`unsupported schema-version ${version}`);
+  if (version === undefined) return reject(`no ${HEADER.schemaVersion} header (must be ${SNAPSHOT_SCHEMA_VERSION})`);
+  if (version !== SNAPSHOT_SCHEMA_VERSION) return reject(`unsupported schema-version ${version}`);
   if (!message.value || message.value.length === 0) return reject('record has no value');
   let text: string;
   try {
@@ -32,11 +35,20 @@ export function decodeRecord(message: KafkaMessage, rules: DecodeRules): Decoded
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return reject(`value is not valid JSON: ${(error as Error).message}`);
+    return reject(`value ${jsonSyntaxProblem(error)}`);
   }
   const check = checkSnapshot(value, rules);
   if (!check.ok) return reject(describeIssues(check.issues).join('; '));
+  const keyProblem = problemWithKey(message.key, check.snapshot.machine_id);
+  if (keyProblem) return reject(keyProblem);
   return { ok: true, snapshot: check.snapshot, offset: message.offset, bytes: message.value.length };
+}
+
+function problemWithKey(key: Buffer | null, machineId: string): string | undefined {
+  if (key === null || key.length === 0) return 'record has no key (must be its machine_id)';
+  // machine_id is ASCII (the contract's pattern), so comparing bytes is comparing text.
+  if (!key.equals(Buffer.from(machineId))) return `record key is not its machine_id ${machineId}`;
+  return undefined;
 }
 
 /** Header values arrive as Buffers (or arrays of them when repeated); the last one wins. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { context } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
-import { RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
+import { KafkaLibError, RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
 import { ShardPools, ShardRouter, evenShardMap } from '@pa/pg-shards';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { ShardDispatcher } from '../batching/shard-dispatcher';
@@ -37,7 +37,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   private isRunning = false;
   /** bumped on every group join; a batch that started in an older generation must not commit */
   private generation = 0;
-  readonly counters = { consumed: 0, inserted: 0, duplicates: 0, rows: 0, deadLettered: 0 };
+  readonly counters = { consumed: 0, inserted: 0, duplicates: 0, rows: 0, conflicts: 0, deadLettered: 0 };
 
   constructor(@Inject(WRITER_CONFIG) private readonly config: WriterConfig, @Inject(METRICS_REGISTRY) registry: Registry) {
     this.kafka = createKafka({ ...config.kafka, logger: this.logger });
@@ -69,16 +69,19 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       {
         deadLetter: (refused) => this.deadLetter(refused.map(({ item, reason }) => toDeadLetter(item, reason))),
         unparked: (partitions) => this.commit([...partitions]),
-        stored: (shard, inserted, duplicates, rows) => {
+        stored: (shard, { inserted, duplicates, rows, conflicts }) => {
           const labels = { shard: String(shard) };
           this.metrics.snapshotsStored.inc(labels, inserted);
           this.metrics.duplicates.inc(labels, duplicates);
           this.metrics.rowsCopied.inc(labels, rows);
+          this.metrics.conflicts.inc(labels, conflicts);
           this.counters.inserted += inserted;
           this.counters.duplicates += duplicates;
           this.counters.rows += rows;
+          this.counters.conflicts += conflicts;
         },
         failed: (shard) => this.metrics.shardErrors.inc({ shard: String(shard) }),
+        fatal: (error) => this.exitForGood(error),
       },
     );
   }
@@ -125,6 +128,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
    */
   private exitForGood(error: Error): void {
     this.isRunning = false;
+    this.logger.error(error);
     this.logger.error(`the consumer will not restart after "${error.message}"; exiting`);
     process.exit(1);
   }
@@ -155,7 +159,12 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     const trace = BatchTrace.start(tracer, batch.topic, batch.partition, batch.messages);
     let rows = 0;
     try {
-      rows = await context.with(trace.context, () => this.storeBatch(batch.partition, batch.messages));
+      rows = await context.with(trace.context, () => this.storeBatch(batch.partition, batch.messages)).catch((error: unknown) => {
+        // Kafka being away (the DLQ publish) is kafkajs's to retry; anything else is a bug or a
+        // broken shard setup: crash, uncommitted, rather than dead-letter good data (issue 14).
+        if (error instanceof KafkaLibError && error.retriable) throw error;
+        return this.exitForGood(error as Error) as never;
+      });
       await heartbeat();
       // Parked records of this batch were dropped by a rebalance meanwhile: committing now would skip them.
       if (generation !== this.generation) return;

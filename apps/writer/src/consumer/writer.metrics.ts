@@ -8,6 +8,7 @@ export class WriterMetrics {
   readonly deadLettered: Counter;
   readonly snapshotsStored: Counter<'shard'>;
   readonly duplicates: Counter<'shard'>;
+  readonly conflicts: Counter<'shard'>;
   readonly rowsCopied: Counter<'shard'>;
   readonly shardErrors: Counter<'shard'>;
   readonly batchRows: Histogram;
@@ -24,6 +25,12 @@ export class WriterMetrics {
     const shard = ['shard'] as const;
     this.snapshotsStored = new Counter({ name: 'pa_writer_snapshots_stored_total', help: 'Snapshots newly stored', labelNames: shard, registers });
     this.duplicates = new Counter({ name: 'pa_writer_duplicates_dropped_total', help: 'Snapshots already in the ledger (replays, retried POSTs)', labelNames: shard, registers });
+    this.conflicts = new Counter({
+      name: 'pa_writer_conflicts_total',
+      help: 'Snapshots refused because another snapshot with the same machine_id and ts but other content is stored (dead-lettered)',
+      labelNames: shard,
+      registers,
+    });
     this.rowsCopied = new Counter({ name: 'pa_writer_rows_copied_total', help: 'Process rows copied', labelNames: shard, registers });
     this.shardErrors = new Counter({ name: 'pa_writer_shard_errors_total', help: 'Failed shard writes (the snapshots are parked and retried)', labelNames: shard, registers });
     this.batchRows = new Histogram({
