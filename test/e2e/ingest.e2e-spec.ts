@@ -14,7 +14,7 @@ describe('ingest path: gateway → Kafka → writer → shards', () => {
     const snapshot = buildSnapshot(machine, 25);
     const response = await pipeline.post(JSON.stringify(snapshot));
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ accepted: 1 });
+    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0 });
 
     const shard = router.shardOf(machine);
     const { rows } = await pollUntil(
@@ -53,7 +53,7 @@ describe('ingest path: gateway → Kafka → writer → shards', () => {
       'content-encoding': 'gzip',
     });
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ accepted: 10 });
+    expect(await response.json()).toEqual({ accepted: 10, duplicates: 0 });
     const counts = await pollUntil(
       () => countsByShard(pools, prefix),
       (c) => total(c).rows === 100,
