@@ -1,6 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -62,15 +61,34 @@ async function readPs(): Promise<{ rows: Map<number, PsRow>; psPids: number[] }>
  * The rule applied to what ps read. ps joins argv with spaces, which loses where argv[0] ends
  * (`npm run typecheck` is one argument: npm sets process.title), so argv[0] comes from cmdline.
  */
-async function expectedName(row: PsRow): Promise<string> {
+async function expectedName(row: PsRow): Promise<string | undefined> {
   const isKernelThread = row.args === `[${row.comm}]`;
-  const argv = await readFile(`/proc/${row.pid}/cmdline`, 'utf8').catch(() => '');
+  const argv = await readFile(`/proc/${row.pid}/cmdline`, 'utf8').catch(() => undefined);
+  if (argv === undefined) return undefined;
   const exeBasename = row.exe === '-' ? undefined : parseExeBasename(row.exe);
   return nameProcess({ comm: row.comm, isKernelThread, exeBasename, argv0Basename: posix.basename(argv.split('\0')[0]) || undefined });
 }
 
+/** Gone from /proc, or a zombie (it may linger as one until its parent reaps it). */
+async function hasExited(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat === undefined || /^\S+ \(.*\) [ZX] /s.test(stat);
+}
+
 async function commOf(pid: number): Promise<string> {
   return (await readFile(`/proc/${pid}/comm`, 'utf8')).trimEnd();
+}
+
+/** A process that lived through both samples and the ps run between them. */
+interface Seen {
+  before: ProcessSample;
+  after: ProcessSample;
+  ps: PsRow;
+}
+
+function pidOf(child: ChildProcess): number {
+  if (child.pid === undefined) throw new Error('child did not start');
+  return child.pid;
 }
 
 describe('ProcfsSampler against ps on this machine', () => {
@@ -80,13 +98,15 @@ describe('ProcfsSampler against ps on this machine', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vs-ps-'));
-    nodeChild = spawn(process.execPath, ['-e', 'process.stdout.write("ready\\n"); setInterval(() => {}, 60_000)'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await once(nodeChild.stdout!, 'data'); // it has started running JavaScript
+    const script = 'process.stdout.write("ready\\n"); setInterval(() => {}, 60_000)';
+    nodeChild = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (nodeChild.stdout) await once(nodeChild.stdout, 'data'); // it has started running JavaScript
     await symlink(await realpath('/bin/sleep'), join(dir, LONG_NAME));
     longNamed = spawn(join(dir, LONG_NAME), ['600'], { stdio: 'ignore' });
     await once(longNamed, 'spawn');
     // Node renames its main thread during start-up; wait for the comm this test is about.
-    await pollUntil(() => commOf(nodeChild.pid!), (c) => c === 'MainThread', { timeoutMs: 10_000, intervalMs: 20, what: 'node child comm' });
+    const nodePid = pidOf(nodeChild);
+    await pollUntil(() => commOf(nodePid), (c) => c === 'MainThread', { timeoutMs: 10_000, intervalMs: 20, what: 'node child comm' });
   });
 
   afterAll(async () => {
@@ -107,20 +127,25 @@ describe('ProcfsSampler against ps on this machine', () => {
     expect(stable.length).toBeGreaterThan(10);
     expect(stable.filter((p) => !rows.has(p.pid)).map((p) => p.pid)).toEqual([]);
     // What ps listed and the second sample lacks must have exited in between.
-    const sampledAfter = new Set(after.processes.map((p) => p.pid));
-    const missing = [...rows.keys()].filter((pid) => !sampledAfter.has(pid) && !psPids.includes(pid));
-    expect(missing.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]);
+    const byPid = new Map(after.processes.map((p) => [p.pid, p]));
+    const missing = [...rows.keys()].filter((pid) => !byPid.has(pid) && !psPids.includes(pid));
+    expect((await Promise.all(missing.map(async (pid) => ((await hasExited(pid)) ? [] : [rows.get(pid)])))).flat()).toEqual([]);
 
-    const compared = await Promise.all(stable.map(async (p) => ({ p, ps: rows.get(p.pid)!, expected: await expectedName(rows.get(p.pid)!) })));
-    expect(compared.filter((c) => c.p.name !== c.expected).map((c) => ({ ...c.ps, name: c.p.name, expected: c.expected }))).toEqual([]);
-    const rssOff = compared.filter((c) => !inRssRange(c.ps, earlier.get(c.p.pid)!, c.p));
-    expect(rssOff.map((c) => ({ pid: c.p.pid, name: c.p.name, psKiB: c.ps.rssKiB, kib: [earlier.get(c.p.pid)!.rss_bytes / 1024, c.p.rss_bytes / 1024] }))).toEqual([]);
+    const seen = stable.flatMap((p) => {
+      const [b, ps] = [earlier.get(p.pid), rows.get(p.pid)];
+      return b && ps ? [{ before: b, after: p, ps }] : [];
+    });
+    const named = await Promise.all(seen.map(async (s) => ({ ...s.ps, name: s.after.name, expected: await expectedName(s.ps) })));
+    // undefined: the process exited before its argv could be read, so there is nothing to expect
+    expect(named.filter((n) => n.expected !== undefined && n.name !== n.expected)).toEqual([]);
+    const rssOff = seen.filter((s) => !inRssRange(s));
+    expect(rssOff.map((s) => ({ pid: s.ps.pid, name: s.after.name, psKiB: s.ps.rssKiB, kib: [s.before.rss_bytes / 1024, s.after.rss_bytes / 1024] }))).toEqual([]);
 
     // The cases this rule exists for, as ps shows them and as the collector names them.
-    const byPid = new Map(after.processes.map((p) => [p.pid, p]));
-    expect({ ps: rows.get(nodeChild.pid!)?.comm, name: byPid.get(nodeChild.pid!)?.name }).toEqual({ ps: 'MainThread', name: 'node' });
-    expect(byPid.get(process.pid)?.name).toBe('node');
-    expect({ ps: rows.get(longNamed.pid!)?.comm, name: byPid.get(longNamed.pid!)?.name }).toEqual({ ps: LONG_NAME.slice(0, 15), name: LONG_NAME });
+    const shown = (pid: number) => ({ ps: rows.get(pid)?.comm, name: byPid.get(pid)?.name });
+    expect(shown(pidOf(nodeChild))).toEqual({ ps: 'MainThread', name: 'node' });
+    expect(shown(process.pid)).toEqual({ ps: 'MainThread', name: 'node' });
+    expect(shown(pidOf(longNamed))).toEqual({ ps: LONG_NAME.slice(0, 15), name: LONG_NAME });
     expect(stable.filter((p) => p.name === 'MainThread' && rows.get(p.pid)?.exe !== '-')).toEqual([]);
   });
 });
@@ -130,7 +155,7 @@ function sameProcess(a: ProcessSample | undefined, b: ProcessSample): boolean {
 }
 
 /** ps's RSS within the range of the two samples around it, widened by 5% or 1 MiB for what moved meanwhile. */
-function inRssRange(ps: PsRow, before: ProcessSample, after: ProcessSample): boolean {
+function inRssRange({ ps, before, after }: Seen): boolean {
   const low = Math.min(before.rss_bytes, after.rss_bytes);
   const high = Math.max(before.rss_bytes, after.rss_bytes);
   const slack = Math.max(1024 * 1024, 0.05 * high);
