@@ -10,6 +10,8 @@
 //   fails for kernel threads and zombies.
 // - cmdline is argv as the program left it: it may rewrite it (postgres, nginx, sshd), and it is
 //   empty for kernel threads and zombies.
+// `ps -o comm` prints comm as is (`MainThread`); htop's Command column prints the command line with
+// the program's base name highlighted (`node`, `python3`): the name analysts know is the latter.
 // OpenTelemetry's `process.executable.name` is "the base name of the target of /proc/[pid]/exe"
 // (semantic conventions, process attributes); psutil's Process.name() extends a 15-byte comm with
 // the base name of argv[0] when that starts with it (psutil/__init__.py).
