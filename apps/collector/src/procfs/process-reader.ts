@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { ProcIo, ProcStat, ProcStatus, parseCmdline, parseIo, parseStat, parseStatus } from './procfs.parsers';
+import { ProcIo, ProcStat, ProcStatus, parseArgv0Basename, parseCmdline, parseIo, parseStat, parseStatus } from './procfs.parsers';
 
 /** What one read of /proc/<pid>/ yields. */
 export interface RawProcess {
@@ -8,6 +8,8 @@ export interface RawProcess {
   status: ProcStatus;
   /** absent when empty (kernel threads) or unreadable */
   cmdline?: string;
+  /** base name of argv[0]; absent with cmdline */
+  argv0Basename?: string;
   /** absent when /proc/<pid>/io is not ours to read (another user's process, without root) */
   io?: ProcIo;
   /** monotonic ms when stat was read; CPU deltas are taken between two of these */
@@ -51,6 +53,7 @@ export async function readProcess(procRoot: string, pid: number, cmdlineMaxBytes
       stat: parseStat(statText),
       status: parseStatus(statusText),
       cmdline: text || undefined,
+      argv0Basename: text && cmdline ? parseArgv0Basename(cmdline) : undefined,
       io: io === undefined ? undefined : parseIo(io),
       readAtMs,
     };

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSnapshot } from '@pa/contracts';
@@ -48,9 +48,9 @@ describe('ProcfsSampler on a fixture tree', () => {
 
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  async function writeProcess(pid: number, utime: number, files: Record<string, string>): Promise<void> {
+  async function writeProcess(pid: number, utime: number, files: Record<string, string>, comm = 'app'): Promise<void> {
     await mkdir(join(root, String(pid)), { recursive: true });
-    const stat = `${pid} (app) R 1 0 0 0 -1 0 0 0 0 0 ${utime} 0 0 0 20 0 2 0 1000 4096000 0 0 0 0`;
+    const stat = `${pid} (${comm}) R 1 0 0 0 -1 0 0 0 0 0 ${utime} 0 0 0 20 0 2 0 1000 4096000 0 0 0 0`;
     for (const [name, text] of Object.entries({ stat, cmdline: 'app\0--x\0', ...files })) {
       await writeFile(join(root, String(pid), name), text);
     }
@@ -88,5 +88,16 @@ describe('ProcfsSampler on a fixture tree', () => {
     expect(second.processes[0].cpu_pct).toBe(400);
     expect(second.processes[0]).not.toHaveProperty('io_read_bytes');
     expect(second.ts).toBe('2026-11-29T12:00:05.000Z');
+  });
+
+  it('names a process by its exe when comm is a thread name, reading the link once', async () => {
+    const status = 'Uid:\t0\t0\t0\t0\nVmRSS:\t100 kB\n';
+    await writeProcess(20, 0, { status, cmdline: 'my-service\0--port\0' }, 'MainThread');
+    await symlink('/opt/node-v24/bin/node', join(root, '20', 'exe'));
+    const sampler = await ProcfsSampler.open({ machineId: 'fx', cores: 1, procRoot: root, users: users(), logger: quiet });
+    expect((await sampler.sample(Date.now())).processes[0].name).toBe('node');
+    // the cached name outlives the link (else argv[0], my-service): a second tick does not read it
+    await rm(join(root, '20', 'exe'));
+    expect((await sampler.sample(Date.now())).processes[0].name).toBe('node');
   });
 });

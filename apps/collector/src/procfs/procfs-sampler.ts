@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { MAX_PROCESSES_PER_SNAPSHOT, ProcessSample, ProcessSnapshot } from '@pa/contracts';
 import { LogSink } from '@pa/kafka';
 import { parseBootTime, parseMemTotal } from './procfs.parsers';
+import { ExecutableNames } from './executable-names';
+import { nameProcess } from './process-name';
 import { RawProcess, listPids, readProcess } from './process-reader';
 import { UserDirectory } from './user-directory';
 
@@ -26,6 +28,9 @@ export interface ProcfsSamplerOptions {
   logger: LogSink;
 }
 
+/** A read process with the name the rule of process-name.ts gives it. */
+type NamedProcess = RawProcess & { name: string };
+
 interface CpuMark {
   ticks: number;
   readAtMs: number;
@@ -38,11 +43,14 @@ interface CpuMark {
 export class ProcfsSampler {
   private marks = new Map<string, CpuMark>();
   private hasWarnedUnreadable = false;
+  private readonly executables: ExecutableNames;
 
   private constructor(
     private readonly options: ProcfsSamplerOptions & { procRoot: string },
     private readonly bootEpochSeconds: number,
-  ) {}
+  ) {
+    this.executables = new ExecutableNames(options.procRoot);
+  }
 
   /** Reads the boot time once; throws when procRoot is not a Linux /proc. */
   static async open(options: ProcfsSamplerOptions): Promise<ProcfsSampler> {
@@ -56,6 +64,7 @@ export class ProcfsSampler {
     const { procRoot } = this.options;
     const memTotalBytes = parseMemTotal(await readFile(`${procRoot}/meminfo`, 'utf8'));
     const raws = await this.readAll(await listPids(procRoot));
+    this.executables.endTick();
     const marks = new Map<string, CpuMark>();
     const processes: ProcessSample[] = [];
     for (const raw of raws) {
@@ -69,8 +78,8 @@ export class ProcfsSampler {
     return { machine_id: this.options.machineId, ts: new Date(tsMs).toISOString(), batch_id: randomUUID(), processes: capped(processes) };
   }
 
-  private async readAll(pids: number[]): Promise<RawProcess[]> {
-    const found: RawProcess[] = [];
+  private async readAll(pids: number[]): Promise<NamedProcess[]> {
+    const found: NamedProcess[] = [];
     for (let i = 0; i < pids.length; i += READ_CONCURRENCY) {
       const batch = pids.slice(i, i + READ_CONCURRENCY).map((pid) => this.readOne(pid));
       for (const raw of await Promise.all(batch)) if (raw) found.push(raw);
@@ -78,15 +87,23 @@ export class ProcfsSampler {
     return found;
   }
 
-  private async readOne(pid: number): Promise<RawProcess | undefined> {
+  private async readOne(pid: number): Promise<NamedProcess | undefined> {
     try {
-      return await readProcess(this.options.procRoot, pid, CMDLINE_MAX_BYTES);
+      const raw = await readProcess(this.options.procRoot, pid, CMDLINE_MAX_BYTES);
+      return raw && { ...raw, name: await this.nameOf(raw) };
     } catch (error) {
       // One odd process must not cost the snapshot; say so once, not every tick.
       if (!this.hasWarnedUnreadable) this.options.logger.warn(`skipping unreadable process ${pid} (further ones silently)`, error);
       this.hasWarnedUnreadable = true;
       return undefined;
     }
+  }
+
+  private async nameOf({ stat, argv0Basename }: RawProcess): Promise<string> {
+    const { pid, comm, startTicks, isKernelThread } = stat;
+    // Kernel threads have no exe to read (readlink fails with ENOENT), so they cost nothing.
+    const exeBasename = isKernelThread ? undefined : await this.executables.basenameOf(pid, startTicks, comm);
+    return nameProcess({ comm, isKernelThread, exeBasename, argv0Basename }) || String(pid);
   }
 
   private cpuPct(previous: CpuMark | undefined, ticks: number, readAtMs: number): number {
@@ -97,14 +114,14 @@ export class ProcfsSampler {
     return round(Math.min(pct, 100 * this.options.cores), 2);
   }
 
-  private async toSample(raw: RawProcess, cpuPct: number, memTotalBytes: number): Promise<ProcessSample> {
+  private async toSample(raw: NamedProcess, cpuPct: number, memTotalBytes: number): Promise<ProcessSample> {
     const { stat, status, io } = raw;
     const rss = status.rssBytes ?? 0;
     const startSeconds = this.bootEpochSeconds + stat.startTicks / CLOCK_TICKS_PER_SECOND;
     const sample: ProcessSample = {
       pid: stat.pid,
       ppid: stat.ppid,
-      name: stat.comm || String(stat.pid),
+      name: raw.name,
       cpu_pct: cpuPct,
       mem_pct: memTotalBytes > 0 ? round(Math.min(100, (rss / memTotalBytes) * 100), 4) : 0,
       rss_bytes: rss,

@@ -1,7 +1,9 @@
 import {
   ProcParseError,
+  parseArgv0Basename,
   parseBootTime,
   parseCmdline,
+  parseExeBasename,
   parseIo,
   parseMemTotal,
   parsePasswd,
@@ -36,6 +38,7 @@ describe('parseStat', () => {
       comm: 'nginx',
       state: 'S',
       ppid: 4241,
+      isKernelThread: false,
       utimeTicks: 1234,
       stimeTicks: 567,
       threads: 3,
@@ -48,8 +51,8 @@ describe('parseStat', () => {
     expect(parseStat(STAT_TRICKY)).toMatchObject({ pid: 77, comm: 'evil) S 1 (x)', state: 'R', ppid: 1, threads: 1 });
   });
 
-  it('reads kernel threads (no memory, ppid 0)', () => {
-    expect(parseStat(STAT_KTHREAD)).toMatchObject({ pid: 2, comm: 'kthreadd', ppid: 0, vsizeBytes: 0, startTicks: 20 });
+  it('reads kernel threads (no memory, ppid 0, PF_KTHREAD in the flags)', () => {
+    expect(parseStat(STAT_KTHREAD)).toMatchObject({ pid: 2, comm: 'kthreadd', ppid: 0, vsizeBytes: 0, startTicks: 20, isKernelThread: true });
   });
 
   it('refuses text that is not a stat line', () => {
@@ -76,6 +79,34 @@ describe('parseIo', () => {
 
   it('is undefined without the fields', () => {
     expect(parseIo('rchar: 1\n')).toBeUndefined();
+  });
+});
+
+describe('parseArgv0Basename', () => {
+  it('takes the base name of the first NUL-separated argument', () => {
+    expect(parseArgv0Basename(Buffer.from('/usr/bin/node\0/srv/app/main.js\0'))).toBe('node');
+    expect(parseArgv0Basename(Buffer.from('-bash\0'))).toBe('-bash');
+  });
+
+  it('keeps a rewritten argv that has no NUL as one argument (postgres, nginx titles)', () => {
+    expect(parseArgv0Basename(Buffer.from('postgres: 16/main: checkpointer '))).toBe('main: checkpointer ');
+    expect(parseArgv0Basename(Buffer.from('nginx: worker process'))).toBe('nginx: worker process');
+  });
+
+  it('is undefined for an empty argv[0]', () => {
+    expect(parseArgv0Basename(Buffer.alloc(0))).toBeUndefined();
+    expect(parseArgv0Basename(Buffer.from('\0x\0'))).toBeUndefined();
+  });
+});
+
+describe('parseExeBasename', () => {
+  it('takes the base name of the link target', () => {
+    expect(parseExeBasename('/usr/lib/systemd/systemd-journald')).toBe('systemd-journald');
+  });
+
+  it('drops the " (deleted)" of an executable unlinked since (an upgrade under a running daemon)', () => {
+    expect(parseExeBasename('/usr/sbin/nginx (deleted)')).toBe('nginx');
+    expect(parseExeBasename('/memfd:runner (deleted)')).toBe('memfd:runner');
   });
 });
 

@@ -1,4 +1,10 @@
 // Pure parsers for /proc text, so they can be tested on fixtures. Field numbers follow proc(5).
+import { posix } from 'node:path';
+
+/** PF_KTHREAD of include/linux/sched.h, in stat field 9 (flags): the task is a kernel thread. */
+const PF_KTHREAD = 0x00200000;
+/** What readlink(2) of /proc/<pid>/exe appends once the executable is unlinked (proc(5)). */
+const DELETED_SUFFIX = ' (deleted)';
 
 /** The parts of /proc/<pid>/stat we use. Times are in clock ticks, sizes in bytes. */
 export interface ProcStat {
@@ -8,6 +14,8 @@ export interface ProcStat {
   /** one letter: R running, S sleeping, D disk wait, Z zombie, T stopped, I idle kernel thread… */
   state: string;
   ppid: number;
+  /** PF_KTHREAD set in the kernel flags word */
+  isKernelThread: boolean;
   utimeTicks: number;
   stimeTicks: number;
   threads: number;
@@ -49,6 +57,7 @@ export function parseStat(text: string): ProcStat {
     comm: text.slice(open + 1, close),
     state: rest[0],
     ppid: field(4),
+    isKernelThread: (field(9) & PF_KTHREAD) !== 0,
     utimeTicks: field(14),
     stimeTicks: field(15),
     threads: field(20),
@@ -86,6 +95,19 @@ export function parseCmdline(raw: Buffer, maxBytes: number): string {
   const capped = raw.subarray(0, maxBytes);
   // Decoding at most maxBytes bytes yields at most maxBytes UTF-16 units, so the schema's maxLength holds.
   return capped.toString('utf8').replace(/\0/g, ' ').trim();
+}
+
+/** Base name of argv[0] (cmdline up to the first NUL); undefined for an empty cmdline. */
+export function parseArgv0Basename(raw: Buffer): string | undefined {
+  const end = raw.indexOf(0);
+  const argv0 = raw.subarray(0, end < 0 ? raw.length : end).toString('utf8');
+  return posix.basename(argv0) || undefined;
+}
+
+/** Base name of a /proc/<pid>/exe target, without the " (deleted)" of an unlinked file. */
+export function parseExeBasename(target: string): string | undefined {
+  const path = target.endsWith(DELETED_SUFFIX) ? target.slice(0, -DELETED_SUFFIX.length) : target;
+  return posix.basename(path) || undefined;
 }
 
 /** MemTotal of /proc/meminfo, in bytes. */

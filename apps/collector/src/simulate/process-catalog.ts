@@ -54,7 +54,8 @@ export const CATALOG = {
   ksoftirqd: { name: 'ksoftirqd/0', ...kernel(0.2) },
   migration: { name: 'migration/0', ...kernel(0.05) },
   kworker: { name: (r: Prng, cores: number) => `kworker/${r.int(0, cores - 1)}:${r.int(0, 3)}-events`, ...kernel(0.4, 0.004) },
-  journald: { name: 'systemd-journal', ...daemon('root', '/lib/systemd/systemd-journald', 0.3, [30, 180]) },
+  // Names follow procfs/process-name.ts: a comm cut at 15 bytes is extended (systemd-journald).
+  journald: { name: 'systemd-journald', ...daemon('root', '/lib/systemd/systemd-journald', 0.3, [30, 180]) },
   udevd: { name: 'systemd-udevd', ...daemon('root', '/lib/systemd/systemd-udevd', 0.02, [6, 12]) },
   logind: { name: 'systemd-logind', ...daemon('root', '/lib/systemd/systemd-logind', 0.02, [6, 10]) },
   dbus: {
@@ -117,7 +118,7 @@ export const CATALOG = {
     ...daemon('root', '/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock', 0.5, [60, 140], 18),
   },
   containerdShim: {
-    name: 'containerd-shim',
+    name: 'containerd-shim-runc-v2',
     user: 'root',
     cmdline: (r: Prng) =>
       `/usr/bin/containerd-shim-runc-v2 -namespace moby -id ${r.uuid().replace(/-/g, '')} -address /run/containerd/containerd.sock`,

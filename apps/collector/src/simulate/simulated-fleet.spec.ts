@@ -77,7 +77,7 @@ describe('SimulatedFleet', () => {
 
   it('moves cpu every tick but memory only slowly', () => {
     const ticks = run(new SimulatedFleet({ machines: 1, processes: 60, seed: 'drift', prefix: 'sim-' }), 2);
-    const [before, after] = ticks.map((t) => t[0].processes.find((p) => p.name === 'systemd-journal'));
+    const [before, after] = ticks.map((t) => t[0].processes.find((p) => p.name === 'systemd-journald'));
     expect(after?.rss_bytes).toBeGreaterThan((before?.rss_bytes ?? 0) * 0.98);
     expect(after?.rss_bytes).toBeLessThan((before?.rss_bytes ?? 0) * 1.02);
   });
