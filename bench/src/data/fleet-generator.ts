@@ -21,7 +21,7 @@ const PROGRAMS: readonly (readonly [string, string, string])[] = [
   ['node', 'app', 'node /srv/web/dist/server.js --port 3000 --workers 4'],
   ['nginx', 'www-data', 'nginx: worker process'],
   ['sshd', 'root', 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'],
-  ['systemd-journal', 'root', '/lib/systemd/systemd-journald'],
+  ['systemd-journald', 'root', '/lib/systemd/systemd-journald'],
   ['python3', 'worker', '/usr/bin/python3 -m celery -A tasks worker --loglevel=INFO --concurrency=8'],
   ['redis-server', 'redis', '/usr/bin/redis-server 127.0.0.1:6379'],
   ['containerd', 'root', '/usr/bin/containerd'],
