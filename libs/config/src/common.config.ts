@@ -14,8 +14,12 @@ export interface KafkaConfig {
 }
 
 export interface ShardsConfig {
-  /** one PostgreSQL URL per shard node, index = shard number */
+  /** one PostgreSQL URL per shard node, index = shard number; must agree with the catalog's nodes */
   urls: string[];
+  /** the catalog database: CATALOG_URL, else database pa_catalog on the first shard node */
+  catalogUrl: string;
+  /** how often the shard map is re-read besides LISTEN/NOTIFY, ms (the bound on a lost notification) */
+  mapPollMs: number;
   /** connections per shard pool */
   poolSize: number;
   /** statement_timeout for every statement, ms */
@@ -41,11 +45,21 @@ export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
 }
 
 export function readShardsConfig(env: EnvReader, defaultPoolSize: number): ShardsConfig {
+  const urls = env.list('PG_SHARDS', DEFAULT_PG_SHARDS, isPostgresUrl, 'postgres:// URLs');
   return {
-    urls: env.list('PG_SHARDS', DEFAULT_PG_SHARDS, isPostgresUrl, 'postgres:// URLs'),
+    urls,
+    catalogUrl: env.list('CATALOG_URL', [defaultCatalogUrl(urls)], isPostgresUrl, 'one postgres:// URL')[0],
+    mapPollMs: env.int('CATALOG_POLL_MS', 2_000, { min: 100, max: 60_000 }),
     poolSize: env.int('PG_POOL_SIZE', defaultPoolSize, { min: 1, max: 100 }),
     statementTimeoutMs: env.int('PG_STATEMENT_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
   };
+}
+
+/** Database pa_catalog on the first shard node's server, with that URL's credentials. */
+function defaultCatalogUrl(shardUrls: string[]): string {
+  const url = new URL(shardUrls[0] ?? DEFAULT_PG_SHARDS[0]);
+  url.pathname = '/pa_catalog';
+  return url.toString();
 }
 
 export function readHttpConfig(env: EnvReader, portVar: string, defaultPort: number): HttpConfig {

@@ -8,3 +8,4 @@ export * from './process-sample-rows';
 export * from './shard-batch.repository';
 export * from './partitions';
 export * from './slow-statements';
+export * from './transaction';

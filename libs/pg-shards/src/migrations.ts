@@ -19,11 +19,16 @@ const FILE_PATTERN = /^(\d{3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.sql$/;
 
 /** The sql/ folder of this lib, found from both the source tree and the compiled dist/ tree. */
 export function defaultMigrationsDir(): string {
+  return findMigrationsDir('pg-shards');
+}
+
+/** The sql/ folder of lib `lib` (libs/<lib>/sql), searched upwards from this file (source or dist/). */
+export function findMigrationsDir(lib: string): string {
   for (let dir = __dirname, i = 0; i < 8; i++, dir = resolve(dir, '..')) {
-    const candidate = join(dir, 'libs', 'pg-shards', 'sql');
+    const candidate = join(dir, 'libs', lib, 'sql');
     if (existsSync(candidate)) return candidate;
   }
-  throw new Error(`libs/pg-shards/sql not found above ${__dirname}`);
+  throw new Error(`libs/${lib}/sql not found above ${__dirname}`);
 }
 
 /**
@@ -46,7 +51,7 @@ export function readMigrations(dir: string): Migration[] {
 }
 
 /**
- * Applies the missing migrations to one shard, each in its own transaction, under an advisory lock so
+ * Applies the missing migrations to one database (a shard node or the catalog), each in its own transaction, under an advisory lock so
  * that two runners cannot interleave. Throws when an applied migration's file has changed since.
  */
 export async function migrateShard(pool: Pool, migrations: Migration[]): Promise<MigrationResult> {

@@ -13,29 +13,38 @@ export interface ShardPoolOptions {
   onError: (shard: number, error: Error) => void;
 }
 
-/** One pg.Pool per shard node. */
+/** One pg.Pool per shard node; `add` opens one for a node registered at runtime. */
 export class ShardPools {
   private readonly pools: Pool[];
 
-  constructor(options: ShardPoolOptions) {
-    this.pools = options.urls.map((url, shard) => {
-      const pool = new Pool({
-        connectionString: url,
-        max: options.poolSize,
-        statement_timeout: options.statementTimeoutMs,
-        application_name: options.applicationName,
-        // Buckets and partitions are UTC days; date_trunc must not depend on the server's zone.
-        // No JIT: our statements touch few rows through indexes, but their cost estimates are high,
-        // and JIT then compiled for 0.3 s (query API) to 10 s (a summarizer recompute of 200
-        // minutes that ran for 20 ms) before running them.
-        options: '-c TimeZone=UTC -c jit=off',
-        connectionTimeoutMillis: 5_000,
-        idleTimeoutMillis: 30_000,
-      });
-      // pg-pool re-emits errors of idle clients on the pool (pg-pool/index.js); unhandled, they crash us.
-      pool.on('error', (error) => options.onError(shard, error));
-      return pool;
+  constructor(private readonly options: ShardPoolOptions) {
+    this.pools = options.urls.map((url, shard) => this.open(url, shard));
+  }
+
+  /** Opens the pool of the next shard (node id = the current count) at `url`; returns its shard number. */
+  add(url: string): number {
+    this.pools.push(this.open(url, this.pools.length));
+    return this.pools.length - 1;
+  }
+
+  private open(url: string, shard: number): Pool {
+    const { options } = this;
+    const pool = new Pool({
+      connectionString: url,
+      max: options.poolSize,
+      statement_timeout: options.statementTimeoutMs,
+      application_name: options.applicationName,
+      // Buckets and partitions are UTC days; date_trunc must not depend on the server's zone.
+      // No JIT: our statements touch few rows through indexes, but their cost estimates are high,
+      // and JIT then compiled for 0.3 s (query API) to 10 s (a summarizer recompute of 200
+      // minutes that ran for 20 ms) before running them.
+      options: '-c TimeZone=UTC -c jit=off',
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
     });
+    // pg-pool re-emits errors of idle clients on the pool (pg-pool/index.js); unhandled, they crash us.
+    pool.on('error', (error) => options.onError(shard, error));
+    return pool;
   }
 
   get count(): number {

@@ -45,4 +45,20 @@ describe('shard maps', () => {
     const moved = new ShardRouter({ version: 2, ranges: [{ from: 0, to: 4095, shard: 1 }] }, 2);
     expect(moved.shardOf(id)).toBe(1);
   });
+
+  it('writes a moving range to its owner and its target, reads it from the owner', () => {
+    const map = { version: 3, ranges: [{ from: 0, to: 2047, shard: 0, alsoWrite: 2 }, { from: 2048, to: 4095, shard: 1 }], stale: [{ shard: 2, from: 0, to: 2047 }] };
+    const router = new ShardRouter(map, 3);
+    const low = Array.from({ length: 100 }, (_, i) => `m-${i}`).find((id) => bucketOf(id) < 2048) as string;
+    const high = Array.from({ length: 100 }, (_, i) => `m-${i}`).find((id) => bucketOf(id) >= 2048) as string;
+    expect([router.shardOf(low), router.writeShardsOf(low)]).toEqual([0, [0, 2]]);
+    expect([router.shardOf(high), router.writeShardsOf(high)]).toEqual([1, [1]]);
+    expect(router.staleRangesOf(2)).toEqual([{ from: 0, to: 2047 }]);
+    expect(router.staleRangesOf(0)).toEqual([]);
+  });
+
+  it('rejects a move target that does not exist or is the owner itself', () => {
+    expect(() => assertValidShardMap({ version: 2, ranges: [{ from: 0, to: 4095, shard: 0, alsoWrite: 3 }] }, 2)).toThrow(/shard 3 does not exist/);
+    expect(() => assertValidShardMap({ version: 2, ranges: [{ from: 0, to: 4095, shard: 0, alsoWrite: 0 }] }, 2)).toThrow(/also written to their owner/);
+  });
 });
