@@ -43,6 +43,15 @@ describe('parseInstant', () => {
   });
 });
 
+describe('parseInstant from a query string', () => {
+  it('hints at %2B when the offset sign has become a space', () => {
+    const result = parseInstant('2026-11-29T12:30:00 02:30');
+    expect(result.ok ? '' : result.reason).toContain('%2B');
+    const other = parseInstant('2026-11-29T12:30:00');
+    expect(other.ok ? '' : other.reason).not.toContain('%2B');
+  });
+});
+
 describe('parseDate', () => {
   it('reads a UTC date as its midnight and refuses impossible ones', () => {
     expect(parseDate('2026-11-29')).toEqual(ok(Date.UTC(2026, 10, 29)));

@@ -32,10 +32,15 @@ export type Rounding = 'ceil' | 'floor';
  */
 export function parseInstant(text: string, rounding: Rounding = 'ceil'): Parsed<number> {
   const instant = parseRfc3339(text);
-  if (!instant) return { ok: false, reason: 'must be an RFC 3339 time with a zone, e.g. 2026-11-29T10:00:00Z' };
+  if (!instant) return { ok: false, reason: `must be an RFC 3339 time with a zone, e.g. 2026-11-29T10:00:00Z${plusHint(text)}` };
   const ms = instant.ms + (rounding === 'ceil' && instant.us > 0 ? 1 : 0);
   if (ms < MIN_INSTANT_MS || ms >= END_OF_TIME_MS) return { ok: false, reason: RANGE_REASON };
   return { ok: true, value: ms };
+}
+
+/** A query string turns an unencoded `+` into a space: "…10:00:00 02:00" was meant as "+02:00". */
+function plusHint(text: string): string {
+  return /\d \d{2}:\d{2}$/.test(text) ? " (send a '+' offset as %2B: in a query string '+' means a space)" : '';
 }
 
 /** Epoch ms of a UTC calendar date "YYYY-MM-DD" (its midnight); the whole day must end before 10000. */
