@@ -12,6 +12,8 @@ const MONTHS = { from: iso(TODAY - 93 * DAY), to: iso(TODAY) };
 const suffix = uniqueSuffix();
 const MACHINE = `e2e-qedge-${suffix}`;
 const cursorOf = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
+/** A value as a test title shows it: quoted, long ones cut. */
+const label = (value: string) => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}… (${value.length} chars)` : value);
 
 type Params = Record<string, string>;
 type Endpoint = { path: string; params: readonly string[] };
@@ -115,10 +117,10 @@ describe('query API: edge values are 4xx problems naming the parameter, and ever
   }
 
   const singles = Object.entries(ENDPOINTS).flatMap(([endpoint, { params }]) =>
-    params.filter((name) => EDGES[name]).flatMap((name) => EDGES[name].map((value) => [endpoint, name, value] as const)),
+    params.filter((name) => EDGES[name]).flatMap((name) => EDGES[name].map((value) => [endpoint, name, label(value), value] as const)),
   );
 
-  it.each(singles)('%s with %s=%j → 400 naming it', async (endpoint, name, value) => {
+  it.each(singles)('%s with %s=%s → 400 naming it', async (endpoint, name, _label, value) => {
     const { status, type, body } = await problemOf(ENDPOINTS[endpoint].path, { [name]: value });
     expect([status, type, body.code]).toEqual([400, expect.stringMatching(/^application\/problem\+json/), 'INVALID_PARAMETER']);
     expect(body.errors).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${name}: `))]));
