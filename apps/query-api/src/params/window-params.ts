@@ -51,6 +51,7 @@ export function readResolution(q: QueryParams, window: Range, limits: QueryLimit
  */
 export function readStep(q: QueryParams, window: Range, limits: QueryLimitsConfig, forced?: Resolution): number {
   const step = q.duration('step');
+  // Without a window or resolution there is nothing to check the step against; the request is refused anyway.
   if (q.hasProblem('from') || q.hasProblem('to') || q.hasProblem('resolution')) return step ?? DAY_MS;
   const max = maxResolution(window, forced);
   const budget = scanBudget(limits, forced);
