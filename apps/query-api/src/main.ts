@@ -5,12 +5,17 @@ import { loadQueryConfig, serviceVersion } from '@pa/config';
 import { createHttpApp, listen } from '@pa/http';
 import { createMetricsRegistry } from '@pa/telemetry';
 import { serveOpenApi } from './docs/open-api';
+import { MAX_PATH_PARAM_CHARS } from './params/path-params';
 import { QueryApiModule } from './query-api.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadQueryConfig(process.env);
   const registry = createMetricsRegistry('query-api');
-  const app = await createHttpApp(QueryApiModule.forConfig(config, { registry, stopTelemetry }), { serviceName: 'query-api', registry });
+  const app = await createHttpApp(QueryApiModule.forConfig(config, { registry, stopTelemetry }), {
+    serviceName: 'query-api',
+    registry,
+    maxParamLength: MAX_PATH_PARAM_CHARS,
+  });
   serveOpenApi(app, serviceVersion());
   const port = await listen(app, config.http.host, config.http.port);
   const cache = config.cache ? 'Redis cache on' : 'no cache (REDIS_URL unset)';

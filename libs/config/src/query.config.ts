@@ -17,6 +17,8 @@ export interface QueryLimitsConfig {
   maxWindowDays: number;
   /** widest window answered from raw rows when `resolution=raw` is forced, hours */
   maxRawWindowHours: number;
+  /** widest span read from 1-minute rollups (a step or `resolution=1m` that needs more is a 400), hours */
+  maxMinuteWindowHours: number;
   /** most points one series may have ((to - from) / step) */
   maxPointsPerSeries: number;
   /** largest `limit` of /v1/top */
@@ -43,6 +45,7 @@ export function loadQueryConfig(env: Record<string, string | undefined>): Readon
     limits: {
       maxWindowDays: r.int('QUERY_MAX_WINDOW_DAYS', 93, { min: 1, max: 3650 }),
       maxRawWindowHours: r.int('QUERY_MAX_RAW_WINDOW_HOURS', 48, { min: 1, max: 87_600 }),
+      maxMinuteWindowHours: r.int('QUERY_MAX_MINUTE_WINDOW_HOURS', 168, { min: 1, max: 87_600 }),
       maxPointsPerSeries: r.int('QUERY_MAX_POINTS', 10_000, { min: 10, max: 1_000_000 }),
       maxTopLimit: r.int('QUERY_MAX_TOP_LIMIT', 1_000, { min: 1, max: 100_000 }),
       maxPageSize: r.int('QUERY_MAX_PAGE_SIZE', 1_000, { min: 1, max: 100_000 }),

@@ -3,6 +3,8 @@ import { JsonLogger } from '@pa/telemetry';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { problemBody } from './problem.exception';
 import { ProblemFilter } from './problem.filter';
 
 export interface HttpAppOptions {
@@ -15,6 +17,8 @@ export interface HttpAppOptions {
   logLevels?: LogLevel[];
   /** where request counts and latencies by route and status go (`GET /metrics` serves it) */
   registry?: Registry;
+  /** longest path parameter, characters after percent-decoding; longer is a 414 (Fastify's default: 100) */
+  maxParamLength?: number;
 }
 
 /**
@@ -23,7 +27,11 @@ export interface HttpAppOptions {
  * handler can deal with gzip, NDJSON and invalid UTF-8 itself and name what is wrong.
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024 });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    routerOptions: { maxParamLength: options.maxParamLength ?? 100 },
+    frameworkErrors: routerProblem,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new JsonLogger(options.serviceName, options.logLevels?.[0] ?? 'log'),
     bodyParser: !options.rawBodies,
@@ -38,6 +46,21 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   return app;
+}
+
+const ROUTER_DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the path is not valid percent-encoded UTF-8',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path parameter is longer than this service accepts',
+};
+
+/**
+ * The router's own refusals (a path that is not percent-encoded UTF-8, a parameter over
+ * maxParamLength) as problem+json too. Fastify's message quotes the path: not echoed.
+ */
+function routerProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const detail = ROUTER_DETAILS[error.code] ?? 'the request could not be routed';
+  void reply.status(status).header('content-type', 'application/problem+json').send(JSON.stringify(problemBody(status, error.code, detail)));
 }
 
 /** Listens and resolves with the bound port (useful when 0 asked for an ephemeral one). */

@@ -3,7 +3,7 @@ import { RESOLUTIONS } from '../planning/window-plan';
 
 /** Parameters shared by the windowed queries (documentation only: parsing is in params/). */
 export class WindowQueryDto {
-  @ApiPropertyOptional({ description: 'window start, RFC 3339 (inclusive); default: `to` minus 1 hour', example: '2026-11-29T10:00:00Z' })
+  @ApiPropertyOptional({ description: 'window start, RFC 3339 (inclusive), 1970 to 9999; default: `to` minus 1 hour', example: '2026-11-29T10:00:00Z' })
   from?: string;
 
   @ApiPropertyOptional({ description: 'window end, RFC 3339 (exclusive); default: now', example: '2026-11-29T11:00:00Z' })
@@ -11,7 +11,7 @@ export class WindowQueryDto {
 
   @ApiPropertyOptional({
     enum: RESOLUTIONS,
-    description: 'force raw rows or a rollup level (default: the coarsest that fits; raw below 1 hour)',
+    description: 'force raw rows (windows up to QUERY_MAX_RAW_WINDOW_HOURS) or a rollup level (1m: up to QUERY_MAX_MINUTE_WINDOW_HOURS); default: the coarsest that fits, raw below 1 hour',
   })
   resolution?: string;
 }

@@ -63,7 +63,7 @@ export class ProcessDto {
   @ApiProperty({ nullable: true, type: String }) state!: string | null;
   @ApiProperty({ nullable: true, type: Number }) io_read_bytes!: number | null;
   @ApiProperty({ nullable: true, type: Number }) io_write_bytes!: number | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) start_time!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'RFC 3339 UTC with microseconds, as stored' }) start_time!: string | null;
 }
 
 export class SnapshotAnswerDto {

@@ -19,9 +19,18 @@ export interface MachinePage {
 export const SNAPSHOT_SORTS = ['cpu_pct', 'mem_pct', 'rss_bytes'] as const;
 export type SnapshotSort = (typeof SNAPSHOT_SORTS)[number];
 
+/**
+ * A timestamptz as RFC 3339 text at PostgreSQL's precision: the driver's Date would drop the
+ * microseconds that start_time keeps (the writer stores the collector's fraction).
+ */
+function rfc3339Micros(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
 const PROCESS_COLUMNS = `p.pid::float8 AS pid, p.ppid::float8 AS ppid, p.name, p.username, p.cmdline, p.cpu_pct, p.mem_pct,
   p.rss_bytes::float8 AS rss_bytes, p.vms_bytes::float8 AS vms_bytes, p.threads, p.state,
-  p.io_read_bytes::float8 AS io_read_bytes, p.io_write_bytes::float8 AS io_write_bytes, p.start_time`;
+  p.io_read_bytes::float8 AS io_read_bytes, p.io_write_bytes::float8 AS io_write_bytes,
+  ${rfc3339Micros('p.start_time')} AS start_time`;
 
 // Fixed ORDER BY per sort choice: the only way a parameter reaches the ORDER BY.
 const SORT_SQL: Record<SnapshotSort | 'pid', string> = {

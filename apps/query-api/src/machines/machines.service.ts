@@ -62,7 +62,7 @@ export class MachinesService {
   async snapshot(id: string | undefined, raw: RawQuery): Promise<SnapshotAnswer> {
     const q = new QueryParams(raw, SNAPSHOT_PARAMS);
     const machineId = readMachineId(q, 'id', id) as string;
-    const at = q.instant('at');
+    const at = q.instant('at', 'floor');
     const sort = q.choice('sort', SNAPSHOT_SORTS);
     q.finish();
     const rows = await this.repository.snapshot(machineId, at, sort);
@@ -88,5 +88,5 @@ function toItem(row: MachineRow): MachineItem {
 
 function toProcess(row: ProcessRow): Record<string, unknown> {
   const { ts: _ts, start_time, ...fields } = row;
-  return { ...fields, start_time: start_time instanceof Date ? start_time.toISOString() : null };
+  return { ...fields, start_time: typeof start_time === 'string' ? start_time : null };
 }

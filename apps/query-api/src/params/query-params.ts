@@ -1,5 +1,5 @@
 import { invalidParameters } from '../errors/query.errors';
-import { Parsed, parseDate, parseDuration, parseInstant } from './time';
+import { Parsed, Rounding, parseDate, parseDuration, parseInstant } from './time';
 
 /** What Fastify hands over as the query string: a value, or an array when a name repeats. */
 export type RawQuery = Record<string, unknown>;
@@ -59,9 +59,9 @@ export class QueryParams {
     return fallback;
   }
 
-  /** Epoch ms of an RFC 3339 time. */
-  instant(name: string): number | undefined {
-    return this.parsed(name, parseInstant);
+  /** Epoch ms of an RFC 3339 time, sub-millisecond digits rounded as `rounding` says. */
+  instant(name: string, rounding: Rounding = 'ceil'): number | undefined {
+    return this.parsed(name, (text) => parseInstant(text, rounding));
   }
 
   /** Epoch ms of a UTC date's midnight. */

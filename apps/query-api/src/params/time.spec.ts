@@ -10,10 +10,24 @@ describe('parseInstant', () => {
     expect(parseInstant('2026-11-29T08:00:00-02:00')).toEqual(ok(Date.UTC(2026, 10, 29, 10)));
   });
 
-  it('rounds sub-millisecond digits up, so [from, to) keeps selecting the same millisecond rows', () => {
-    expect(parseInstant('2026-11-29T10:00:00.0000001Z')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 0, 1)));
+  it('rounds sub-millisecond digits up (window bounds) or down (at), so whole-millisecond rows select the same', () => {
+    expect(parseInstant('2026-11-29T10:00:00.000001Z')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 0, 1)));
     expect(parseInstant('2026-11-29T10:00:00.999000000Z')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 0, 999)));
     expect(parseInstant('2026-11-29T10:00:00.9995Z')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 1)));
+    expect(parseInstant('2026-11-29T10:00:00.9995Z', 'floor')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 0, 999)));
+    expect(parseInstant('2026-11-29T10:00:00.001Z', 'floor')).toEqual(ok(Date.UTC(2026, 10, 29, 10, 0, 0, 1)));
+  });
+
+  it('keeps every instant within 1970 to before 10000, after the zone and the rounding', () => {
+    expect(parseInstant('9999-12-31T23:59:59.999Z')).toEqual(ok(Date.UTC(10000, 0, 1) - 1));
+    expect(parseInstant('1970-01-01T00:00:00Z')).toEqual(ok(0));
+    // Rounded up into year 10000: a valid RFC 3339 text whose instant we refuse.
+    const rounded = parseInstant('9999-12-31T23:59:59.9995Z');
+    expect(rounded.ok ? '' : rounded.reason).toContain('before 10000-01-01');
+    // Out of range once the zone applies (the contract's parser may refuse these itself).
+    for (const text of ['9999-12-31T23:00:00-01:00', '1970-01-01T00:30:00+01:00', '1969-12-31T23:59:59Z']) {
+      expect([text, parseInstant(text).ok]).toEqual([text, false]);
+    }
   });
 
   it.each([
@@ -21,14 +35,23 @@ describe('parseInstant', () => {
     ['2026-11-29T10:00:00', 'RFC 3339'],
     ['yesterday', 'RFC 3339'],
     ["2026-11-29T10:00:00Z' OR 1=1 --", 'RFC 3339'],
-    ['2026-02-30T10:00:00Z', 'valid date'],
-    ['2026-11-29T24:00:00Z', 'valid date'],
-    ['2026-11-29T10:00:00+24:00', 'offset'],
+    ['2026-02-30T10:00:00Z', 'RFC 3339'],
+    ['2026-11-29T24:00:00Z', 'RFC 3339'],
     ['0099-01-01T00:00:00Z', '1970'],
+    ['2026-11-29T10:00:00+24:00', 'RFC 3339'],
   ])('refuses %s', (text, reason) => {
     const result = parseInstant(text);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.reason).toContain(reason);
+  });
+});
+
+describe('parseInstant from a query string', () => {
+  it('hints at %2B when the offset sign has become a space', () => {
+    const result = parseInstant('2026-11-29T12:30:00 02:30');
+    expect(result.ok ? '' : result.reason).toContain('%2B');
+    const other = parseInstant('2026-11-29T12:30:00');
+    expect(other.ok ? '' : other.reason).not.toContain('%2B');
   });
 });
 
@@ -37,6 +60,14 @@ describe('parseDate', () => {
     expect(parseDate('2026-11-29')).toEqual(ok(Date.UTC(2026, 10, 29)));
     expect(parseDate('2026-02-29').ok).toBe(false);
     expect(parseDate('2026-11-29T00:00:00Z').ok).toBe(false);
+  });
+
+  it('refuses days that do not end before year 10000 or start before 1970', () => {
+    expect(parseDate('9999-12-30')).toEqual(ok(Date.UTC(9999, 11, 30)));
+    for (const text of ['9999-12-31', '1969-12-31', '0001-01-01', '0000-01-01']) {
+      const result = parseDate(text);
+      expect([text, result.ok ? '' : result.reason]).toEqual([text, expect.stringContaining('9999-12-30')]);
+    }
   });
 });
 
@@ -48,7 +79,7 @@ describe('parseDuration / formatDuration', () => {
     expect(parseDuration('1d')).toEqual(ok(86_400_000));
   });
 
-  it.each(['0s', '-5m', '1.5h', '5', '1h30m', '10ms', '1w', '', '1e3s'])('refuses %j', (text) => {
+  it.each(['0s', '-5m', '1.5h', '5', '1h30m', '10ms', '1w', '', '1e3s', '99999999999d', '1000000000s'])('refuses %j', (text) => {
     expect(parseDuration(text).ok).toBe(false);
   });
 
@@ -64,5 +95,11 @@ describe('defaultStep', () => {
     expect(defaultStep(3_600_000, 300)).toBe(30_000);
     expect(defaultStep(86_400_000, 300)).toBe(300_000);
     expect(defaultStep(7 * 86_400_000, 300)).toBe(3_600_000);
+  });
+
+  it('only multiples of the unit, and none when no round step gives few enough points', () => {
+    expect(defaultStep(2 * 3_600_000, 300, 60_000)).toBe(60_000);
+    expect(defaultStep(2 * 3_600_000, 300)).toBe(30_000);
+    expect(defaultStep(93 * 86_400_000, 10)).toBeUndefined();
   });
 });

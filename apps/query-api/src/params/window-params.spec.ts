@@ -3,7 +3,16 @@ import { ProblemException } from '@pa/http';
 import { QueryParams } from './query-params';
 import { readResolution, readStep, readWindow } from './window-params';
 
-const LIMITS: QueryLimitsConfig = { maxWindowDays: 93, maxRawWindowHours: 48, maxPointsPerSeries: 10_000, maxTopLimit: 1000, maxPageSize: 1000 };
+const LIMITS: QueryLimitsConfig = {
+  maxWindowDays: 93,
+  maxRawWindowHours: 48,
+  maxMinuteWindowHours: 168,
+  maxPointsPerSeries: 10_000,
+  maxTopLimit: 1000,
+  maxPageSize: 1000,
+};
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-29T12:00:00Z');
 
 function problems(raw: Record<string, unknown>, read: (q: QueryParams) => void, allowed = ['from', 'to', 'step', 'resolution']): string[] {
@@ -35,23 +44,52 @@ describe('readWindow', () => {
 });
 
 describe('readStep', () => {
-  const window = { from: Date.parse('2026-11-28T00:00:00Z'), to: Date.parse('2026-11-29T00:00:00Z') };
+  const day = { from: Date.parse('2026-11-28T00:00:00Z'), to: Date.parse('2026-11-29T00:00:00Z') };
+  const step = (raw: Record<string, unknown>, window: { from: number; to: number }, limits = LIMITS) =>
+    problems(raw, (q) => readStep(q, window, limits, readResolution(q, window, limits)));
 
   it('refuses a step that gives more points than allowed, and says what would do', () => {
-    const errors = problems({ step: '1s' }, (q) => readStep(q, window, LIMITS));
-    expect(errors).toEqual([expect.stringMatching(/^step: too small for the window: 86400 points, at most 10000; use 9s or more/)]);
-    expect(problems({ step: '9s' }, (q) => readStep(q, window, LIMITS))).toEqual([]);
+    const week = { from: day.to - 167 * HOUR, to: day.to };
+    expect(step({ step: '1m' }, week)).toEqual([expect.stringMatching(/^step: too small for the window from..to: 10020 points, at most 10000; use 2m or more/)]);
+    expect(step({ step: '2m' }, week)).toEqual([]);
+    expect(step({ step: '1s', resolution: 'raw' }, day)).toEqual([expect.stringMatching(/^step: too small .* 86400 points, at most 10000; use 9s or more/)]);
+  });
+
+  it('refuses a step that is not whole minutes over a window longer than an hour, naming the least allowed', () => {
+    // The bypass of issue 14: 90s over 93 days read every raw row of the window.
+    const months = { from: day.to - 93 * DAY, to: day.to };
+    expect(step({ step: '90s' }, months)).toEqual([
+      expect.stringMatching(/^step: 90s would read raw rows over 2232 h of the window \(at most 1 h\); over this window use a multiple of 1h, at least 1h$/),
+    ]);
+    expect(step({ step: '90s' }, day)).toEqual([expect.stringMatching(/^step: 90s would read raw rows over 24 h .*use a multiple of 1m, at least 1m$/)]);
+    expect(step({ step: '90s' }, { from: day.from, to: day.from + HOUR })).toEqual([]);
+    expect(step({ step: '90s', resolution: 'raw' }, day)).toEqual([]);
+  });
+
+  it('refuses a step that reads 1-minute rollups over more than their cap', () => {
+    const month = { from: day.to - 30 * DAY, to: day.to };
+    expect(step({ step: '61m' }, month)).toEqual([expect.stringMatching(/^step: 61m would read 1-minute rollups over 720 h of the window \(at most 168 h\); .*multiple of 1h/)]);
+    expect(step({ step: '2h' }, month)).toEqual([]);
+    expect(step({ step: '5m' }, { from: day.to - 7 * DAY, to: day.to })).toEqual([]);
+  });
+
+  it('refuses steps longer than the widest window, before they reach PostgreSQL as an interval', () => {
+    expect(step({ step: '999999999d' }, day)).toEqual(['step: must be at most 93d (the widest window)']);
+    expect(step({ step: '93d' }, day)).toEqual([]);
   });
 
   it('counts a bucket cut by an unaligned window edge', () => {
     const q = new QueryParams({ step: '1h' }, ['step']);
-    expect(readStep(q, { from: 30 * 60_000, to: 90 * 60_000 }, { ...LIMITS, maxPointsPerSeries: 1 })).toBe(3_600_000);
+    expect(readStep(q, { from: 30 * 60_000, to: 90 * 60_000 }, { ...LIMITS, maxPointsPerSeries: 1 })).toBe(HOUR);
     expect(q.isValid).toBe(false);
   });
 
-  it('picks a round default', () => {
-    const q = new QueryParams({}, ['step']);
-    expect(readStep(q, window, LIMITS)).toBe(300_000);
+  it('picks a round default within the points and the scan budget', () => {
+    const read = (window: { from: number; to: number }) => readStep(new QueryParams({}, ['step']), window, LIMITS);
+    expect(read(day)).toBe(300_000);
+    expect(read({ from: day.from, to: day.from + HOUR })).toBe(30_000);
+    expect(read({ from: day.from, to: day.from + 2 * HOUR })).toBe(60_000);
+    expect(read({ from: day.to - 8 * DAY, to: day.to })).toBe(HOUR);
   });
 });
 
@@ -60,6 +98,13 @@ describe('readResolution', () => {
     const window = { from: 0, to: 49 * 3_600_000 };
     expect(problems({ resolution: 'raw' }, (q) => readResolution(q, window, LIMITS))[0]).toMatch(/^resolution: raw is allowed for windows up to 48 h/);
     expect(problems({ resolution: '5m' }, (q) => readResolution(q, window, LIMITS))[0]).toMatch(/^resolution: must be one of raw, 1m, 1h, 1d/);
+    expect(problems({ resolution: '1m' }, (q) => readResolution(q, window, LIMITS))).toEqual([]);
+  });
+
+  it('caps the window answered from 1-minute rollups', () => {
+    const window = { from: 0, to: 169 * HOUR };
+    expect(problems({ resolution: '1m' }, (q) => readResolution(q, window, LIMITS))[0]).toMatch(/^resolution: 1m is allowed for windows up to 168 h/);
+    expect(problems({ resolution: '1h' }, (q) => readResolution(q, { from: 0, to: 93 * DAY }, LIMITS))).toEqual([]);
   });
 });
 

@@ -8,7 +8,10 @@ export class SeriesQueryDto extends WindowQueryDto {
   metric?: string;
 
   @ApiPropertyOptional({
-    description: 'bucket width: a whole number of s, m, h or d (30s, 5m, 1h, 1d); buckets start at multiples of the step since the Unix epoch; default: a round step giving at most 300 points',
+    description:
+      'bucket width: a whole number of s, m, h or d (30s, 5m, 1h, 1d), at most the widest window; buckets start at multiples of the step since the Unix epoch. ' +
+      'Windows over 1 h need a whole number of minutes, over 7 days of hours (otherwise raw rows or 1-minute rollups would serve the whole window; the 400 names the least step allowed), ' +
+      'and at most QUERY_MAX_POINTS buckets. Default: a round step giving at most 300 points within these rules',
     example: '5m',
   })
   step?: string;

@@ -6,8 +6,8 @@ import { mergeAggregates, mergeKeyed, toNumber } from '../merge/partials';
 import { readMachineId, readProcessName } from '../params/path-params';
 import { QueryParams, RawQuery } from '../params/query-params';
 import { formatDuration } from '../params/time';
-import { readAllowPartial, readResolution, readStep, readWindow } from '../params/window-params';
-import { Resolution, maxResolution, planWindow } from '../planning/window-plan';
+import { planWithinBudget, readAllowPartial, readResolution, readStep, readWindow } from '../params/window-params';
+import { Resolution } from '../planning/window-plan';
 import { MachinesRepository } from '../machines/machines.repository';
 import { QUERY_CONFIG } from '../query-api.tokens';
 import { METRICS, Metric } from '../sql/metric-columns';
@@ -55,8 +55,7 @@ export class SeriesService {
   async machineSeries(id: string | undefined, raw: RawQuery, nowMs: number): Promise<MachineSeriesAnswer> {
     const q = new QueryParams(raw, MACHINE_PARAMS);
     const machineId = readMachineId(q, 'id', id);
-    const query = this.readSeries(q, nowMs);
-    q.finish();
+    const query = this.readSeries(q, nowMs)();
     const points = await this.repository.machineSeries({ ...query, machineId: machineId as string });
     if (points.length === 0) await this.assertMachineExists(machineId as string);
     return { machine_id: machineId as string, ...this.describe(query), points: points.map(toBody) };
@@ -66,9 +65,9 @@ export class SeriesService {
     const q = new QueryParams(raw, PROCESS_PARAMS);
     const processName = readProcessName(q, 'name', name) as string;
     const machineId = readMachineId(q, 'machine_id', q.text('machine_id'));
-    const query = { ...this.readSeries(q, nowMs), machineId, name: processName };
+    const series = this.readSeries(q, nowMs);
     const allowPartial = readAllowPartial(q);
-    q.finish();
+    const query = { ...series(), machineId, name: processName };
     const compute = async (): Promise<ProcessSeriesAnswer> => {
       const { values, missing } = await this.repository.processSeries(query, allowPartial);
       const merged = mergeKeyed(values.map((points) => points.map((point) => ({ key: String(point.t), value: point }))), (a, b) => ({
@@ -85,13 +84,20 @@ export class SeriesService {
     return this.answers.answer('process-series', { ...query }, allowPartial, compute);
   }
 
-  private readSeries(q: QueryParams, nowMs: number): SeriesQuery {
+  /**
+   * Reads the series parameters; the returned function finishes `q` (a 400 naming every bad
+   * parameter, the ones read after this call included) and only then plans the query.
+   */
+  private readSeries(q: QueryParams, nowMs: number): () => SeriesQuery {
     const limits = this.config.limits;
     const metric = q.choice('metric', METRICS, 'cpu_pct');
     const window = readWindow(q, limits, nowMs);
-    const stepMs = readStep(q, window, limits);
     const forced = readResolution(q, window, limits);
-    return { metric, stepMs, plan: planWindow(window, maxResolution(window, forced), stepMs) };
+    const stepMs = readStep(q, window, limits, forced);
+    return () => {
+      q.finish();
+      return { metric, stepMs, plan: planWithinBudget(window, limits, forced, stepMs) };
+    };
   }
 
   private describe(query: SeriesQuery): Omit<SeriesAnswer, 'points'> {

@@ -3,7 +3,7 @@ import { ALLOW_PARTIAL_DESCRIPTION, FleetAnswerDto } from '../common/common.dto'
 import { RESOLUTIONS } from '../planning/window-plan';
 
 export class DailyQueryDto {
-  @ApiPropertyOptional({ description: 'UTC day YYYY-MM-DD (default: today)', example: '2026-11-29' })
+  @ApiPropertyOptional({ description: 'UTC day YYYY-MM-DD, 1970-01-01 to 9999-12-30 (default: today)', example: '2026-11-29' })
   date?: string;
 
   @ApiPropertyOptional({ description: 'only this machine' })

@@ -7,8 +7,8 @@ import { decodeCursor, mergePages } from '../machines/machine-cursor';
 import { readMachineId } from '../params/path-params';
 import { QueryParams, RawQuery } from '../params/query-params';
 import { DAY_MS } from '../params/time';
-import { readAllowPartial } from '../params/window-params';
-import { Resolution, maxResolution, planWindow } from '../planning/window-plan';
+import { planWithinBudget, readAllowPartial } from '../params/window-params';
+import { Resolution } from '../planning/window-plan';
 import { QUERY_CONFIG } from '../query-api.tokens';
 import { DailyRow, SummaryRepository } from './summary.repository';
 
@@ -54,7 +54,7 @@ export class SummaryService {
     const allowPartial = readAllowPartial(q);
     q.finish();
     const window = { from: dayMs, to: dayMs + DAY_MS };
-    const query = { plan: planWindow(window, maxResolution(window)), machineId, after, limit };
+    const query = { plan: planWithinBudget(window, this.config.limits), machineId, after, limit };
     const date = new Date(dayMs).toISOString().slice(0, 10);
     const compute = async (): Promise<DailyAnswer> => {
       const { values, missing } = await this.repository.daily(query, allowPartial);

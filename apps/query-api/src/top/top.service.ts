@@ -3,8 +3,8 @@ import { QueryConfig } from '@pa/config';
 import { Answered, CachedAnswers, FleetAnswer } from '../cache/cached-answers.service';
 import { RankedItem, TopOrder, mergeAggregates, mergeKeyed, rankTop } from '../merge/partials';
 import { QueryParams, RawQuery } from '../params/query-params';
-import { readAllowPartial, readResolution, readWindow } from '../params/window-params';
-import { Resolution, maxResolution, planWindow } from '../planning/window-plan';
+import { planWithinBudget, readAllowPartial, readResolution, readWindow } from '../params/window-params';
+import { Resolution } from '../planning/window-plan';
 import { QUERY_CONFIG } from '../query-api.tokens';
 import { METRICS, Metric } from '../sql/metric-columns';
 import { TOP_BY, TOP_ORDERS, TopBy, TopQuery, TopRepository } from './top.repository';
@@ -60,7 +60,7 @@ export class TopService {
     const forced = readResolution(q, window, limits);
     const allowPartial = readAllowPartial(q);
     q.finish();
-    const plan = planWindow(window, maxResolution(window, forced));
+    const plan = planWithinBudget(window, limits, forced);
     return { query: { metric, by, order, limit, plan }, allowPartial };
   }
 }
