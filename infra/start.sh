@@ -37,7 +37,7 @@ fi
 say "build: compiling TypeScript…"
 npm run -s build
 bash infra/start-infra.sh
-node dist/libs/pg-shards/src/migrate.cli.js
+node dist/libs/catalog/src/migrate.cli.js
 
 node_bin=$(command -v node)
 start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js

@@ -20,5 +20,5 @@ export default async function globalSetup(): Promise<void> {
   }
   await admin.disconnect();
   const root = resolve(__dirname, '..', '..');
-  execFileSync(process.execPath, [resolve(root, 'dist/libs/pg-shards/src/migrate.cli.js')], { stdio: 'inherit', env: process.env });
+  execFileSync(process.execPath, [resolve(root, 'dist/libs/catalog/src/migrate.cli.js')], { stdio: 'inherit', env: process.env });
 }

@@ -1,4 +1,5 @@
 import { AppProcess, freePort } from '../support/app-process';
+import { benchCatalogUrl } from '../support/bench-databases';
 import { BenchContext } from './bench-context';
 
 const PORT_VARIABLE = { writer: 'WRITER_PORT', summarizer: 'SUMMARIZER_PORT' } as const;
@@ -12,7 +13,7 @@ export async function startPipelineApp(
   label: string,
 ): Promise<AppProcess> {
   const port = await freePort();
-  const all = { KAFKA_BROKERS: ctx.env.brokers.join(','), PG_SHARDS: urls.join(','), [PORT_VARIABLE[app]]: String(port), ...env };
+  const all = { KAFKA_BROKERS: ctx.env.brokers.join(','), PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), [PORT_VARIABLE[app]]: String(port), ...env };
   const process = new AppProcess(app, all, ctx.env.logDir, label).start();
   return process.waitReady(`http://127.0.0.1:${port}/readyz`);
 }

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { backfillHistory, Backfill, waitSettled } from '../measure/history-backfill';
 import { QueryVariant, timeVariants } from '../measure/query-timing';
 import { AppProcess, freePort } from '../support/app-process';
+import { benchCatalogUrl } from '../support/bench-databases';
 import { appMain } from '../support/paths';
 import { formatNumber } from '../support/progress';
 import { BenchContext, ItemResult } from './bench-context';
@@ -92,7 +93,7 @@ async function startQueryApi(ctx: BenchContext, urls: string[], redisUrl: string
   const port = await freePort();
   // REDIS_URL explicitly empty for the uncached one: infra/bench.sh exports the bench Redis, which the
   // child would inherit, and every "rollups" and "raw" answer was then a cache hit.
-  const env: Record<string, string> = { PG_SHARDS: urls.join(','), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `bench:${ctx.runId}:`, REDIS_URL: redisUrl ?? '' };
+  const env: Record<string, string> = { PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `bench:${ctx.runId}:`, REDIS_URL: redisUrl ?? '' };
   const process = new AppProcess('query-api', env, ctx.env.logDir, label).start();
   await process.waitReady(`http://127.0.0.1:${port}/readyz`);
   return { url: `http://127.0.0.1:${port}`, process };

@@ -1,4 +1,5 @@
 import { AppProcess, freePort, sleep } from '../support/app-process';
+import { benchCatalogUrl } from '../support/bench-databases';
 import { CopyLoad } from './psql-copy';
 import { metricSum, processCpuSeconds } from './load-profile';
 
@@ -48,6 +49,7 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
       KAFKA_DLQ_TOPIC: `${run.topic}.dlq`,
       WRITER_GROUP_ID: run.groupId,
       PG_SHARDS: run.shardUrls.join(','),
+      CATALOG_URL: benchCatalogUrl(run.shardUrls),
       WRITER_PORT: String(port),
       ...run.env,
     },

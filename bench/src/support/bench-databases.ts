@@ -1,4 +1,5 @@
 import { Client, Pool } from 'pg';
+import { bootstrapCatalog, migrateCatalog } from '@pa/catalog';
 import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shards';
 
 /**
@@ -15,11 +16,22 @@ export class BenchDatabases {
     return this.nodes.map((node) => withDatabase(node, name));
   }
 
-  /** Drops any leftover `name`, creates it on every node and applies the migrations; returns the URLs. */
+  /** The catalog of database set `name`: `<name>_catalog` on the first node. */
+  catalogUrl(name: string): string {
+    return benchCatalogUrl(this.urls(name));
+  }
+
+  /**
+   * Drops any leftover `name`, creates it on every node and applies the migrations, and a catalog
+   * for them (nodes in order, buckets split evenly); returns the URLs.
+   */
   async create(name: string): Promise<string[]> {
-    await this.onEveryNode(async (admin) => {
+    await this.onEveryNode(async (admin, i) => {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${name}`);
+      if (i > 0) return;
+      await admin.query(`DROP DATABASE IF EXISTS ${name}_catalog WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}_catalog`);
     });
     const urls = this.urls(name);
     await Promise.all(
@@ -33,11 +45,22 @@ export class BenchDatabases {
         }
       }),
     );
+    const catalog = new Pool({ connectionString: this.catalogUrl(name), max: 1 });
+    catalog.on('error', () => undefined);
+    try {
+      await migrateCatalog(catalog);
+      await bootstrapCatalog(catalog, urls);
+    } finally {
+      await catalog.end();
+    }
     return urls;
   }
 
   async drop(name: string): Promise<void> {
-    await this.onEveryNode((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await this.onEveryNode(async (admin, i) => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (i === 0) await admin.query(`DROP DATABASE IF EXISTS ${name}_catalog WITH (FORCE)`);
+    });
   }
 
   /**
@@ -69,13 +92,13 @@ export class BenchDatabases {
     return counts.reduce((sum, rows) => sum + Number(rows[0].n), 0);
   }
 
-  private async onEveryNode(run: (admin: Client) => Promise<unknown>): Promise<void> {
+  private async onEveryNode(run: (admin: Client, node: number) => Promise<unknown>): Promise<void> {
     await Promise.all(
-      this.nodes.map(async (node) => {
+      this.nodes.map(async (node, i) => {
         const admin = new Client({ connectionString: node });
         await admin.connect();
         try {
-          await run(admin);
+          await run(admin, i);
         } finally {
           await admin.end();
         }
@@ -87,5 +110,12 @@ export class BenchDatabases {
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** The catalog BenchDatabases made for the database set whose URLs are `urls` (`<name>_catalog` on the first node). */
+export function benchCatalogUrl(urls: string[]): string {
+  const u = new URL(urls[0]);
+  u.pathname = `${u.pathname}_catalog`;
   return u.toString();
 }

@@ -32,6 +32,7 @@ export class ShardTopology {
   private refreshing: Promise<boolean> | undefined;
   private isClosed = false;
   private readonly subscribers: ((router: ShardRouter) => void)[] = [];
+  private readonly nodeAddresses: string[] = [];
 
   private constructor(
     private readonly options: TopologyOptions,
@@ -39,6 +40,7 @@ export class ShardTopology {
     state: ClusterState,
   ) {
     this.pools = new ShardPools({ ...options.pools, urls: options.shardUrls });
+    this.nodeAddresses.push(...state.nodes.slice(0, options.shardUrls.length).map((n) => n.address));
     this.current = new ShardRouter(state.map, state.nodes.length);
     this.addNewNodes(state);
   }
@@ -60,6 +62,11 @@ export class ShardTopology {
       await catalog.end().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** host:port/database of every node, by node id. */
+  get addresses(): string[] {
+    return this.nodeAddresses;
   }
 
   /** The router of the current map version. */
@@ -102,6 +109,7 @@ export class ShardTopology {
   private addNewNodes(state: ClusterState): void {
     for (const node of state.nodes.slice(this.pools.count)) {
       this.pools.add(urlForNode(node.address, this.options.shardUrls[0]));
+      this.nodeAddresses.push(node.address);
       this.options.log(`shard node ${node.nodeId} at ${node.address} joined`);
     }
   }

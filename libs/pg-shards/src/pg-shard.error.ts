@@ -14,11 +14,19 @@ export class PgShardError extends Error {
  */
 export class ShardWriteError extends PgShardError {
   readonly isDataRefusal: boolean;
+  /** the node refused the writer's shard map version (a bucket move fenced it): reload the map, route again */
+  readonly isFenced: boolean;
 
   constructor(shard: number, readonly rows: number, cause: unknown) {
-    super(`shard ${shard}: write of ${rows} rows failed: ${errorMessage(cause)}`, shard, isRetriablePgError(cause), { cause });
+    super(`shard ${shard}: write of ${rows} rows failed: ${errorMessage(cause)}`, shard, isRetriablePgError(cause) || isFencedError(cause), { cause });
     this.isDataRefusal = !this.retriable && isPgDataError(cause);
+    this.isFenced = isFencedError(cause);
   }
+}
+
+/** SQLSTATE PA001, raised by pa_check_map_version (migration 010). */
+export function isFencedError(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'PA001';
 }
 
 // SQLSTATE classes that say "this value": 22 data exception (invalid text, out of range,

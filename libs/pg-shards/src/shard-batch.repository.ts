@@ -3,6 +3,7 @@ import { ValidSnapshot } from '@pa/contracts';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { copyRows } from './copy-rows';
 import { COPY_HEADER, COPY_TRAILER } from './binary-copy';
+import { bucketOf } from './shard-routing';
 import { EncodedSnapshot, SAMPLE_COLUMNS, encodeSnapshots } from './process-sample-rows';
 
 const tracer = tracerFor('pg-shards');
@@ -33,29 +34,38 @@ const STORED_HASHES = `
   FROM unnest($1::text[], $2::bigint[]) AS u(m, t)
   JOIN snapshots s ON s.machine_id = u.m AND s.ts = timestamptz 'epoch' + u.t * interval '1 millisecond'`;
 
+const INSERT_MACHINES = `
+  INSERT INTO machines (machine_id, bucket) SELECT * FROM unnest($1::text[], $2::smallint[]) ON CONFLICT DO NOTHING`;
+
 const INSERT_OUTBOX = `
   INSERT INTO rollup_outbox (machine_id, from_ts, to_ts)
   SELECT m, timestamptz 'epoch' + f * interval '1 millisecond', timestamptz 'epoch' + t * interval '1 millisecond'
   FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(m, f, t)`;
 
 /**
- * Stores snapshots on shard `shard` (of `pool`) in one transaction: ledger insert (drops exact
- * replays, reports conflicts), COPY of the new snapshots' process rows, outbox rows for the
- * summarizer, commit. Throws the driver's error after rolling back; the caller classifies it.
+ * Stores snapshots on shard `shard` (of `pool`) in one transaction: the fence check of the
+ * writer's shard map version (PA001 when a bucket move fenced it off), ledger insert (drops exact
+ * replays, reports conflicts), the machines directory, COPY of the new snapshots' process rows,
+ * outbox rows for the summarizer, commit. Throws the driver's error after rolling back; the caller
+ * classifies it.
  */
-export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[], shard: number): Promise<ShardBatchResult> {
+export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[], shard: number, mapVersion: number): Promise<ShardBatchResult> {
   const { unique, duplicates, conflicts } = uniqueByKey(encodeSnapshots(snapshots));
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
+    await client.query('SELECT pa_check_map_version($1)', [mapVersion]);
     const ledger = await withSpan(tracer, 'ledger.insert', { snapshots: unique.length }, async (span) => {
       const result = await insertLedger(client, unique);
       span.setAttributes({ 'snapshots.new': result.fresh.length, 'snapshots.conflicting': result.conflicts.length });
       return result;
     });
     const rows = ledger.fresh.length ? await copySamples(client, ledger.fresh, shard) : 0;
-    if (ledger.fresh.length) await insertOutbox(client, ledger.fresh.map((e) => e.snapshot));
+    if (ledger.fresh.length) {
+      await insertMachines(client, ledger.fresh.map((e) => e.snapshot.machine_id));
+      await insertOutbox(client, ledger.fresh.map((e) => e.snapshot));
+    }
     await withSpan(tracer, 'commit', {}, () => client.query('COMMIT'));
     return {
       inserted: ledger.fresh.length,
@@ -165,6 +175,12 @@ async function conflictsAmong(client: PoolClient, seen: EncodedSnapshot[]): Prom
     const hash = stored.get(keyOf(e.snapshot.machine_id, e.snapshot.tsMs));
     return hash != null && !hash.equals(e.contentHash);
   });
+}
+
+/** New machines join the node's directory with their bucket (computed here, the one routing function). */
+async function insertMachines(client: PoolClient, machineIds: string[]): Promise<void> {
+  const distinct = [...new Set(machineIds)];
+  await client.query(INSERT_MACHINES, [distinct, distinct.map(bucketOf)]);
 }
 
 async function insertOutbox(client: PoolClient, snapshots: ValidSnapshot[]): Promise<void> {

@@ -11,6 +11,8 @@ export interface ShardPoolOptions {
   applicationName: string;
   /** called with idle-client errors (a shard restarting); without a listener they kill the process */
   onError: (shard: number, error: Error) => void;
+  /** schemas searched first, e.g. `pa_read` for readers (migration 011); the server's default when absent */
+  searchPath?: string;
 }
 
 /** One pg.Pool per shard node; `add` opens one for a node registered at runtime. */
@@ -38,7 +40,7 @@ export class ShardPools {
       // No JIT: our statements touch few rows through indexes, but their cost estimates are high,
       // and JIT then compiled for 0.3 s (query API) to 10 s (a summarizer recompute of 200
       // minutes that ran for 20 ms) before running them.
-      options: '-c TimeZone=UTC -c jit=off',
+      options: `-c TimeZone=UTC -c jit=off${options.searchPath ? ` -c search_path=${options.searchPath}` : ''}`,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });

@@ -48,7 +48,7 @@ describe('every snapshot the contract accepts is stored as sent (real shard)', (
 
   beforeAll(async () => {
     await new DayPartitions().ensure(0, pool, accepted.map((s) => s.tsMs));
-    for (let i = 0; i < accepted.length; i += 50) await writeShardBatch(pool, accepted.slice(i, i + 50), 0);
+    for (let i = 0; i < accepted.length; i += 50) await writeShardBatch(pool, accepted.slice(i, i + 50), 0, 1);
   });
   afterAll(() => pool.end());
 

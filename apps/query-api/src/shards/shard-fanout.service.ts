@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ShardTopology } from '@pa/catalog';
 import { QueryConfig } from '@pa/config';
-import { ShardPools, ShardRouter, errorMessage, evenShardMap, isRetriablePgError } from '@pa/pg-shards';
+import { ShardRouter, errorMessage, isRetriablePgError, withTransaction } from '@pa/pg-shards';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { QueryResultRow } from 'pg';
 import { QueryErrorCode, queryProblem } from '../errors/query.errors';
@@ -18,54 +20,71 @@ export interface Scattered<T> {
 }
 
 /**
- * Runs statements on shards: on the one shard that holds a machine (through the shared
- * ShardRouter, the only routing function), or on every shard in parallel. Owns the per-shard pools
- * (each with the statement timeout and UTC session of ShardPools).
+ * Runs statements on shards: on the one shard that owns a machine (through the shared
+ * ShardRouter, the only routing function), or on every shard in parallel. The shard map comes
+ * from the catalog and is followed at runtime (ShardTopology); each statement reads with the map
+ * it was planned with, leaving out on each shard the buckets that shard holds without owning
+ * (a bucket move in progress), so no machine is missing or counted twice.
  */
 @Injectable()
-export class ShardFanout implements OnApplicationShutdown {
+export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ShardFanout.name);
-  private readonly pools: ShardPools;
-  private readonly router: ShardRouter;
-  /** host:port per shard, for messages (never the full URL: it may carry a password) */
-  private readonly names: string[];
-  /** host:port/database per shard: which data a cache key speaks of (deployments may share a Redis) */
-  readonly identity: string[];
+  private topology!: ShardTopology;
+  /** the router a scatter started with, for the statements it runs */
+  private readonly scatterRouter = new AsyncLocalStorage<ShardRouter>();
 
   constructor(
-    @Inject(QUERY_CONFIG) config: QueryConfig,
+    @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
     private readonly metrics: QueryMetrics,
-  ) {
-    const { urls } = config.shards;
-    this.pools = new ShardPools({
-      ...config.shards,
-      applicationName: 'pa-query-api',
-      onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { shards } = this.config;
+    this.topology = await ShardTopology.open({
+      catalogUrl: shards.catalogUrl,
+      shardUrls: shards.urls,
+      pollMs: shards.mapPollMs,
+      pools: {
+        poolSize: shards.poolSize,
+        statementTimeoutMs: shards.statementTimeoutMs,
+        applicationName: 'pa-query-api',
+        // The read views (migration 011): they leave out what a shard holds without owning.
+        searchPath: 'pa_read,public',
+        onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
+      },
+      log: (message) => this.logger.log(message),
     });
-    this.router = new ShardRouter(evenShardMap(urls.length), urls.length);
-    this.names = urls.map((url) => new URL(url).host);
-    this.identity = urls.map((url) => `${new URL(url).host}${new URL(url).pathname}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pools.end();
+    await this.topology?.close();
   }
 
   get count(): number {
-    return this.pools.count;
+    return this.topology.pools.count;
+  }
+
+  /** The router of the current map; a request keeps the one it started with. */
+  get router(): ShardRouter {
+    return this.topology.router;
   }
 
   /** Version of the shard map: part of cache keys, so a rebalance never serves an old answer. */
   get mapVersion(): number {
-    return this.router.map.version;
+    return this.topology.version;
   }
 
   get allShards(): number[] {
-    return Array.from({ length: this.pools.count }, (_, shard) => shard);
+    return Array.from({ length: this.topology.router.shardCount }, (_, shard) => shard);
+  }
+
+  /** host:port/database per shard: which data a cache key speaks of (deployments may share a Redis). */
+  get identity(): string[] {
+    return this.topology.addresses;
   }
 
   shardOf(machineId: string): number {
-    return this.router.shardOf(machineId);
+    return this.topology.router.shardOf(machineId);
   }
 
   /** Rows of one statement on one shard; a shard that does not answer becomes a 503 naming it. */
@@ -80,7 +99,9 @@ export class ShardFanout implements OnApplicationShutdown {
    * no shard answers at all, it is a 503 either way). Other errors (bugs) propagate as 500s.
    */
   async scatter<T>(shards: number[], allowPartial: boolean, work: (shard: number) => Promise<T>): Promise<Scattered<T>> {
-    const settled = await Promise.allSettled(shards.map((shard) => work(shard)));
+    // Taken in the same tick as the caller chose `shards` (by shardOf or allShards): one map for the whole answer.
+    const router = this.router;
+    const settled = await this.scatterRouter.run(router, () => Promise.allSettled(shards.map((shard) => work(shard))));
     const values: T[] = [];
     const failures: { shard: number; error: unknown }[] = [];
     settled.forEach((result, i) => {
@@ -91,7 +112,7 @@ export class ShardFanout implements OnApplicationShutdown {
     if (bug) throw bug.error;
     if (failures.length === 0) return { values, missing: [] };
     for (const f of failures) this.metrics.shardFailures.inc({ shard: String(f.shard) });
-    const lines = failures.map((f) => `shard ${f.shard} (${this.names[f.shard]}) did not answer: ${errorMessage(f.error)}`);
+    const lines = failures.map((f) => `shard ${f.shard} (${this.hostOf(f.shard)}) did not answer: ${errorMessage(f.error)}`);
     if (!allowPartial || values.length === 0) {
       const hint = allowPartial ? 'no shard answered' : 'retry later, or pass allow_partial=true for an answer without it';
       throw queryProblem(QueryErrorCode.SHARD_UNAVAILABLE, `${lines[0]}; ${hint}`, { errors: lines, headers: { 'retry-after': '5' } });
@@ -104,10 +125,11 @@ export class ShardFanout implements OnApplicationShutdown {
    * (shard, statement name, rows) is the parent of the pg driver's span, so a trace shows each shard.
    */
   async query<R extends QueryResultRow>(shard: number, sql: BoundSql): Promise<R[]> {
+    const router = this.scatterRouter.getStore() ?? this.router;
     const stop = this.metrics.shardSeconds.startTimer({ shard: String(shard) });
     try {
-      return await withSpan(tracer, 'shard.query', { shard, 'shard.host': this.names[shard], 'db.query.name': sql.name ?? '' }, async (span) => {
-        const { rows } = await this.pools.pool(shard).query<R>({ name: sql.name, text: sql.text, values: sql.values });
+      return await withSpan(tracer, 'shard.query', { shard, 'shard.host': this.hostOf(shard), 'db.query.name': sql.name ?? '' }, async (span) => {
+        const rows = await this.run<R>(shard, sql, router.staleRangesOf(shard));
         span.setAttribute('rows', rows.length);
         return rows;
       });
@@ -117,6 +139,23 @@ export class ShardFanout implements OnApplicationShutdown {
   }
 
   isReachable(shard: number): Promise<boolean> {
-    return this.pools.isReachable(shard);
+    return this.topology.pools.isReachable(shard);
+  }
+
+  /** A statement on a shard; with stale ranges, in a transaction that names them to the read views. */
+  private async run<R extends QueryResultRow>(shard: number, sql: BoundSql, stale: { from: number; to: number }[]): Promise<R[]> {
+    const pool = this.topology.pools.pool(shard);
+    const statement = { name: sql.name, text: sql.text, values: sql.values };
+    if (stale.length === 0) return (await pool.query<R>(statement)).rows;
+    const buckets = stale.map((r) => `${r.from}-${r.to}`).join(',');
+    return withTransaction(pool, async (client) => {
+      await client.query("SELECT set_config('pa.stale_buckets', $1, true)", [buckets]);
+      return (await client.query<R>(statement)).rows;
+    });
+  }
+
+  /** host:port of a shard, for messages (never its URL: it may carry a password). */
+  private hostOf(shard: number): string {
+    return this.topology.addresses[shard]?.replace(/\/.*$/, '') ?? `shard ${shard}`;
   }
 }

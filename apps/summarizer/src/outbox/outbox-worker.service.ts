@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { SummarizerConfig } from '@pa/config';
-import { ShardPools } from '@pa/pg-shards';
+import { ShardTopology } from '@pa/catalog';
 import { METRICS_REGISTRY, tracerFor, withSpan } from '@pa/telemetry';
 import { OutboxState, SummarizerMetrics } from './summarizer.metrics';
 import { RecomputeResult, hasSettledWork, recomputeClaim } from '../rollups/rollup.repository';
@@ -26,31 +26,48 @@ const tracer = tracerFor('summarizer');
 @Injectable()
 export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxWorker.name);
-  private readonly pools: ShardPools;
+  private topology!: ShardTopology;
   private readonly loops: Promise<void>[] = [];
   private running = false;
-  readonly progress: ShardProgress[];
+  readonly progress: ShardProgress[] = [];
   private readonly metrics: SummarizerMetrics;
 
   constructor(@Inject(SUMMARIZER_CONFIG) private readonly config: SummarizerConfig, @Inject(METRICS_REGISTRY) registry: Registry) {
-    this.pools = new ShardPools({
-      ...config.shards,
-      applicationName: 'pa-summarizer',
-      onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
-    });
     this.metrics = new SummarizerMetrics(registry, () => this.outboxState());
-    this.progress = config.shards.urls.map((_, shard) => ({ shard, claims: 0, outboxRowsDone: 0, minutesRecomputed: 0, lastLagMs: 0 }));
   }
 
-  onApplicationBootstrap(): void {
+  /** Every node of the catalog gets a loop, a node added at runtime too (its rollups are its own). */
+  async onApplicationBootstrap(): Promise<void> {
+    const { shards } = this.config;
+    this.topology = await ShardTopology.open({
+      catalogUrl: shards.catalogUrl,
+      shardUrls: shards.urls,
+      pollMs: shards.mapPollMs,
+      pools: {
+        poolSize: shards.poolSize,
+        statementTimeoutMs: shards.statementTimeoutMs,
+        // pa_cache_watermark (migration 008) tells the summarizer's locks apart by this name.
+        applicationName: 'pa-summarizer',
+        onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
+      },
+      log: (message) => this.logger.log(message),
+    });
     this.running = true;
-    for (let shard = 0; shard < this.pools.count; shard++) this.loops.push(this.loop(shard));
+    this.startLoops();
+    this.topology.onChange(() => this.startLoops());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);
-    await this.pools.end();
+    await this.topology?.close();
+  }
+
+  private startLoops(): void {
+    for (let shard = this.loops.length; shard < this.topology.pools.count; shard++) {
+      this.progress.push({ shard, claims: 0, outboxRowsDone: 0, minutesRecomputed: 0, lastLagMs: 0 });
+      this.loops.push(this.loop(shard));
+    }
   }
 
   private async loop(shard: number): Promise<void> {
@@ -72,7 +89,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Cheap look first, so that idle polls make no spans and no transactions. */
   private async claimOnce(shard: number): Promise<RecomputeResult> {
-    const pool = this.pools.pool(shard);
+    const pool = this.topology.pools.pool(shard);
     if (!(await hasSettledWork(pool, this.config.settleMs))) return { claimed: 0, minutes: 0, hours: 0, days: 0, oldestAgeMs: 0 };
     const stopTimer = this.metrics.recomputeSeconds.startTimer({ shard: String(shard) });
     const result = await withSpan(tracer, 'rollup.recompute', { shard }, async (span) => {
@@ -88,7 +105,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
   async outboxState(): Promise<OutboxState[]> {
     const states = await Promise.allSettled(
       this.progress.map(async ({ shard }) => {
-        const { rows } = await this.pools
+        const { rows } = await this.topology.pools
           .pool(shard)
           .query<{ depth: string; age: number | null }>(
             'SELECT count(*) AS depth, extract(epoch FROM now() - min(created_at))::float8 AS age FROM rollup_outbox',

@@ -6,6 +6,8 @@ import { PendingSnapshot } from './pending-snapshot';
 import { ShardDispatcher } from './shard-dispatcher';
 
 const router = new ShardRouter(evenShardMap(2), 2);
+/** Version 2: every bucket on shard 1, as after a move of shard 0's range. */
+const movedRouter = new ShardRouter({ version: 2, ranges: [{ from: 0, to: 4095, shard: 1 }] }, 2);
 
 function machineOn(shard: number, n: number): string {
   for (let i = 0; ; i++) if (router.shardOf(`m-${n}-${i}`) === shard) return `m-${n}-${i}`;
@@ -22,10 +24,15 @@ class FakeWriter {
   refuse = new Set<string>();
   /** thrown by every write while set: a bug in our own code */
   bug: Error | undefined;
-  written: { shard: number; offsets: string[] }[] = [];
+  /** shard → lowest map version it takes (a move's fence) */
+  fences = new Map<number, number>();
+  written: { shard: number; offsets: string[]; version?: number }[] = [];
 
-  async write(shard: number, items: PendingSnapshot[]): Promise<ShardWriteOutcome> {
+  async write(shard: number, items: PendingSnapshot[], version: number): Promise<ShardWriteOutcome> {
     if (this.bug) throw this.bug;
+    if (version < (this.fences.get(shard) ?? 0)) {
+      throw new ShardWriteError(shard, items.length, Object.assign(new Error('shard map version 1 is fenced off'), { code: 'PA001' }));
+    }
     if (this.down.has(shard)) throw new ShardWriteError(shard, items.length, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     const refused = items.filter((i) => this.refuse.has(i.offset)).map((i) => ({ item: i, reason: 'bad' }));
     this.written.push({ shard, offsets: items.filter((i) => !this.refuse.has(i.offset)).map((i) => i.offset) });
@@ -35,15 +42,25 @@ class FakeWriter {
 
 function setup() {
   const writer = new FakeWriter();
+  const routing = { current: router, refreshes: 0, next: movedRouter };
   const events = { deadLettered: [] as string[], unparked: [] as number[][], fatal: [] as Error[] };
-  const dispatcher = new ShardDispatcher(router, writer as unknown as ShardWriter, { maxRows: 3, retryMinMs: 5, retryMaxMs: 20 }, {
+  const routes = {
+    router: () => routing.current,
+    refresh: async () => {
+      routing.refreshes++;
+      const changed = routing.current !== routing.next;
+      routing.current = routing.next;
+      return changed;
+    },
+  };
+  const dispatcher = new ShardDispatcher(routes, writer as unknown as ShardWriter, { maxRows: 3, retryMinMs: 5, retryMaxMs: 20 }, {
     deadLetter: async (refused) => void events.deadLettered.push(...refused.map((r) => r.item.offset)),
     unparked: async (partitions) => void events.unparked.push([...partitions]),
     stored: () => undefined,
     failed: () => undefined,
     fatal: (error) => void events.fatal.push(error),
   });
-  return { writer, events, dispatcher };
+  return { writer, events, dispatcher, routing };
 }
 
 describe('ShardDispatcher', () => {
@@ -107,6 +124,34 @@ describe('ShardDispatcher', () => {
     });
     expect(events.fatal).toEqual([writer.bug]);
     expect(events.deadLettered).toEqual([]);
+    dispatcher.stop();
+  });
+
+  it('reloads the map when a node fences off its version and writes the rest where the new map says', async () => {
+    const { writer, events, dispatcher, routing } = setup();
+    writer.fences.set(0, 2);
+    await dispatcher.dispatch([item(0, 70), item(0, 71), item(1, 72)]);
+    expect(routing.refreshes).toBe(1);
+    expect(writer.written.filter((w) => w.shard === 0)).toEqual([]);
+    expect(writer.written.filter((w) => w.shard === 1).flatMap((w) => w.offsets).sort()).toEqual(['70', '71', '72']);
+    expect(dispatcher.downShards()).toEqual([]);
+    expect(events.deadLettered).toEqual([]);
+  });
+
+  it('writes a moving range to both its owner and its target', async () => {
+    const { writer, dispatcher, routing } = setup();
+    routing.current = new ShardRouter({ version: 3, ranges: [{ from: 0, to: 4095, shard: 0, alsoWrite: 1 }] }, 2);
+    await dispatcher.dispatch([item(0, 80), item(1, 81)]);
+    expect(writer.written.filter((w) => w.shard === 0).flatMap((w) => w.offsets)).toEqual(['80', '81']);
+    expect(writer.written.filter((w) => w.shard === 1).flatMap((w) => w.offsets)).toEqual(['80', '81']);
+  });
+
+  it('parks a fenced shard’s snapshots when the map did not change (the catalog is behind)', async () => {
+    const { writer, dispatcher, routing } = setup();
+    routing.next = routing.current;
+    writer.fences.set(1, 5);
+    await dispatcher.dispatch([item(1, 90)]);
+    expect(dispatcher.downShards()).toEqual([1]);
     dispatcher.stop();
   });
 

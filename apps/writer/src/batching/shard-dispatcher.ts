@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { PgShardError, ShardRouter } from '@pa/pg-shards';
+import { PgShardError, ShardRouter, ShardWriteError } from '@pa/pg-shards';
 import { ShardWriter } from '../copy/shard-writer';
 import { PendingSnapshot, chunkByRows } from './pending-snapshot';
 
@@ -9,6 +9,13 @@ export interface DispatchOptions {
   /** first and longest pause between retries of a stopped shard, ms */
   retryMinMs: number;
   retryMaxMs: number;
+}
+
+/** Where snapshots go: the current shard map (ShardTopology in production, a fixed map in tests). */
+export interface Routing {
+  router(): ShardRouter;
+  /** re-reads the shard map; true when its version changed */
+  refresh(): Promise<boolean>;
 }
 
 export interface DispatchHooks {
@@ -25,9 +32,11 @@ export interface DispatchHooks {
 }
 
 /**
- * Routes snapshots to their shards and writes them, one transaction per shard per chunk. When a
- * shard is unavailable its snapshots are parked in memory (offsets held back, so a crash replays
- * them) while every other shard keeps receiving; a retry loop writes them once it returns.
+ * Routes snapshots to their shards and writes them, one transaction per shard per chunk (to two
+ * shards while their bucket moves). When a shard is unavailable its snapshots are parked in
+ * memory (offsets held back, so a crash replays them) while every other shard keeps receiving; a
+ * retry loop writes them once it returns, routed by the map of that moment. A node that fences
+ * off our map version (a move switched) makes us reload the map and route the rest again.
  */
 export class ShardDispatcher {
   private readonly logger = new Logger(ShardDispatcher.name);
@@ -38,7 +47,7 @@ export class ShardDispatcher {
   private stopped = false;
 
   constructor(
-    private readonly router: ShardRouter,
+    private readonly routing: Routing,
     private readonly writer: ShardWriter,
     private readonly options: DispatchOptions,
     private readonly hooks: DispatchHooks,
@@ -55,14 +64,16 @@ export class ShardDispatcher {
 
   /** Writes or parks every item; throws only on errors that are not about availability (bugs). */
   async dispatch(items: PendingSnapshot[]): Promise<void> {
+    const router = this.routing.router();
     const byShard = new Map<number, PendingSnapshot[]>();
     for (const item of items) {
-      const shard = this.router.shardOf(item.snapshot.machine_id);
-      const group = byShard.get(shard);
-      if (group) group.push(item);
-      else byShard.set(shard, [item]);
+      for (const shard of router.writeShardsOf(item.snapshot.machine_id)) {
+        const group = byShard.get(shard);
+        if (group) group.push(item);
+        else byShard.set(shard, [item]);
+      }
     }
-    await Promise.all([...byShard].map(([shard, group]) => this.dispatchToShard(shard, group)));
+    await Promise.all([...byShard].map(([shard, group]) => this.dispatchToShard(shard, group, router.map.version)));
   }
 
   /** Lowest parked offset of a partition, or undefined. */
@@ -97,13 +108,17 @@ export class ShardDispatcher {
     clearTimeout(this.retryTimer);
   }
 
-  private async dispatchToShard(shard: number, items: PendingSnapshot[]): Promise<void> {
+  private async dispatchToShard(shard: number, items: PendingSnapshot[], mapVersion: number): Promise<void> {
     if (this.parked.has(shard)) return this.park(shard, items);
     const chunks = chunkByRows(items, this.options.maxRows);
     for (let i = 0; i < chunks.length; i++) {
       try {
-        await this.writeChunk(shard, chunks[i]);
+        await this.writeChunk(shard, chunks[i], mapVersion);
       } catch (error) {
+        // Written again to every shard of the new map: where they already landed, the ledger drops them.
+        if (error instanceof ShardWriteError && error.isFenced && (await this.routing.refresh().catch(() => false))) {
+          return this.dispatch(chunks.slice(i).flat());
+        }
         if (!(error instanceof PgShardError && error.retriable)) throw error;
         this.hooks.failed(shard);
         this.logger.warn(`shard ${shard} unavailable, parking its snapshots until it returns: ${error.message}`);
@@ -112,8 +127,8 @@ export class ShardDispatcher {
     }
   }
 
-  private async writeChunk(shard: number, chunk: PendingSnapshot[]): Promise<void> {
-    const outcome = await this.writer.write(shard, chunk);
+  private async writeChunk(shard: number, chunk: PendingSnapshot[], mapVersion: number): Promise<void> {
+    const outcome = await this.writer.write(shard, chunk, mapVersion);
     this.hooks.stored(shard, outcome);
     if (outcome.refused.length) await this.hooks.deadLetter(outcome.refused);
   }
@@ -141,10 +156,16 @@ export class ShardDispatcher {
       const items = queue.slice();
       const drained = new Set<number>();
       try {
-        for (const chunk of chunkByRows(items, this.options.maxRows)) {
-          await this.writeChunk(shard, chunk);
+        // The map may have changed while they waited: what this shard no longer takes goes where it goes now.
+        await this.routing.refresh().catch(() => false);
+        const router = this.routing.router();
+        const [here, moved] = partition(items, (i) => router.writeShardsOf(i.snapshot.machine_id).includes(shard));
+        for (const chunk of chunkByRows(here, this.options.maxRows)) {
+          await this.writeChunk(shard, chunk, router.map.version);
           chunk.forEach((i) => drained.add(i.partition));
         }
+        if (moved.length) await this.dispatch(moved);
+        moved.forEach((i) => drained.add(i.partition));
         this.unpark(shard, items);
         this.logger.log(`shard ${shard} is back: ${items.length} parked snapshots written`);
         await this.hooks.unparked(drained);
@@ -173,4 +194,11 @@ export class ShardDispatcher {
       this.retryDelay.delete(shard);
     }
   }
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
 }

@@ -3,7 +3,7 @@ import { context } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
 import { KafkaLibError, RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
-import { ShardPools, ShardRouter, evenShardMap } from '@pa/pg-shards';
+import { ShardTopology } from '@pa/catalog';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { ShardDispatcher } from '../batching/shard-dispatcher';
 import { OffsetTracker } from '../batching/offset-tracker';
@@ -30,8 +30,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   private readonly consumer: Consumer;
   private readonly dlqProducer: RecordProducer;
   private readonly deadLetters: DeadLetterPublisher;
-  private readonly pools: ShardPools;
-  private readonly dispatcher: ShardDispatcher;
+  private topology!: ShardTopology;
+  private dispatcher!: ShardDispatcher;
   private readonly offsets = new OffsetTracker();
   private readonly metrics: WriterMetrics;
   private isRunning = false;
@@ -51,20 +51,32 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     });
     this.dlqProducer = new RecordProducer(this.kafka, { ackTimeoutMs: 30_000, maxInFlightRecords: 1_000_000 });
     this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.topic, config.kafka.dlqTopic);
-    this.pools = new ShardPools({
-      ...config.shards,
-      applicationName: 'pa-writer',
-      onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
-    });
-    this.metrics = new WriterMetrics(registry, () => this.lag(), () => ({ bytes: this.dispatcher.parkedBytes, shardsDown: this.dispatcher.downShards() }));
-    this.dispatcher = this.createDispatcher();
+    this.metrics = new WriterMetrics(registry, () => this.lag(), () => ({
+      bytes: this.dispatcher?.parkedBytes ?? 0,
+      shardsDown: this.dispatcher?.downShards() ?? [],
+    }));
   }
 
-  private createDispatcher(): ShardDispatcher {
-    const shardCount = this.config.shards.urls.length;
+  /** Reads the shard map from the catalog (refusing a PG_SHARDS that disagrees with it) and follows it. */
+  private async openTopology(): Promise<ShardTopology> {
+    return ShardTopology.open({
+      catalogUrl: this.config.shards.catalogUrl,
+      shardUrls: this.config.shards.urls,
+      pollMs: this.config.shards.mapPollMs,
+      pools: {
+        poolSize: this.config.shards.poolSize,
+        statementTimeoutMs: this.config.shards.statementTimeoutMs,
+        applicationName: 'pa-writer',
+        onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
+      },
+      log: (message) => this.logger.log(message),
+    });
+  }
+
+  private createDispatcher(topology: ShardTopology): ShardDispatcher {
     return new ShardDispatcher(
-      new ShardRouter(evenShardMap(shardCount), shardCount),
-      new ShardWriter(this.pools, (shard, seconds) => this.metrics.copySeconds.observe({ shard: String(shard) }, seconds)),
+      { router: () => topology.router, refresh: () => topology.refresh() },
+      new ShardWriter(topology.pools, (shard, seconds) => this.metrics.copySeconds.observe({ shard: String(shard) }, seconds)),
       { maxRows: this.config.batch.maxRows, retryMinMs: 500, retryMaxMs: 10_000 },
       {
         deadLetter: (refused) => this.deadLetter(refused.map(({ item, reason }) => toDeadLetter(item, reason))),
@@ -87,6 +99,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.topology = await this.openTopology();
+    this.dispatcher = this.createDispatcher(this.topology);
     const { topic, dlqTopic, partitions } = this.config.kafka;
     await ensureTopics(this.kafka, [
       { topic, numPartitions: partitions },
@@ -115,10 +129,10 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.isRunning = false;
-    this.dispatcher.stop();
+    this.dispatcher?.stop();
     await this.consumer.disconnect().catch((e: Error) => this.logger.warn(`consumer disconnect: ${e.message}`));
     await this.dlqProducer.disconnect().catch(() => undefined);
-    await this.pools.end();
+    await this.topology?.close();
   }
 
   /**

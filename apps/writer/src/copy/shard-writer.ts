@@ -12,7 +12,7 @@ export interface ShardWriteOutcome extends Omit<ShardBatchResult, 'conflicts'> {
 }
 
 /** Stores snapshots on one shard in one transaction (writeShardBatch; a double in unit tests). */
-export type WriteBatch = (pool: Pool, snapshots: ValidSnapshot[], shard: number) => Promise<ShardBatchResult>;
+export type WriteBatch = (pool: Pool, snapshots: ValidSnapshot[], shard: number, mapVersion: number) => Promise<ShardBatchResult>;
 
 const tracer = tracerFor('writer');
 
@@ -33,16 +33,17 @@ export class ShardWriter {
     private readonly writeBatch: WriteBatch = writeShardBatch,
   ) {}
 
-  async write(shard: number, items: PendingSnapshot[]): Promise<ShardWriteOutcome> {
+  /** Writes `items` to `shard` as a writer of shard map version `mapVersion` (checked against the node's fence). */
+  async write(shard: number, items: PendingSnapshot[], mapVersion: number): Promise<ShardWriteOutcome> {
     try {
-      return withConflictsRefused(await this.writeOnce(shard, items), items);
+      return withConflictsRefused(await this.writeOnce(shard, items, mapVersion), items);
     } catch (error) {
-      if (error instanceof ShardWriteError && error.isDataRefusal) return this.isolate(shard, items);
+      if (error instanceof ShardWriteError && error.isDataRefusal) return this.isolate(shard, items, mapVersion);
       throw error;
     }
   }
 
-  private async writeOnce(shard: number, items: PendingSnapshot[]): Promise<ShardBatchResult> {
+  private async writeOnce(shard: number, items: PendingSnapshot[], mapVersion: number): Promise<ShardBatchResult> {
     const snapshots = items.map((i) => i.snapshot);
     const rows = snapshots.reduce((n, s) => n + s.processes.length, 0);
     const started = performance.now();
@@ -50,7 +51,7 @@ export class ShardWriter {
       const pool = this.pools.pool(shard);
       const result = await withSpan(tracer, 'shard.write', { shard, rows, snapshots: snapshots.length }, async (span) => {
         await this.partitions.ensure(shard, pool, snapshots.map((s) => s.tsMs));
-        const r = await this.writeBatch(pool, snapshots, shard);
+        const r = await this.writeBatch(pool, snapshots, shard, mapVersion);
         span.setAttributes({ 'rows.copied': r.rows, 'snapshots.duplicate': r.duplicates });
         return r;
       });
@@ -65,11 +66,11 @@ export class ShardWriter {
     }
   }
 
-  private async isolate(shard: number, items: PendingSnapshot[]): Promise<ShardWriteOutcome> {
+  private async isolate(shard: number, items: PendingSnapshot[], mapVersion: number): Promise<ShardWriteOutcome> {
     const outcome: ShardWriteOutcome = { inserted: 0, duplicates: 0, rows: 0, refused: [], conflicts: 0 };
     for (const item of items) {
       try {
-        const r = withConflictsRefused(await this.writeOnce(shard, [item]), [item]);
+        const r = withConflictsRefused(await this.writeOnce(shard, [item], mapVersion), [item]);
         outcome.inserted += r.inserted;
         outcome.duplicates += r.duplicates;
         outcome.rows += r.rows;
