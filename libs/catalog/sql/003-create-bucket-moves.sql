@@ -6,8 +6,12 @@ CREATE TABLE bucket_moves (
   to_bucket      integer     NOT NULL CHECK (to_bucket BETWEEN from_bucket AND 4095),
   source_node_id integer     NOT NULL REFERENCES shard_nodes,
   target_node_id integer     NOT NULL REFERENCES shard_nodes CHECK (target_node_id <> source_node_id),
+  -- the last step whose shard map is published (apps/shards/src/moves/move-steps.ts), and
+  -- whether what follows its publication (fences, copy and verify, cleanup) is done too
   step           text        NOT NULL,
+  is_step_done   boolean     NOT NULL DEFAULT false,
   is_finished    boolean     NOT NULL DEFAULT false,
+  is_aborted     boolean     NOT NULL DEFAULT false,
   snapshots_copied bigint    NOT NULL DEFAULT 0,
   rows_copied    bigint      NOT NULL DEFAULT 0,
   note           text,

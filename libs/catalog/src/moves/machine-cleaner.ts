@@ -1,0 +1,31 @@
+import { Pool } from 'pg';
+
+const MACHINES_PER_DELETE = 20;
+const ROLLUP_TABLES = ['machine_rollup_1m', 'machine_rollup_1h', 'machine_rollup_1d', 'process_rollup_1m', 'process_rollup_1h', 'process_rollup_1d'];
+
+/**
+ * Deletes everything a node holds of `machines` (after a move switched them away, or on the
+ * target of an aborted move), in short transactions: a day partition and a few machines at a
+ * time, raw rows first and the ledger and directory last, so a run killed midway leaves work the
+ * next run finds. Readers leave these rows out already (stale ranges): nothing visible changes.
+ * Returns the process rows deleted.
+ */
+export async function deleteMachines(pool: Pool, machines: string[], onProgress: (rows: number) => void = () => undefined): Promise<number> {
+  const { rows: partitions } = await pool.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'public.process_samples'::regclass ORDER BY 1`,
+  );
+  let deleted = 0;
+  for (let i = 0; i < machines.length; i += MACHINES_PER_DELETE) {
+    const group = machines.slice(i, i + MACHINES_PER_DELETE);
+    for (const { name } of partitions) {
+      const result = await pool.query(`DELETE FROM public."${name}" WHERE machine_id = ANY($1)`, [group]);
+      deleted += result.rowCount ?? 0;
+      onProgress(deleted);
+    }
+    for (const table of [...ROLLUP_TABLES, 'rollup_outbox', 'snapshots', 'machines']) {
+      await pool.query(`DELETE FROM public.${table} WHERE machine_id = ANY($1)`, [group]);
+    }
+  }
+  return deleted;
+}
