@@ -5,4 +5,3 @@ export * from './free-port.util';
 export * from './service-process';
 export * from './prng.util';
 export * from './snapshot-edge-cases';
-export * from './test-cluster';

@@ -3,11 +3,9 @@
 // every snapshot exactly once. Three nodes of our own (databases on the test servers) and a catalog.
 import { ValidSnapshot } from '@pa/contracts';
 import { ShardRouter, bucketOf, evenShardMap, isFencedError, writeShardBatch } from '@pa/pg-shards';
-import { TestCluster, buildSnapshot, createTestCluster, uniqueSuffix } from '@pa/testing';
-import { Cluster } from '../cluster';
-import { addNode } from '../nodes/add-node';
-import { MovePoint, Mover, MoverOptions } from './mover';
-import { MoveStep } from './move-steps';
+import { Cluster, MovePoint, MoveStep, Mover, MoverOptions, addNode } from '@pa/catalog';
+import { buildSnapshot, uniqueSuffix } from '@pa/testing';
+import { TestCluster, createTestCluster } from '../support/test-cluster';
 
 const MACHINES = 40;
 const SNAPSHOTS_PER_MACHINE = 12;
