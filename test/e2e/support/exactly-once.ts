@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
-import { router } from './test-stack';
+import { ShardRouter } from '@pa/pg-shards';
+import { router as testStackRouter } from './test-stack';
 
 /** One stored snapshot: its ledger row and what process_samples holds for it. */
 export interface StoredSnapshot {
@@ -48,7 +49,7 @@ export async function storedSnapshots(pools: Pool[], prefix: string): Promise<{ 
 }
 
 /** What is wrong with stored snapshots by themselves: rows missing or doubled, a snapshot on the wrong shard, rows without a ledger row. */
-export function integrityProblems(stored: { snapshots: StoredSnapshot[]; orphanRows: number }): string[] {
+export function integrityProblems(stored: { snapshots: StoredSnapshot[]; orphanRows: number }, router: ShardRouter = testStackRouter): string[] {
   const problems: string[] = [];
   if (stored.orphanRows > 0) problems.push(`${stored.orphanRows} process rows without a ledger row`);
   const seen = new Set<string>();
@@ -73,9 +74,10 @@ export async function exactlyOnceProblems(
   prefix: string,
   expected: Map<string, number>,
   mayAlsoBe: Set<string> = new Set(),
+  router: ShardRouter = testStackRouter,
 ): Promise<string[]> {
   const stored = await storedSnapshots(pools, prefix);
-  const problems = integrityProblems(stored);
+  const problems = integrityProblems(stored, router);
   const seen = new Set<string>();
   for (const s of stored.snapshots) {
     const key = `${s.machineId}|${s.tsMs}`;

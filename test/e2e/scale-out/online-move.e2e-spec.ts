@@ -1,0 +1,225 @@
+// Issue 12: growing from two shard nodes to three while the fleet writes and analysts read.
+// A cluster of our own (node databases on the test servers, a catalog), two writers in one group,
+// two summarizers and two query APIs; HTTP load through the gateway and records produced straight
+// to Kafka all along; a writer SIGKILLed while reads switch; a replay of moved machines' old records.
+import { ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Pool } from 'pg';
+import { readClusterState } from '@pa/catalog';
+import { ProcessSnapshot } from '@pa/contracts';
+import { ShardRouter } from '@pa/pg-shards';
+import { ServiceProcess, freePort, snapshotRecord, uniqueSuffix } from '@pa/testing';
+import { waitCaughtUp } from '../support/consumer-lag';
+import { exactlyOnceProblems } from '../support/exactly-once';
+import { history } from '../support/history';
+import { Pipeline } from '../support/pipeline';
+import { difference, getJson, iso } from '../support/query-api';
+import { Group, topTruth } from '../support/query-truth';
+import { waitOutboxEmpty } from '../support/rollup-truth';
+import { SteadyLoad } from '../support/steady-load';
+import { TestCluster, createTestCluster } from '../support/test-cluster';
+import { testKafka } from '../support/test-stack';
+
+const HOUR = 3_600_000;
+const REPO = resolve(__dirname, '..', '..', '..');
+
+describe('scale-out: a third node joins and takes its share online (issue 12)', () => {
+  const prefix = `so-${uniqueSuffix()}`;
+  let cluster: TestCluster;
+  let pipeline: Pipeline;
+  const services: ServiceProcess[] = [];
+  let queryApis: ServiceProcess[] = [];
+  const window = { from: Math.floor((Date.now() - 3 * HOUR) / 60_000) * 60_000, to: 0 };
+  window.to = window.from + HOUR;
+  const past = history(Array.from({ length: 40 }, (_, i) => `${prefix}-h-${String(i).padStart(2, '0')}`), window.from, window.to, 120_000);
+
+  const startService = async (app: 'writer' | 'summarizer' | 'query-api', env: Record<string, string>): Promise<ServiceProcess> => {
+    const port = await freePort();
+    const portVar = { writer: 'WRITER_PORT', summarizer: 'SUMMARIZER_PORT', 'query-api': 'QUERY_PORT' }[app];
+    const service = new ServiceProcess(app, { ...pipeline.env, ...env, [portVar]: String(port), OTEL_SDK_DISABLED: 'true', REDIS_URL: '' }).start();
+    services.push(service);
+    return service.waitReady(`http://127.0.0.1:${port}/readyz`);
+  };
+
+  beforeAll(async () => {
+    cluster = await createTestCluster(prefix.replace(/-/g, '_'), 3);
+    pipeline = new Pipeline(cluster.env(2));
+    await pipeline.startGateway();
+    const env = { ...cluster.env(2), SUMMARIZER_POLL_INTERVAL_MS: '100' };
+    await Promise.all([startService('writer', env), startService('writer', env), startService('summarizer', env), startService('summarizer', env)]);
+    queryApis = await Promise.all([startService('query-api', env), startService('query-api', env)]);
+  });
+  afterAll(async () => {
+    await Promise.all([pipeline.gateway?.stop(), ...services.map((s) => s.stop())]);
+    await cluster.drop();
+  });
+
+  it('refuses to start a service whose PG_SHARDS names a node the catalog does not know', async () => {
+    const refused = await startService('writer', cluster.env(3)).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toMatch(/exited \(1\) before ready/);
+    expect((refused as Error).message).toContain('npm run shards -- add <url>');
+  });
+
+  it('moves buckets to the new node under load: everything stored once, every answer meanwhile equal to raw truth', async () => {
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({ topic: pipeline.topic, messages: past.map(snapshotRecord) });
+    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+    await waitOutboxEmpty(cluster.pools, prefix, 120_000);
+    const truth = byKey(await topTruth(cluster.pools.slice(0, 2), window, 'cpu_pct', 'machine', 'sum'));
+    expect(truth.length).toBe(40);
+
+    const load = new SteadyLoad(pipeline, { machineIds: ids(`${prefix}-l`, 30), processes: 5, perRequest: 10, concurrency: 2, pauseMs: 20, startMs: Date.now() - HOUR });
+    load.start();
+    const direct = new DirectProducer(producer, pipeline.topic, ids(`${prefix}-k`, 20));
+    direct.start();
+    const reader = new ContinuousReader(queryApis, window, truth);
+    reader.start();
+    try {
+      await load.waitForMore(300);
+      expect(await runShards(['add', cluster.urls[2]], cluster.env(2))).toMatchObject({ code: 0 });
+      // The mover's log says when reads switch: a writer dies right then, and comes back with the new node in PG_SHARDS.
+      const rebalance = runShards(['rebalance', '--grace-ms', '1000'], cluster.env(2), async (line) => {
+        if (!line.includes(': switch_reads (')) return;
+        const victim = services.find((s) => s.app === 'writer' && s.exitStatus === undefined);
+        await victim?.stop('SIGKILL');
+        await startService('writer', cluster.env(3));
+      });
+      const result = await rebalance;
+      expect(result.output).toMatch(/move \d+: done/);
+      expect(result).toMatchObject({ code: 0 });
+      await load.waitForMore(100);
+    } finally {
+      reader.stop();
+      direct.stop();
+    }
+    const report = await load.stop();
+    await direct.finished;
+    expect(report.failures).toEqual([]);
+    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+
+    const state = await catalogState(cluster);
+    const router = new ShardRouter(state.map, state.nodes.length);
+    expect(state.map.stale).toEqual([]);
+    expect(state.map.ranges.some((r) => r.shard === 2)).toBe(true);
+    const expected = new Map([...report.accepted, ...direct.sent, ...past.map((s) => [`${s.machine_id}|${Date.parse(s.ts)}`, s.processes.length] as const)]);
+    expect(await exactlyOnceProblems(cluster.pools, prefix, expected, new Set(), router)).toEqual([]);
+    expect(reader.answers).toBeGreaterThan(20);
+    expect(reader.mismatches.slice(0, 3)).toEqual([]);
+
+    // Old records of machines that moved, replayed straight into Kafka: the new owner's ledger drops them.
+    const moved = past.filter((s) => router.shardOf(s.machine_id) === 2).slice(0, 50);
+    expect(moved.length).toBeGreaterThan(0);
+    await producer.send({ topic: pipeline.topic, messages: moved.map(snapshotRecord) });
+    await producer.disconnect();
+    await waitCaughtUp(pipeline.groupId, pipeline.topic, 60_000);
+    expect(await exactlyOnceProblems(cluster.pools, prefix, expected, new Set(), router)).toEqual([]);
+    await waitOutboxEmpty(cluster.pools, prefix, 120_000);
+    const after = await getJson<{ items: Group[] }>(queryApis[0], '/v1/top', topParams(window));
+    expect(difference(byKey(after.body.items), truth)).toBeUndefined();
+  });
+});
+
+function ids(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
+}
+
+function byKey(items: Group[]): Group[] {
+  return [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function topParams(w: { from: number; to: number }) {
+  return { metric: 'cpu_pct', by: 'machine', from: iso(w.from), to: iso(w.to), limit: 1000 };
+}
+
+async function catalogState(cluster: TestCluster) {
+  const pool = new Pool({ connectionString: cluster.catalogUrl, max: 1 });
+  try {
+    return (await readClusterState(pool)) as NonNullable<Awaited<ReturnType<typeof readClusterState>>>;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** `npm run shards -- …` as an operator runs it; `onLine` sees each line of its output as it comes. */
+function runShards(args: string[], env: Record<string, string>, onLine: (line: string) => Promise<void> = async () => undefined): Promise<{ code: number | null; output: string }> {
+  const child: ChildProcess = spawn(process.execPath, [resolve(REPO, 'dist/apps/shards/src/main.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let pending = Promise.resolve();
+  const take = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output += text;
+    for (const line of text.split('\n')) pending = pending.then(() => onLine(line));
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return new Promise((done) => child.on('exit', (code) => void pending.then(() => done({ code, output }))));
+}
+
+/** Asks the query APIs, in turn, for the fixed past window over and over, comparing every answer with the truth taken before the move. */
+class ContinuousReader {
+  answers = 0;
+  readonly mismatches: string[] = [];
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly apis: ServiceProcess[],
+    private readonly window: { from: number; to: number },
+    private readonly truth: Group[],
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        const api = this.apis[this.answers % this.apis.length];
+        const answer = await getJson<{ items: Group[] }>(api, '/v1/top', topParams(this.window));
+        this.answers++;
+        const diff = answer.status === 200 ? difference(byKey(answer.body.items), this.truth) : `status ${answer.status}: ${JSON.stringify(answer.body)}`;
+        if (diff) this.mismatches.push(`answer ${this.answers}: ${diff}`);
+      }
+    })();
+  }
+
+  stop(): Promise<void> {
+    this.running = false;
+    return this.loop;
+  }
+}
+
+/** A collector producing straight to Kafka: a snapshot of one of its machines every few milliseconds. */
+class DirectProducer {
+  readonly sent = new Map<string, number>();
+  finished: Promise<void> = Promise.resolve();
+  private running = false;
+
+  constructor(
+    private readonly producer: ReturnType<ReturnType<typeof testKafka>['producer']>,
+    private readonly topic: string,
+    private readonly machines: string[],
+  ) {}
+
+  start(): void {
+    this.running = true;
+    const startMs = Date.now() - 30 * 60_000;
+    this.finished = (async () => {
+      for (let k = 0; this.running; k++) {
+        const batch: ProcessSnapshot[] = this.machines.map((m, i) => ({
+          machine_id: m,
+          ts: new Date(startMs + k * 1000 + i).toISOString(),
+          processes: [{ pid: 1 + (k % 5), name: 'direct', cpu_pct: k % 100, mem_pct: 1, rss_bytes: 4096 * (k + 1) }],
+        }));
+        await this.producer.send({ topic: this.topic, messages: batch.map(snapshotRecord) });
+        for (const s of batch) this.sent.set(`${s.machine_id}|${Date.parse(s.ts)}`, 1);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+}
+
