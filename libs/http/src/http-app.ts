@@ -3,19 +3,35 @@ import { JsonLogger } from '@pa/telemetry';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { answerClientError } from './client-error';
 import { ProblemFilter } from './problem.filter';
+import { RawBodyOptions, acceptRawBodies } from './raw-bodies';
+
+export interface ServerTimeouts {
+  /** time for a client to send its request headers, ms */
+  headersTimeoutMs: number;
+  /** time for a client to send its whole request, ms: Node's own check, a backstop to the body reader's */
+  requestTimeoutMs: number;
+  /** how long an idle keep-alive connection stays open, ms */
+  keepAliveTimeoutMs: number;
+}
 
 export interface HttpAppOptions {
   /** service.name, on every log line */
   serviceName: string;
-  /** largest request body Fastify reads, bytes */
+  /** largest request body Fastify reads, bytes (without rawBodies) */
   bodyLimitBytes?: number;
-  /** hand every body to handlers as a raw Buffer (the handler decodes it) */
-  rawBodies?: boolean;
+  /** hand every body to handlers as a raw Buffer (the handler decodes it), read under these limits */
+  rawBodies?: RawBodyOptions;
+  /** Node's connection timeouts (Node's defaults when not given) */
+  timeouts?: ServerTimeouts;
   logLevels?: LogLevel[];
   /** where request counts and latencies by route and status go (`GET /metrics` serves it) */
   registry?: Registry;
 }
+
+/** How often Node looks for requests past headersTimeout / requestTimeout, ms (its default: 30 s, so a 10 s timeout acted after up to 40 s). */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 
 /**
  * A Nest application on Fastify with problem+json errors and shutdown hooks, not yet listening.
@@ -23,21 +39,29 @@ export interface HttpAppOptions {
  * handler can deal with gzip, NDJSON and invalid UTF-8 itself and name what is wrong.
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024 });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.rawBodies?.limitBytes ?? options.bodyLimitBytes ?? 1024 * 1024,
+    clientErrorHandler: answerClientError,
+    ...(options.timeouts ? serverTimeouts(options.timeouts) : {}),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new JsonLogger(options.serviceName, options.logLevels?.[0] ?? 'log'),
     bodyParser: !options.rawBodies,
     abortOnError: false,
   });
-  if (options.rawBodies) {
-    const fastify = app.getHttpAdapter().getInstance();
-    fastify.removeAllContentTypeParsers();
-    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  }
+  if (options.rawBodies) acceptRawBodies(app.getHttpAdapter().getInstance(), options.rawBodies, options.registry);
   if (options.registry) countRequests(app, options.registry);
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   return app;
+}
+
+function serverTimeouts(t: ServerTimeouts) {
+  return {
+    requestTimeout: t.requestTimeoutMs,
+    keepAliveTimeout: t.keepAliveTimeoutMs,
+    http: { headersTimeout: t.headersTimeoutMs, requestTimeout: t.requestTimeoutMs, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
+  };
 }
 
 /** Listens and resolves with the bound port (useful when 0 asked for an ephemeral one). */
