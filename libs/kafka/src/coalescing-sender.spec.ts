@@ -1,6 +1,7 @@
 import { Message } from 'kafkajs';
 import { CoalescingSender } from './coalescing-sender';
-import { BackpressureError } from './kafka.errors';
+import { pollUntil } from '@pa/testing';
+import { BackpressureError, PublishError } from './kafka.errors';
 import { RecordProducer } from './record-producer';
 
 /** A producer double whose sends complete when the test says so. */
@@ -50,19 +51,35 @@ describe('CoalescingSender', () => {
   });
 });
 
-describe('CoalescingSender size cap', () => {
-  it('splits gathered callers so one send stays under the byte cap', async () => {
+describe('CoalescingSender after a failure retrying cannot fix', () => {
+  it('sends each gathered caller again alone, so only the one at fault fails', async () => {
     const producer = new ManualProducer();
-    const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 1_000, 10);
+    const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 1_000);
     void sender.send([msg('x')]);
-    const rest = [sender.send([msg('aaaaaa')]), sender.send([msg('bbbbbb')])];
+    const settled = Promise.allSettled([sender.send([msg('ok-1')]), sender.send([msg('too-large')]), sender.send([msg('ok-2')])]);
     producer.sends[0].done();
     await new Promise((r) => setImmediate(r));
-    expect(producer.sends[1].messages.map((m) => m.value)).toEqual(['aaaaaa']);
-    producer.sends[1].done();
+    expect(producer.sends[1].messages.map((m) => m.value)).toEqual(['ok-1', 'too-large', 'ok-2']);
+    const tooLarge = new PublishError('t', 3, new Error('MESSAGE_TOO_LARGE'), false);
+    producer.sends[1].fail(tooLarge);
+    for (const n of [2, 3, 4]) {
+      await pollUntil(async () => producer.sends.length, (l) => l > n, { timeoutMs: 1_000 });
+      if (producer.sends[n].messages[0].value === 'too-large') producer.sends[n].fail(tooLarge);
+      else producer.sends[n].done();
+    }
+    expect(producer.sends.slice(2).map((s) => s.messages.map((m) => m.value))).toEqual([['ok-1'], ['too-large'], ['ok-2']]);
+    expect((await settled).map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('fails every caller at once when retrying can help (Kafka down): nothing is sent again', async () => {
+    const producer = new ManualProducer();
+    const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 1_000);
+    void sender.send([msg('x')]);
+    const settled = Promise.allSettled([sender.send([msg('a')]), sender.send([msg('b')])]);
+    producer.sends[0].done();
     await new Promise((r) => setImmediate(r));
-    expect(producer.sends[2].messages.map((m) => m.value)).toEqual(['bbbbbb']);
-    producer.sends[2].done();
-    await Promise.all(rest);
+    producer.sends[1].fail(new PublishError('t', 2, new Error('Connection timeout'), true));
+    expect((await settled).map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(producer.sends).toHaveLength(2);
   });
 });

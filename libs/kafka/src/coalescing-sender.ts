@@ -1,5 +1,5 @@
 import { Message } from 'kafkajs';
-import { BackpressureError } from './kafka.errors';
+import { BackpressureError, KafkaLibError } from './kafka.errors';
 import { RecordProducer } from './record-producer';
 
 interface Waiting {
@@ -14,6 +14,10 @@ interface Waiting {
  * each `send()` as its own request, and an idempotent producer has one request in flight, so
  * without this every HTTP request would wait for all the round trips queued before it. At low
  * load nothing waits: a send starts at once when none is in flight.
+ *
+ * This is the gateway's only flow control: the one in-flight limit, over everything gathered or
+ * being sent. Cutting a send into requests the broker takes is the producer's job (it reads the
+ * topic's max.message.bytes), so a gathered send is never cut here.
  */
 export class CoalescingSender {
   private waiting: Waiting[] = [];
@@ -26,8 +30,6 @@ export class CoalescingSender {
     private readonly topic: string,
     /** records waiting or being sent at once; past it `send` throws BackpressureError at once */
     private readonly maxInFlightRecords: number,
-    /** most value bytes in one send, so that one partition's batch stays under the broker's message.max.bytes */
-    private readonly maxBytesPerSend = 4 * 1024 * 1024,
   ) {}
 
   /** Resolves once Kafka acknowledged these records; rejects with the send's error otherwise. */
@@ -46,14 +48,11 @@ export class CoalescingSender {
   private async drain(): Promise<void> {
     this.isSending = true;
     while (this.waiting.length > 0) {
-      const group = this.takeGroup();
-      const records = group.reduce((n, w) => n + w.messages.length, 0);
-      this.sendingRecords = records;
+      const group = this.waiting.splice(0);
+      this.sendingRecords = this.waitingRecords;
+      this.waitingRecords = 0;
       try {
-        await this.producer.send(this.topic, group.flatMap((w) => w.messages));
-        group.forEach((w) => w.resolve());
-      } catch (error) {
-        group.forEach((w) => w.reject(error));
+        await this.sendGroup(group);
       } finally {
         this.sendingRecords = 0;
       }
@@ -61,25 +60,22 @@ export class CoalescingSender {
     this.isSending = false;
   }
 
-  /** The longest prefix of waiting callers within maxBytesPerSend (always at least one). */
-  private takeGroup(): Waiting[] {
-    let records = 0;
-    let bytes = 0;
-    let n = 0;
-    while (n < this.waiting.length) {
-      const size = valueBytes(this.waiting[n].messages);
-      if (n > 0 && bytes + size > this.maxBytesPerSend) break;
-      bytes += size;
-      records += this.waiting[n].messages.length;
-      n++;
+  private async sendGroup(group: Waiting[]): Promise<void> {
+    try {
+      await this.producer.send(this.topic, group.flatMap((w) => w.messages));
+      group.forEach((w) => w.resolve());
+    } catch (error) {
+      if (group.length === 1 || !isForGood(error)) return group.forEach((w) => w.reject(error));
+      // One caller's record (too large, say) must not fail the others gathered with it: each
+      // goes again alone and gets its own answer. What the failed send had stored is sent
+      // again; the writer's ledger drops the duplicates.
+      for (const w of group) {
+        await this.producer.send(this.topic, w.messages).then(w.resolve, w.reject);
+      }
     }
-    this.waitingRecords -= records;
-    return this.waiting.splice(0, n);
   }
 }
 
-function valueBytes(messages: Message[]): number {
-  let bytes = 0;
-  for (const m of messages) bytes += typeof m.value === 'string' ? m.value.length : (m.value?.length ?? 0);
-  return bytes;
+function isForGood(error: unknown): boolean {
+  return error instanceof KafkaLibError && !error.retriable;
 }

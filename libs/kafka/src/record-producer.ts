@@ -5,8 +5,8 @@ import { topicMaxMessageBytes } from './topics';
 export interface RecordProducerOptions {
   /** ms to wait for the broker's acknowledgement of one send */
   ackTimeoutMs: number;
-  /** records waiting for acknowledgement at once; past it `send` throws BackpressureError at once */
-  maxInFlightRecords: number;
+  /** records waiting for acknowledgement at once; past it `send` throws BackpressureError at once (none when not given) */
+  maxInFlightRecords?: number;
   /** bytes of records per produce request at most (default: below the topic's max.message.bytes) */
   maxProduceBytes?: number;
 }
@@ -59,9 +59,8 @@ export class RecordProducer {
 
   /** Sends and waits for acks=all. Throws BackpressureError or PublishError (retriable when Kafka is down). */
   async send(topic: string, messages: Message[]): Promise<void> {
-    if (this.inFlight + messages.length > this.options.maxInFlightRecords && this.inFlight > 0) {
-      throw new BackpressureError(this.inFlight, this.options.maxInFlightRecords);
-    }
+    const limit = this.options.maxInFlightRecords ?? Number.POSITIVE_INFINITY;
+    if (this.inFlight + messages.length > limit && this.inFlight > 0) throw new BackpressureError(this.inFlight, limit);
     this.inFlight += messages.length;
     const sent = this.queue.then(() => this.sendNow(topic, messages));
     this.queue = sent.catch(() => undefined);
@@ -88,7 +87,10 @@ export class RecordProducer {
       }
     } catch (error) {
       this.isSuspect = true;
-      throw new PublishError(topic, messages.length, error, isRetriableKafkaError(error));
+      const failure = new PublishError(topic, messages.length, error, isRetriableKafkaError(error));
+      // The topic's limit may have been lowered since it was read: read it again at the next send.
+      if (failure.tooLarge) this.produceBytes.delete(topic);
+      throw failure;
     }
   }
 
