@@ -57,10 +57,13 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
 }
 
 function serverTimeouts(t: ServerTimeouts) {
+  // Node's request timeout a little later than the body reader's: the reader's 408 names what
+  // stalled, Node's (for what the reader does not see) is only a backstop.
+  const requestTimeout = t.requestTimeoutMs + CONNECTIONS_CHECKING_INTERVAL_MS;
   return {
-    requestTimeout: t.requestTimeoutMs,
+    requestTimeout,
     keepAliveTimeout: t.keepAliveTimeoutMs,
-    http: { headersTimeout: t.headersTimeoutMs, requestTimeout: t.requestTimeoutMs, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
+    http: { headersTimeout: t.headersTimeoutMs, requestTimeout, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
   };
 }
 
