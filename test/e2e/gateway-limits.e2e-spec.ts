@@ -97,11 +97,12 @@ describe('request bodies held at once are capped: the excess gets 503 + Retry-Af
     );
     // CAP / DECLARED uploads fit; every other one is refused without being read.
     const fitting = CAP / DECLARED;
-    const refused = await pollUntil(
-      async () => uploads.filter((u) => u.response()?.status === 503),
-      (r) => r.length === UPLOADS - fitting,
-      { timeoutMs: 60_000, what: `${UPLOADS - fitting} uploads refused` },
-    );
+    const statuses = () => uploads.map((u) => u.response()?.status ?? (u.closed ? 'closed without an answer' : 'no answer yet'));
+    await pollUntil(async () => statuses(), (s) => s.filter((x) => x === 503).length === UPLOADS - fitting, {
+      timeoutMs: 60_000,
+      what: `${UPLOADS - fitting} uploads refused`,
+    });
+    const refused = uploads.filter((u) => u.response()?.status === 503);
     for (const response of refused.map((u) => u.response() as RawResponse)) {
       expectProblem(response, 503, 'BODY_BACKPRESSURE');
       expect(response.headers['retry-after']).toBe('1');

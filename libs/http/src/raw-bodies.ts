@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Registry } from 'prom-client';
 import { BodyBudget, BodyClaim } from './body-budget';
@@ -17,6 +18,15 @@ export interface RawBodyOptions {
 
 /** What a client refused for lack of room is told to wait, seconds: bodies come and go in well under that. */
 const RETRY_AFTER_SECONDS = 1;
+/** How long a connection whose body was refused stays open, dropping what still comes, before it is closed. */
+const LINGER_MS = 2_000;
+
+interface BodyState {
+  claim: BodyClaim;
+  startedAt: number;
+  /** the body was refused (408, 413, 503): the answer closes the connection */
+  isRefused: boolean;
+}
 
 /**
  * Replaces Fastify's body parsers by one that hands every body over as a Buffer (the handler
@@ -26,21 +36,27 @@ const RETRY_AFTER_SECONDS = 1;
  */
 export function acceptRawBodies(fastify: FastifyInstance, options: RawBodyOptions, registry?: Registry): BodyBudget {
   const budget = new BodyBudget(options.maxInFlightBytes);
-  const requests = new WeakMap<IncomingMessage, { claim: BodyClaim; startedAt: number }>();
+  const requests = new WeakMap<IncomingMessage, BodyState>();
   fastify.addHook('onRequest', (request, reply, done) => {
-    const claim = budget.claim();
-    requests.set(request.raw, { claim, startedAt: Date.now() });
-    reply.raw.once('close', () => claim.release());
+    const state: BodyState = { claim: budget.claim(), startedAt: Date.now(), isRefused: false };
+    requests.set(request.raw, state);
+    reply.raw.once('close', () => state.claim.release());
+    // Runs after Node's own 'finish' listener, which has just begun to close the connection.
+    reply.raw.once('finish', () => state.isRefused && lingerBeforeClose(request.raw.socket));
     done();
   });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', async (request: { raw: IncomingMessage }, payload: IncomingMessage) => {
-    const { claim, startedAt } = requests.get(request.raw) ?? { claim: budget.claim(), startedAt: Date.now() };
-    return readBody(payload, declaredBytes(request.raw), claim, {
+    const state = requests.get(request.raw) ?? { claim: budget.claim(), startedAt: Date.now(), isRefused: false };
+    const limits = {
       limitBytes: options.limitBytes,
       idleTimeoutMs: options.idleTimeoutMs,
-      deadlineAt: startedAt + options.timeoutMs,
+      deadlineAt: state.startedAt + options.timeoutMs,
       retryAfterSeconds: RETRY_AFTER_SECONDS,
+    };
+    return readBody(payload, declaredBytes(request.raw), state.claim, limits).catch((error: unknown) => {
+      state.isRefused = true;
+      throw error;
     });
   });
   if (registry) {
@@ -54,6 +70,21 @@ export function acceptRawBodies(fastify: FastifyInstance, options: RawBodyOption
     });
   }
   return budget;
+}
+
+/**
+ * Lingering close, as nginx does it. After an answer with `connection: close`, Node ends the
+ * socket and destroys it as soon as its FIN is out (net.Socket#destroySoon). Closing a socket
+ * with unread bytes makes the kernel reset the connection, and a client still sending its body
+ * may then lose the answer it was sent (ECONNRESET instead of 503). So the destroy waits, while
+ * Node's HTTP parser keeps reading and dropping the rest of the body, until the client closes or
+ * LINGER_MS have passed.
+ */
+function lingerBeforeClose(socket: Socket): void {
+  if (socket.destroyed || !socket.listeners('finish').includes(socket.destroy)) return;
+  socket.removeListener('finish', socket.destroy);
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 /** The Content-Length, when the body has one (Node refuses a request with a malformed one). */
