@@ -3,7 +3,6 @@ import { GatewayConfig } from '@pa/config';
 import { HEADER, SNAPSHOT_CONTENT_TYPE, SNAPSHOT_SCHEMA_VERSION } from '@pa/contracts';
 import { ProblemException } from '@pa/http';
 import {
-  BackpressureError,
   CoalescingSender,
   PublishError,
   RecordProducer,
@@ -15,7 +14,8 @@ import {
 } from '@pa/kafka';
 import { Kafka } from 'kafkajs';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { IngestErrorCode, ingestProblem } from './ingest.errors';
+import { IngestErrorCode } from './ingest.errors';
+import { publishProblem } from './publish-problem';
 import { SnapshotRecord } from './snapshot-request.decoder';
 
 /**
@@ -86,26 +86,12 @@ export class SnapshotPublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async toProblem(error: unknown, records: number): Promise<ProblemException> {
-    if (error instanceof BackpressureError) {
-      return ingestProblem(IngestErrorCode.BACKPRESSURE, `${error.message}; retry later`, { headers: { 'retry-after': '1' } });
-    }
-    if (error instanceof PublishError && error.tooLarge) {
-      // The topic's limit was lowered since it was read (or could not be read): learn the new one.
-      await this.readTopicLimit();
-      return ingestProblem(
-        IngestErrorCode.RECORD_TOO_LARGE,
-        `Kafka refused a snapshot as larger than topic ${this.config.kafka.topic} takes: a snapshot's JSON may have at most ` +
-          `${this.maxRecordBytes()} bytes; retrying cannot help`,
-      );
-    }
-    if (error instanceof PublishError && error.refusedByConfig) {
-      this.logger.error(error);
-      return ingestProblem(IngestErrorCode.KAFKA_REFUSED, 'Kafka refuses the gateway’s records for a reason retrying cannot fix; see the gateway log');
-    }
-    this.logger.warn(`publish of ${records} record(s) failed: ${messageOf(error)}`);
-    return ingestProblem(IngestErrorCode.KAFKA_UNAVAILABLE, 'Kafka did not acknowledge the snapshots; nothing was accepted, retry later', {
-      headers: { 'retry-after': '5' },
-    });
+    // The topic's limit was lowered since it was read (or could not be read): learn the new one.
+    if (error instanceof PublishError && error.tooLarge) await this.readTopicLimit();
+    const problem = publishProblem(error, { name: this.config.kafka.topic, maxRecordBytes: this.maxRecordBytes() });
+    if (problem.status === 500) this.logger.error(error);
+    else if (problem.code === IngestErrorCode.KAFKA_UNAVAILABLE) this.logger.warn(`publish of ${records} record(s) failed: ${messageOf(error)}`);
+    return problem;
   }
 
   private async readTopicLimit(): Promise<void> {
