@@ -8,6 +8,12 @@ import { RecordProducer } from './record-producer';
 class ManualProducer {
   sends: { topic: string; messages: Message[]; done: () => void; fail: (e: Error) => void }[] = [];
 
+  constructor(private readonly maxRequestBytes = 1024 * 1024) {}
+
+  async requestBytes(): Promise<number> {
+    return this.maxRequestBytes;
+  }
+
   send(topic: string, messages: Message[]): Promise<void> {
     return new Promise((done, fail) => this.sends.push({ topic, messages, done: () => done(), fail }));
   }
@@ -20,6 +26,7 @@ describe('CoalescingSender', () => {
     const producer = new ManualProducer();
     const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 1_000);
     const first = sender.send([msg('a')]);
+    await new Promise((r) => setImmediate(r));
     const second = sender.send([msg('b')]);
     const third = sender.send([msg('c'), msg('d')]);
     expect(producer.sends.map((s) => s.messages.map((m) => m.value))).toEqual([['a']]);
@@ -35,6 +42,7 @@ describe('CoalescingSender', () => {
     const producer = new ManualProducer();
     const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 1_000);
     const first = sender.send([msg('a')]);
+    await new Promise((r) => setImmediate(r));
     const second = sender.send([msg('b')]);
     producer.sends[0].fail(new Error('broker down'));
     await expect(first).rejects.toThrow('broker down');
@@ -47,7 +55,28 @@ describe('CoalescingSender', () => {
     const producer = new ManualProducer();
     const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 2);
     void sender.send([msg('a'), msg('b')]);
+    await new Promise((r) => setImmediate(r));
     await expect(sender.send([msg('c')])).rejects.toBeInstanceOf(BackpressureError);
+  });
+});
+
+describe('CoalescingSender groups', () => {
+  it("as one produce request each, by the producer's own measure: callers of a request are answered when it is acknowledged", async () => {
+    // messageBytes counts 64 bytes of framing per message (key 'k' + value): two of these fit in 150 bytes, not three.
+    const producer = new ManualProducer(150);
+    const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 1_000);
+    void sender.send([msg('x')]);
+    await new Promise((r) => setImmediate(r));
+    const rest = [sender.send([msg('a')]), sender.send([msg('b')]), sender.send([msg('c')])];
+    producer.sends[0].done();
+    await pollUntil(async () => producer.sends.length, (n) => n === 2, { timeoutMs: 1_000 });
+    expect(producer.sends[1].messages.map((m) => m.value)).toEqual(['a', 'b']);
+    producer.sends[1].done();
+    await Promise.all(rest.slice(0, 2));
+    await pollUntil(async () => producer.sends.length, (n) => n === 3, { timeoutMs: 1_000 });
+    expect(producer.sends[2].messages.map((m) => m.value)).toEqual(['c']);
+    producer.sends[2].done();
+    await rest[2];
   });
 });
 
@@ -56,6 +85,7 @@ describe('CoalescingSender after a failure retrying cannot fix', () => {
     const producer = new ManualProducer();
     const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 1_000);
     void sender.send([msg('x')]);
+    await new Promise((r) => setImmediate(r));
     const settled = Promise.allSettled([sender.send([msg('ok-1')]), sender.send([msg('too-large')]), sender.send([msg('ok-2')])]);
     producer.sends[0].done();
     await new Promise((r) => setImmediate(r));
@@ -75,6 +105,7 @@ describe('CoalescingSender after a failure retrying cannot fix', () => {
     const producer = new ManualProducer();
     const sender = new CoalescingSender(producer as unknown as RecordProducer, 't', 1_000);
     void sender.send([msg('x')]);
+    await new Promise((r) => setImmediate(r));
     const settled = Promise.allSettled([sender.send([msg('a')]), sender.send([msg('b')])]);
     producer.sends[0].done();
     await new Promise((r) => setImmediate(r));

@@ -1,6 +1,6 @@
 import { Message } from 'kafkajs';
 import { BackpressureError, KafkaLibError } from './kafka.errors';
-import { RecordProducer } from './record-producer';
+import { RecordProducer, messageBytes } from './record-producer';
 
 interface Waiting {
   messages: Message[];
@@ -16,8 +16,9 @@ interface Waiting {
  * load nothing waits: a send starts at once when none is in flight.
  *
  * This is the gateway's only flow control: the one in-flight limit, over everything gathered or
- * being sent. Cutting a send into requests the broker takes is the producer's job (it reads the
- * topic's max.message.bytes), so a gathered send is never cut here.
+ * being sent, and groups cut by the producer's own rule (what one produce request to the topic
+ * carries), so that every group is one request, acknowledged for its callers on its own, and the
+ * producer never has to cut one.
  */
 export class CoalescingSender {
   private waiting: Waiting[] = [];
@@ -48,9 +49,7 @@ export class CoalescingSender {
   private async drain(): Promise<void> {
     this.isSending = true;
     while (this.waiting.length > 0) {
-      const group = this.waiting.splice(0);
-      this.sendingRecords = this.waitingRecords;
-      this.waitingRecords = 0;
+      const group = this.takeGroup(await this.producer.requestBytes(this.topic));
       try {
         await this.sendGroup(group);
       } finally {
@@ -58,6 +57,22 @@ export class CoalescingSender {
       }
     }
     this.isSending = false;
+  }
+
+  /** The longest prefix of waiting callers within one request's bytes (always at least one). */
+  private takeGroup(maxBytes: number): Waiting[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.waiting.length) {
+      const size = this.waiting[n].messages.reduce((sum, m) => sum + messageBytes(m), 0);
+      if (n > 0 && bytes + size > maxBytes) break;
+      bytes += size;
+      n++;
+    }
+    const group = this.waiting.splice(0, n);
+    this.sendingRecords = group.reduce((sum, w) => sum + w.messages.length, 0);
+    this.waitingRecords -= this.sendingRecords;
+    return group;
   }
 
   private async sendGroup(group: Waiting[]): Promise<void> {

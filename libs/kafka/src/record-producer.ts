@@ -94,6 +94,11 @@ export class RecordProducer {
     }
   }
 
+  /** Bytes of records one produce request to `topic` carries at most (sends are cut into such requests). */
+  async requestBytes(topic: string): Promise<number> {
+    return this.produceBytesFor(topic);
+  }
+
   private async produceBytesFor(topic: string): Promise<number> {
     if (this.options.maxProduceBytes) return this.options.maxProduceBytes;
     const known = this.produceBytes.get(topic);
@@ -131,7 +136,7 @@ function parts(messages: Message[], maxBytes: number): Message[][] {
   let run: Message[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size = sizeOf(message);
+    const size = messageBytes(message);
     if (run.length > 0 && bytes + size > maxBytes) {
       runs.push(run);
       run = [];
@@ -144,7 +149,8 @@ function parts(messages: Message[], maxBytes: number): Message[][] {
   return runs;
 }
 
-function sizeOf(message: Message): number {
+/** What a message counts against a produce request's bytes: key, value, headers, and 64 bytes of framing. */
+export function messageBytes(message: Message): number {
   const length = (v: Buffer | string | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
   let size = length(message.key) + length(message.value) + 64;
   for (const [name, value] of Object.entries(message.headers ?? {})) {
