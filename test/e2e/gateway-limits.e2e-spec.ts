@@ -63,6 +63,13 @@ describe('a request that stalls is answered 408 and its connection closed', () =
     expectProblem(await answerOf(upload, 'the stalled headers to be answered'), 408, 'REQUEST_TIMEOUT');
   });
 
+  it('what Node cannot read as a request gets problem+json too: headers too large (431), not HTTP (400)', async () => {
+    const huge = await RawUpload.open(pipeline.gatewayUrl, `${PATH}?${'a'.repeat(20_000)}`, { declaredBytes: 2, send: Buffer.from('{}') });
+    expectProblem(await answerOf(huge, 'the huge headers to be answered'), 431, 'HEADERS_TOO_LARGE');
+    const garbage = await RawUpload.open(pipeline.gatewayUrl, 'not a path', { declaredBytes: 2, send: Buffer.from('{}') });
+    expectProblem(await answerOf(garbage, 'the malformed request to be answered'), 400, 'MALFORMED_REQUEST');
+  });
+
   it('and the gateway goes on taking snapshots', async () => {
     expect(await postOne(pipeline)).toBe(202);
   });
