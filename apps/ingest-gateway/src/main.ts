@@ -10,9 +10,15 @@ async function bootstrap(): Promise<void> {
   const config = loadGatewayConfig(process.env);
   const registry = createMetricsRegistry('ingest-gateway');
   const app = await createHttpApp(GatewayModule.forConfig(config, { registry, stopTelemetry }), {
-    serviceName: 'ingest-gateway', registry,
-    bodyLimitBytes: config.http.bodyLimitBytes,
-    rawBodies: true,
+    serviceName: 'ingest-gateway',
+    registry,
+    rawBodies: {
+      limitBytes: config.http.bodyLimitBytes,
+      maxInFlightBytes: config.http.maxInFlightBodyBytes,
+      idleTimeoutMs: config.http.bodyIdleTimeoutMs,
+      timeoutMs: config.http.requestTimeoutMs,
+    },
+    timeouts: config.http,
   });
   const port = await listen(app, config.http.host, config.http.port);
   new Logger('IngestGateway').log(`listening on http://${config.http.host}:${port} (topic ${config.kafka.topic})`);

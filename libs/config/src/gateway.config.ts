@@ -5,6 +5,16 @@ export interface GatewayConfig {
   http: HttpConfig & {
     /** largest accepted request body, after gzip decoding, in bytes */
     bodyLimitBytes: number;
+    /** request bodies being received or handled at once, in bytes (declared Content-Length, or bytes read so far); past it 503 */
+    maxInFlightBodyBytes: number;
+    /** time for a client to send its request headers, ms (Node's server.headersTimeout) */
+    headersTimeoutMs: number;
+    /** time for a client to send its whole request, headers and body, ms; past it 408 */
+    requestTimeoutMs: number;
+    /** longest pause between two parts of a request body, ms; past it 408 */
+    bodyIdleTimeoutMs: number;
+    /** how long an idle keep-alive connection stays open between requests, ms */
+    keepAliveTimeoutMs: number;
   };
   kafka: KafkaConfig & {
     /** how long a POST waits for Kafka's acknowledgement before answering 503, ms */
@@ -20,11 +30,8 @@ export interface GatewayConfig {
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): Readonly<GatewayConfig> {
   const r = new EnvReader(env);
-  return r.finish({
-    http: {
-      ...readHttpConfig(r, 'GATEWAY_PORT', 8080),
-      bodyLimitBytes: r.int('GATEWAY_BODY_LIMIT_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
-    },
+  const config: GatewayConfig = {
+    http: { ...readHttpConfig(r, 'GATEWAY_PORT', 8080), ...readBodyLimits(r) },
     kafka: {
       ...readKafkaConfig(r, 'ingest-gateway'),
       produceTimeoutMs: r.int('GATEWAY_PRODUCE_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 }),
@@ -34,5 +41,27 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Read
       maxRecordBytes: r.int('GATEWAY_MAX_RECORD_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
     },
     retentionMs: r.int('RETENTION_DAYS', 90, { min: 1, max: 3650 }) * 86_400_000,
-  });
+  };
+  if (config.http.maxInFlightBodyBytes < config.http.bodyLimitBytes) {
+    // Otherwise a body at the limit could never be taken, and its client would retry the 503 forever.
+    r.problem('GATEWAY_MAX_IN_FLIGHT_BODY_BYTES: must be at least GATEWAY_BODY_LIMIT_BYTES');
+  }
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    r.problem('GATEWAY_HEADERS_TIMEOUT_MS: must not be more than GATEWAY_REQUEST_TIMEOUT_MS (Node refuses it)');
+  }
+  return r.finish(config);
+}
+
+// Defaults: a 16 MiB body over a slow 1 Mbit/s link takes about 2 minutes, but collectors send
+// far smaller bodies; 60 s for the whole request and 10 s of silence bound what a stalled client
+// holds. 128 MiB of bodies at once is 8 bodies at the limit, or hundreds of typical 100 KiB ones.
+function readBodyLimits(r: EnvReader) {
+  return {
+    bodyLimitBytes: r.int('GATEWAY_BODY_LIMIT_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
+    maxInFlightBodyBytes: r.int('GATEWAY_MAX_IN_FLIGHT_BODY_BYTES', 128 * 1024 * 1024, { min: 1024, max: 16 * 1024 ** 3 }),
+    headersTimeoutMs: r.int('GATEWAY_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+    requestTimeoutMs: r.int('GATEWAY_REQUEST_TIMEOUT_MS', 60_000, { min: 100, max: 3_600_000 }),
+    bodyIdleTimeoutMs: r.int('GATEWAY_BODY_IDLE_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+    keepAliveTimeoutMs: r.int('GATEWAY_KEEP_ALIVE_TIMEOUT_MS', 72_000, { min: 100, max: 3_600_000 }),
+  };
 }

@@ -3,23 +3,38 @@ import { JsonLogger } from '@pa/telemetry';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { problemBody } from './problem.exception';
+import { answerClientError } from './client-error';
+import { routerProblem } from './router-problem';
 import { ProblemFilter } from './problem.filter';
+import { RawBodyOptions, acceptRawBodies } from './raw-bodies';
+
+export interface ServerTimeouts {
+  /** time for a client to send its request headers, ms */
+  headersTimeoutMs: number;
+  /** time for a client to send its whole request, ms: Node's own check, a backstop to the body reader's */
+  requestTimeoutMs: number;
+  /** how long an idle keep-alive connection stays open, ms */
+  keepAliveTimeoutMs: number;
+}
 
 export interface HttpAppOptions {
   /** service.name, on every log line */
   serviceName: string;
-  /** largest request body Fastify reads, bytes */
+  /** largest request body Fastify reads, bytes (without rawBodies) */
   bodyLimitBytes?: number;
-  /** hand every body to handlers as a raw Buffer (the handler decodes it) */
-  rawBodies?: boolean;
+  /** hand every body to handlers as a raw Buffer (the handler decodes it), read under these limits */
+  rawBodies?: RawBodyOptions;
+  /** Node's connection timeouts (Node's defaults when not given) */
+  timeouts?: ServerTimeouts;
   logLevels?: LogLevel[];
   /** where request counts and latencies by route and status go (`GET /metrics` serves it) */
   registry?: Registry;
   /** longest path parameter, characters after percent-decoding; longer is a 414 (Fastify's default: 100) */
   maxParamLength?: number;
 }
+
+/** How often Node looks for requests past headersTimeout / requestTimeout, ms (its default: 30 s, so a 10 s timeout acted after up to 40 s). */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 
 /**
  * A Nest application on Fastify with problem+json errors and shutdown hooks, not yet listening.
@@ -28,39 +43,33 @@ export interface HttpAppOptions {
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    bodyLimit: options.rawBodies?.limitBytes ?? options.bodyLimitBytes ?? 1024 * 1024,
     routerOptions: { maxParamLength: options.maxParamLength ?? 100 },
     frameworkErrors: routerProblem,
+    clientErrorHandler: answerClientError,
+    ...(options.timeouts ? serverTimeouts(options.timeouts) : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new JsonLogger(options.serviceName, options.logLevels?.[0] ?? 'log'),
     bodyParser: !options.rawBodies,
     abortOnError: false,
   });
-  if (options.rawBodies) {
-    const fastify = app.getHttpAdapter().getInstance();
-    fastify.removeAllContentTypeParsers();
-    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  }
+  if (options.rawBodies) acceptRawBodies(app.getHttpAdapter().getInstance(), options.rawBodies, options.registry);
   if (options.registry) countRequests(app, options.registry);
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   return app;
 }
 
-const ROUTER_DETAILS: Record<string, string> = {
-  FST_ERR_BAD_URL: 'the path is not valid percent-encoded UTF-8',
-  FST_ERR_MAX_PARAM_LENGTH: 'a path parameter is longer than this service accepts',
-};
-
-/**
- * The router's own refusals (a path that is not percent-encoded UTF-8, a parameter over
- * maxParamLength) as problem+json too. Fastify's message quotes the path: not echoed.
- */
-function routerProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const status = error.statusCode ?? 400;
-  const detail = ROUTER_DETAILS[error.code] ?? 'the request could not be routed';
-  void reply.status(status).header('content-type', 'application/problem+json').send(JSON.stringify(problemBody(status, error.code, detail)));
+function serverTimeouts(t: ServerTimeouts) {
+  // Node's request timeout a little later than the body reader's: the reader's 408 names what
+  // stalled, Node's (for what the reader does not see) is only a backstop.
+  const requestTimeout = t.requestTimeoutMs + CONNECTIONS_CHECKING_INTERVAL_MS;
+  return {
+    requestTimeout,
+    keepAliveTimeout: t.keepAliveTimeoutMs,
+    http: { headersTimeout: t.headersTimeoutMs, requestTimeout, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
+  };
 }
 
 /** Listens and resolves with the bound port (useful when 0 asked for an ephemeral one). */

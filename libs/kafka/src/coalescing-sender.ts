@@ -1,6 +1,6 @@
 import { Message } from 'kafkajs';
-import { BackpressureError } from './kafka.errors';
-import { RecordProducer } from './record-producer';
+import { BackpressureError, KafkaLibError } from './kafka.errors';
+import { RecordProducer, messageBytes } from './record-producer';
 
 interface Waiting {
   messages: Message[];
@@ -14,6 +14,11 @@ interface Waiting {
  * each `send()` as its own request, and an idempotent producer has one request in flight, so
  * without this every HTTP request would wait for all the round trips queued before it. At low
  * load nothing waits: a send starts at once when none is in flight.
+ *
+ * This is the gateway's only flow control: the one in-flight limit, over everything gathered or
+ * being sent, and groups cut by the producer's own rule (what one produce request to the topic
+ * carries), so that every group is one request, acknowledged for its callers on its own, and the
+ * producer never has to cut one.
  */
 export class CoalescingSender {
   private waiting: Waiting[] = [];
@@ -26,8 +31,6 @@ export class CoalescingSender {
     private readonly topic: string,
     /** records waiting or being sent at once; past it `send` throws BackpressureError at once */
     private readonly maxInFlightRecords: number,
-    /** most value bytes in one send, so that one partition's batch stays under the broker's message.max.bytes */
-    private readonly maxBytesPerSend = 4 * 1024 * 1024,
   ) {}
 
   /** Resolves once Kafka acknowledged these records; rejects with the send's error otherwise. */
@@ -46,14 +49,9 @@ export class CoalescingSender {
   private async drain(): Promise<void> {
     this.isSending = true;
     while (this.waiting.length > 0) {
-      const group = this.takeGroup();
-      const records = group.reduce((n, w) => n + w.messages.length, 0);
-      this.sendingRecords = records;
+      const group = this.takeGroup(await this.producer.requestBytes(this.topic));
       try {
-        await this.producer.send(this.topic, group.flatMap((w) => w.messages));
-        group.forEach((w) => w.resolve());
-      } catch (error) {
-        group.forEach((w) => w.reject(error));
+        await this.sendGroup(group);
       } finally {
         this.sendingRecords = 0;
       }
@@ -61,25 +59,38 @@ export class CoalescingSender {
     this.isSending = false;
   }
 
-  /** The longest prefix of waiting callers within maxBytesPerSend (always at least one). */
-  private takeGroup(): Waiting[] {
-    let records = 0;
+  /** The longest prefix of waiting callers within one request's bytes (always at least one). */
+  private takeGroup(maxBytes: number): Waiting[] {
     let bytes = 0;
     let n = 0;
     while (n < this.waiting.length) {
-      const size = valueBytes(this.waiting[n].messages);
-      if (n > 0 && bytes + size > this.maxBytesPerSend) break;
+      const size = this.waiting[n].messages.reduce((sum, m) => sum + messageBytes(m), 0);
+      if (n > 0 && bytes + size > maxBytes) break;
       bytes += size;
-      records += this.waiting[n].messages.length;
       n++;
     }
-    this.waitingRecords -= records;
-    return this.waiting.splice(0, n);
+    const group = this.waiting.splice(0, n);
+    this.sendingRecords = group.reduce((sum, w) => sum + w.messages.length, 0);
+    this.waitingRecords -= this.sendingRecords;
+    return group;
+  }
+
+  private async sendGroup(group: Waiting[]): Promise<void> {
+    try {
+      await this.producer.send(this.topic, group.flatMap((w) => w.messages));
+      group.forEach((w) => w.resolve());
+    } catch (error) {
+      if (group.length === 1 || !isForGood(error)) return group.forEach((w) => w.reject(error));
+      // One caller's record (too large, say) must not fail the others gathered with it: each
+      // goes again alone and gets its own answer. What the failed send had stored is sent
+      // again; the writer's ledger drops the duplicates.
+      for (const w of group) {
+        await this.producer.send(this.topic, w.messages).then(w.resolve, w.reject);
+      }
+    }
   }
 }
 
-function valueBytes(messages: Message[]): number {
-  let bytes = 0;
-  for (const m of messages) bytes += typeof m.value === 'string' ? m.value.length : (m.value?.length ?? 0);
-  return bytes;
+function isForGood(error: unknown): boolean {
+  return error instanceof KafkaLibError && !error.retriable;
 }

@@ -5,8 +5,8 @@ import { topicMaxMessageBytes } from './topics';
 export interface RecordProducerOptions {
   /** ms to wait for the broker's acknowledgement of one send */
   ackTimeoutMs: number;
-  /** records waiting for acknowledgement at once; past it `send` throws BackpressureError at once */
-  maxInFlightRecords: number;
+  /** records waiting for acknowledgement at once; past it `send` throws BackpressureError at once (none when not given) */
+  maxInFlightRecords?: number;
   /** bytes of records per produce request at most (default: below the topic's max.message.bytes) */
   maxProduceBytes?: number;
 }
@@ -59,9 +59,8 @@ export class RecordProducer {
 
   /** Sends and waits for acks=all. Throws BackpressureError or PublishError (retriable when Kafka is down). */
   async send(topic: string, messages: Message[]): Promise<void> {
-    if (this.inFlight + messages.length > this.options.maxInFlightRecords && this.inFlight > 0) {
-      throw new BackpressureError(this.inFlight, this.options.maxInFlightRecords);
-    }
+    const limit = this.options.maxInFlightRecords ?? Number.POSITIVE_INFINITY;
+    if (this.inFlight + messages.length > limit && this.inFlight > 0) throw new BackpressureError(this.inFlight, limit);
     this.inFlight += messages.length;
     const sent = this.queue.then(() => this.sendNow(topic, messages));
     this.queue = sent.catch(() => undefined);
@@ -88,8 +87,16 @@ export class RecordProducer {
       }
     } catch (error) {
       this.isSuspect = true;
-      throw new PublishError(topic, messages.length, error, isRetriableKafkaError(error));
+      const failure = new PublishError(topic, messages.length, error, isRetriableKafkaError(error));
+      // The topic's limit may have been lowered since it was read: read it again at the next send.
+      if (failure.tooLarge) this.produceBytes.delete(topic);
+      throw failure;
     }
+  }
+
+  /** Bytes of records one produce request to `topic` carries at most (sends are cut into such requests). */
+  async requestBytes(topic: string): Promise<number> {
+    return this.produceBytesFor(topic);
   }
 
   private async produceBytesFor(topic: string): Promise<number> {
@@ -129,7 +136,7 @@ function parts(messages: Message[], maxBytes: number): Message[][] {
   let run: Message[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size = sizeOf(message);
+    const size = messageBytes(message);
     if (run.length > 0 && bytes + size > maxBytes) {
       runs.push(run);
       run = [];
@@ -142,7 +149,8 @@ function parts(messages: Message[], maxBytes: number): Message[][] {
   return runs;
 }
 
-function sizeOf(message: Message): number {
+/** What a message counts against a produce request's bytes: key, value, headers, and 64 bytes of framing. */
+export function messageBytes(message: Message): number {
   const length = (v: Buffer | string | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
   let size = length(message.key) + length(message.value) + 64;
   for (const [name, value] of Object.entries(message.headers ?? {})) {

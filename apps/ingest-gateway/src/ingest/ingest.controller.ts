@@ -29,7 +29,7 @@ export class IngestController {
         { contentType, contentEncoding, body: request.body as Buffer | undefined },
         {
           limitBytes: this.config.http.bodyLimitBytes,
-          maxRecordBytes: this.config.kafka.maxRecordBytes,
+          maxRecordBytes: this.publisher.maxRecordBytes(),
           nowMs: Date.now(),
           retentionMs: this.config.retentionMs,
         },
@@ -43,7 +43,8 @@ export class IngestController {
     try {
       await this.publisher.publish(records);
     } catch (error) {
-      this.metrics.records.inc({ outcome: 'unavailable' }, records.length);
+      const isUnavailable = !(error instanceof ProblemException) || error.status === 503;
+      this.metrics.records.inc({ outcome: isUnavailable ? 'unavailable' : 'rejected' }, isUnavailable ? records.length : 1);
       throw error;
     }
     stopTimer();

@@ -1,7 +1,8 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { ValidSnapshot, checkSnapshot, describeIssues, haveSameStoredContent, jsonSyntaxProblem } from '@pa/contracts';
+import { ValidSnapshot, checkSnapshot, describeIssues, haveSameStoredContent } from '@pa/contracts';
 import { IngestErrorCode, ingestProblem } from './ingest.errors';
+import { describeGzipError, describeJsonError, findInvalidUtf8 } from './syntax-position';
 
 const gunzipAsync = promisify(gunzip);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -51,7 +52,7 @@ export async function decodeSnapshotRequest(request: SnapshotRequest, rules: Dec
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw ingestProblem(IngestErrorCode.MALFORMED_BODY, 'body is not valid UTF-8');
+    throw ingestProblem(IngestErrorCode.MALFORMED_BODY, `body is not valid UTF-8 (at byte ${findInvalidUtf8(bytes)})`);
   }
   const documents = format === 'json' ? [{ json: text, line: 0 }] : splitLines(text);
   if (documents.length === 0 || documents[0].json.trim() === '') {
@@ -86,7 +87,7 @@ async function decompress(body: Buffer, encoding: string | undefined, limitBytes
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw ingestProblem(IngestErrorCode.BODY_TOO_LARGE, `body is larger than ${limitBytes} bytes once decompressed`);
     }
-    throw ingestProblem(IngestErrorCode.MALFORMED_BODY, `gzip body could not be decoded: ${(error as Error).message}`);
+    throw ingestProblem(IngestErrorCode.MALFORMED_BODY, `gzip body could not be decoded: ${describeGzipError(error)}`);
   }
 }
 
@@ -112,8 +113,9 @@ function validateAll(documents: { json: string; line: number }[], format: Format
     let value: unknown;
     try {
       value = JSON.parse(json);
-    } catch (error) {
-      errors.push(`${prefix || '/'}: ${jsonSyntaxProblem(error)}${where}`);
+    } catch {
+      // Never V8's message: it quotes the body.
+      errors.push(`${prefix || '/'}: is not valid JSON ${describeJsonError(json, format === 'ndjson')}${where}`);
       return;
     }
     const check = checkSnapshot(value, rules);
