@@ -30,16 +30,18 @@ ready() {
   grep -q 'Kafka Server started' "$log" 2>/dev/null && port_open "$PA_HOST" "$KAFKA_PORT"
 }
 
-if pid=$(pidfile_pid "$pidfile"); then
-  # Probe the port it was started with (server.properties), not today's env.
-  running=$(sed -n 's|^advertised.listeners=PLAINTEXT://[^:]*:\([0-9]*\).*|\1|p' "$config" 2>/dev/null || true)
-  if [[ -n $running && $running != "$KAFKA_PORT" ]]; then
-    warn "$name: running on :$running, not :$KAFKA_PORT (KAFKA_PORT changed?); stop it to apply"
-    KAFKA_PORT=$running
-  fi
-  wait_ready "$name" "$log" "$KAFKA_START_TIMEOUT_S" "$pid" ready
+# Probe the port it was started with (server.properties), not today's env.
+running=$(sed -n 's|^advertised.listeners=PLAINTEXT://[^:]*:\([0-9]*\).*|\1|p' "$config" 2>/dev/null || true)
+if [[ -n $running && $running != "$KAFKA_PORT" ]] && pidfile_pid "$pidfile" >/dev/null; then
+  warn "$name: running on :$running, not :$KAFKA_PORT (KAFKA_PORT changed?); stop it to apply"
+  KAFKA_PORT=$running
+fi
+# A broker in controlled shutdown (SIGTERM) is waited for, then replaced.
+if pid=$(running_pid "$name" "$pidfile" "$((${KAFKA_STOP_TIMEOUT_S:-30} + 10))" "$KAFKA_START_TIMEOUT_S" ready); then
   say "$name: already running on $PA_HOST:$KAFKA_PORT (pid $pid)"
   exit 0
+elif (($? > 1)); then
+  exit 1
 fi
 rm -f "$pidfile"
 

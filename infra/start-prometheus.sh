@@ -17,9 +17,11 @@ t0=$(date +%s%N)
 
 ready() { curl -fsS --max-time 2 -o /dev/null "http://$PA_HOST:$PROMETHEUS_PORT/-/ready" 2>/dev/null; }
 
-if pid=$(pidfile_pid "$pidfile"); then
+if pid=$(running_pid "$name" "$pidfile" 40 60 ready); then
   say "$name: already running on http://$PA_HOST:$PROMETHEUS_PORT (pid $pid)"
   exit 0
+elif (($? > 1)); then
+  exit 1
 fi
 if ! command -v prometheus >/dev/null; then
   if ((EUID == 0)) && command -v apt-get >/dev/null; then

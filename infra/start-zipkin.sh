@@ -22,16 +22,18 @@ ready() {
 }
 
 portfile="$PA_STATE_DIR/zipkin/port"
-if pid=$(pidfile_pid "$pidfile"); then
-  # Probe the port it was started with, not today's env.
-  running=$(cat "$portfile" 2>/dev/null || true)
-  if [[ -n $running && $running != "$ZIPKIN_PORT" ]]; then
-    warn "$name: running on :$running, not :$ZIPKIN_PORT (ZIPKIN_PORT changed?); stop it to apply"
-    ZIPKIN_PORT=$running
-  fi
-  wait_ready "$name" "$log" "$ZIPKIN_START_TIMEOUT_S" "$pid" ready
+# Probe the port it was started with, not today's env.
+running=$(cat "$portfile" 2>/dev/null || true)
+if [[ -n $running && $running != "$ZIPKIN_PORT" ]] && pidfile_pid "$pidfile" >/dev/null; then
+  warn "$name: running on :$running, not :$ZIPKIN_PORT (ZIPKIN_PORT changed?); stop it to apply"
+  ZIPKIN_PORT=$running
+fi
+# A server that is shutting down (SIGTERM) is waited for, then replaced.
+if pid=$(running_pid "$name" "$pidfile" "$((${ZIPKIN_STOP_TIMEOUT_S:-30} + 10))" "$ZIPKIN_START_TIMEOUT_S" ready); then
   say "$name: already running on http://$PA_HOST:$ZIPKIN_PORT (pid $pid)"
   exit 0
+elif (($? > 1)); then
+  exit 1
 fi
 rm -f "$pidfile"
 
