@@ -4,12 +4,19 @@
 # waits for it. Ready when GET /health answers.
 #
 # Env (defaults): ZIPKIN_PORT (9411), ZIPKIN_VERSION (3.5.1),
-#   ZIPKIN_HEAP_OPTS (-Xmx256m), ZIPKIN_START_TIMEOUT_S (90), PA_STATE_DIR.
+#   ZIPKIN_HEAP_OPTS (-Xmx256m), ZIPKIN_MEM_MAX_SPANS (40000, see below),
+#   ZIPKIN_START_TIMEOUT_S (90), PA_STATE_DIR.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"
 ZIPKIN_HEAP_OPTS="${ZIPKIN_HEAP_OPTS:--Xmx256m}"
+# The in-memory store keeps every span until MEM_MAX_SPANS (Zipkin's default 500,000), then drops
+# the oldest traces. The demo's spans take about 2.5 KiB of heap each (store + indexes, measured
+# with `jcmd GC.run` + `GC.heap_info` while the demo ran at 100% sampling; infra/README.md):
+# 40,000 spans are ~100 MiB on top of Zipkin's own ~25 MiB, half the 256 MiB heap, leaving G1
+# room to work. Raise it together with ZIPKIN_HEAP_OPTS.
+ZIPKIN_MEM_MAX_SPANS="${ZIPKIN_MEM_MAX_SPANS:-40000}"
 ZIPKIN_START_TIMEOUT_S="${ZIPKIN_START_TIMEOUT_S:-90}"
 
 name=zipkin
@@ -46,13 +53,16 @@ command -v java >/dev/null || die "$name: java not found (Java 17+ needed)"
 
 # STORAGE_TYPE=mem: traces live in the JVM only (lost on restart), fine for dev
 # and tests. The armeria.ports[0] arguments replace the default listener
-# (*:QUERY_PORT) with one bound to 127.0.0.1 only.
+# (*:QUERY_PORT) with one bound to 127.0.0.1 only. ExitOnOutOfMemoryError: a
+# JVM that ran out of heap exits (status "down", alert ServiceDown) instead of
+# answering /health while it can no longer store spans.
 # shellcheck disable=SC2206 # ZIPKIN_HEAP_OPTS is a list of JVM flags
-cmd=(env STORAGE_TYPE=mem QUERY_PORT="$ZIPKIN_PORT" SELF_TRACING_ENABLED=false
-  java $ZIPKIN_HEAP_OPTS -Dpa.service=zipkin -Dpa.state.dir="$PA_STATE_DIR" -jar "$jar"
+cmd=(env STORAGE_TYPE=mem MEM_MAX_SPANS="$ZIPKIN_MEM_MAX_SPANS" QUERY_PORT="$ZIPKIN_PORT" SELF_TRACING_ENABLED=false
+  java $ZIPKIN_HEAP_OPTS -XX:+ExitOnOutOfMemoryError -Dpa.service=zipkin -Dpa.state.dir="$PA_STATE_DIR" -jar "$jar"
   --armeria.ports[0].ip="$PA_HOST" --armeria.ports[0].port="$ZIPKIN_PORT"
   --armeria.ports[0].protocols[0]=http)
 echo "$ZIPKIN_PORT" >"$portfile"
+echo "$ZIPKIN_MEM_MAX_SPANS" >"$PA_STATE_DIR/zipkin/max-spans"
 pid=$(start_background "$pidfile" "$log" "${cmd[@]}")
 wait_ready "$name" "$log" "$ZIPKIN_START_TIMEOUT_S" "$pid" ready
 say "$name: started on http://$PA_HOST:$ZIPKIN_PORT (pid $pid, $(elapsed_since "$t0"))"
