@@ -23,7 +23,7 @@ while (($#)); do
     --minutes) minutes=$2 && shift 2 ;;
     --every) every=$2 && shift 2 ;;
     --keep) keep=1 && shift ;;
-    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' && exit 0 ;;
+    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' && exit 0 ;;
     *) die "soak: unknown argument $1 (--minutes N, --every N, --keep)" ;;
   esac
 done

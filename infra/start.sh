@@ -71,7 +71,7 @@ Process Analyzer ($(node -v)):
   query API        http://127.0.0.1:$QUERY_PORT/docs   (OpenAPI; cache: $cache_state)
   Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
   shard nodes      ${PG_SHARDS//,/ }
-  traces (Zipkin)  http://127.0.0.1:$ZIPKIN_PORT/zipkin/   (sampler $OTEL_TRACES_SAMPLER ${OTEL_TRACES_SAMPLER_ARG:-}; the last $(cat "$PA_STATE_DIR/zipkin/max-spans" 2>/dev/null || echo '?') spans kept)
+  traces (Zipkin)  http://127.0.0.1:$ZIPKIN_PORT/zipkin/   (sampler $OTEL_TRACES_SAMPLER$([[ $OTEL_TRACES_SAMPLER == *ratio* ]] && echo " $OTEL_TRACES_SAMPLER_ARG"); the last $(cat "$PA_STATE_DIR/zipkin/max-spans" 2>/dev/null || echo '?') spans kept)
   metrics          http://127.0.0.1:$PROMETHEUS_PORT/   (Prometheus, when installed; alerts at /alerts), or each service's /metrics
   status           npm run status   (every service: ready / up / unready / down)
   logs             $PA_LOG_DIR/   (JSON lines with trace_id and span_id)
