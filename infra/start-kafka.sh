@@ -25,9 +25,11 @@ t0=$(date +%s%N)
 
 # Readiness: the broker logged that it started (KafkaRaftServer prints
 # "[KafkaRaftServer nodeId=1] Kafka Server started" once it is unfenced)
-# AND the client port accepts connections.
+# AND the client port accepts connections. A broker that logged "Terminating process due to
+# signal SIGTERM" after that is in controlled shutdown (its port stays open for seconds): not ready.
 ready() {
-  grep -q 'Kafka Server started' "$log" 2>/dev/null && port_open "$PA_HOST" "$KAFKA_PORT"
+  [[ $(grep -E 'Kafka Server started|Terminating process due to signal' "$log" 2>/dev/null | tail -n 1) == *'Kafka Server started'* ]] &&
+    port_open "$PA_HOST" "$KAFKA_PORT"
 }
 
 # Probe the port it was started with (server.properties), not today's env.

@@ -82,7 +82,7 @@ done
 # --- Kafka: started and not shutting down, and the port answers ------------------------------
 kafka_ready() {
   local last
-  last=$(grep -E 'Kafka Server (started|shutting down)|shutting down' "$PA_LOG_DIR/kafka.log" 2>/dev/null | tail -n 1)
+  last=$(grep -E 'Kafka Server started|Terminating process due to signal' "$PA_LOG_DIR/kafka.log" 2>/dev/null | tail -n 1)
   [[ $last == *'Kafka Server started'* ]] && port_open "$PA_HOST" "$KAFKA_PORT"
 }
 check_pidfile kafka "$PA_RUN_DIR/kafka.pid" "$PA_HOST:$KAFKA_PORT" kafka_ready
