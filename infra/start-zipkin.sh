@@ -12,10 +12,10 @@ set -euo pipefail
 ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"
 ZIPKIN_HEAP_OPTS="${ZIPKIN_HEAP_OPTS:--Xmx256m}"
 # The in-memory store keeps every span until MEM_MAX_SPANS (Zipkin's default 500,000), then drops
-# the oldest traces. The demo's spans take about 2.5 KiB of heap each (store + indexes, measured
-# with `jcmd GC.run` + `GC.heap_info` while the demo ran at 100% sampling; infra/README.md):
-# 40,000 spans are ~100 MiB on top of Zipkin's own ~25 MiB, half the 256 MiB heap, leaving G1
-# room to work. Raise it together with ZIPKIN_HEAP_OPTS.
+# the oldest traces. The demo's spans take 2.2-2.3 KiB of heap each (store + indexes; 640 bytes
+# of JSON on the wire), measured with `jcmd GC.run` + `GC.heap_info` every minute while the demo
+# ran at 100% sampling: 40,000 spans plateaued at 110-113 MiB live (Zipkin alone: ~23 MiB), 44%
+# of the 256 MiB heap, leaving G1 room to work (infra/README.md). Raise it with ZIPKIN_HEAP_OPTS.
 ZIPKIN_MEM_MAX_SPANS="${ZIPKIN_MEM_MAX_SPANS:-40000}"
 ZIPKIN_START_TIMEOUT_S="${ZIPKIN_START_TIMEOUT_S:-90}"
 
