@@ -121,12 +121,13 @@ if ((tsv)); then
 fi
 
 # --- the table, the verdict, Prometheus' firing alerts ----------------------------------------
-bad=() total=${#rows[@]}
+bad=() total=${#rows[@]} down=0
 printf '%-15s %-8s %-8s %s\n' SERVICE STATE PID CHECK
 for r in "${rows[@]}"; do
   IFS=$'\t' read -r name state pid detail <<<"$r"
   printf '%-15s %-8s %-8s %s\n' "$name" "$state" "$pid" "$detail"
   [[ $state == ready || $state == up ]] || bad+=("$name ($state)")
+  [[ $state != down ]] || down=$((down + 1))
 done
 alerts=
 if prom_ready 2>/dev/null; then
@@ -139,6 +140,10 @@ fi
 if ((${#bad[@]} == 0)); then
   say "status: all $total services ready or up${alerts:+; Prometheus alerts firing: $alerts}"
   exit 0
+fi
+if ((down == total)); then
+  say "status: NOT RUNNING: none of the $total services runs; npm start starts the stack"
+  exit 1
 fi
 say "status: NOT ALL UP: ${#bad[@]} of $total: $(IFS=,; echo "${bad[*]}" | sed 's/,/, /g'); logs in $PA_LOG_DIR/; npm start starts what is not running${alerts:+; Prometheus alerts firing: $alerts}"
 exit 1
