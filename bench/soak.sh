@@ -8,7 +8,8 @@
 # Memory: RSS of the service's process (MiB); for a PostgreSQL node the PSS of the postmaster and
 # all its backends (shared buffers counted once). For Zipkin also its live heap after a full GC
 # (`jcmd GC.run` + `GC.heap_info`, the figure the span store's bound is about) and the spans it
-# received. The writer's consumer lag shows whether the pipeline kept up.
+# received. The writer's consumer lag (records behind, summed over the partitions it knows; "-"
+# before it knows any) shows whether the pipeline kept up.
 #
 # The stack: when nothing of it ran before, the soak starts it and stops it at the end (--keep
 # leaves it running); a stack that was already running is measured as it is and left running.
@@ -23,7 +24,7 @@ while (($#)); do
     --minutes) minutes=$2 && shift 2 ;;
     --every) every=$2 && shift 2 ;;
     --keep) keep=1 && shift ;;
-    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' && exit 0 ;;
+    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' && exit 0 ;;
     *) die "soak: unknown argument $1 (--minutes N, --every N, --keep)" ;;
   esac
 done
@@ -65,7 +66,7 @@ zipkin_spans() {
 }
 writer_lag() {
   curl -fs --max-time 3 "http://$PA_HOST:$WRITER_PORT/metrics" 2>/dev/null |
-    awk '/^pa_writer_consumer_lag\{/{s += $2; n++} END{if (n) printf "%d", s}' || true
+    awk '/^pa_writer_consumer_lag\{/ && $2 >= 0 {s += $2; n++} END{if (n) printf "%d", s}' || true
 }
 
 # --- start (or find) the stack ---------------------------------------------------------------
