@@ -93,7 +93,10 @@ if metrics=$(curl -fs --max-time 3 "http://$PA_HOST:$ZIPKIN_PORT/prometheus" 2>/
   zipkin_detail+=$(awk '
     /^jvm_gc_live_data_size_bytes/ {live = $2} /^jvm_gc_max_data_size_bytes/ {max = $2}
     /^zipkin_collector_spans_total\{transport="http"/ {spans = $2}
-    END { if (max > 0) printf " (heap live %.0f of %.0f MiB, %d spans received)", live / 1048576, max / 1048576, spans }' <<<"$metrics")
+    END {
+      if (live > 0) printf " (heap live %.0f of %.0f MiB after the last collection, %d spans received)", live / 1048576, max / 1048576, spans
+      else printf " (%d spans received)", spans
+    }' <<<"$metrics")
 fi
 zipkin_ready() { [[ $(http_code "http://$PA_HOST:$ZIPKIN_PORT/health") == 200 ]]; }
 [[ ${ZIPKIN:-1} == 0 ]] || check_pidfile zipkin "$PA_RUN_DIR/zipkin.pid" "$zipkin_detail" zipkin_ready
