@@ -2,7 +2,8 @@
 # npm run status: every service of this state dir's stack (what `npm start` runs), one line each:
 #   ready   the process runs and its readiness check passes
 #   up      the process runs; it has no readiness check (collector, demo fleet)
-#   unready the process runs but its readiness check fails (starting, stopping, or stuck)
+#   unready the process runs but its readiness check fails (starting, stopping, or stuck); for
+#           the collector and fleet: it logged that a SIGTERM/SIGINT is stopping it
 #   down    no process (never started, crashed, or stopped)
 # then one summary line, and the alerts Prometheus has firing. Exit 0 when every service is
 # ready or up, 1 otherwise. `--tsv` prints name, state, pid, detail (tab-separated, no header,
@@ -111,7 +112,12 @@ fi
 for app in "${APPS[@]}"; do
   url=$(cat "$PA_RUN_DIR/$app.ready" 2>/dev/null || echo "${APP_URL[$app]}")
   if [[ $url == - ]]; then
-    check_pidfile "$app" "$PA_RUN_DIR/$app.pid" "no readiness check; log $PA_LOG_DIR/$app.log"
+    # No readiness endpoint: up while it runs, unready once it logged that a signal stops it.
+    if pid=$(pidfile_pid "$PA_RUN_DIR/$app.pid") && grep -qE '(SIGTERM|SIGINT): stopping' "$PA_LOG_DIR/$app.log" 2>/dev/null; then
+      row "$app" unready "$pid" "stopping (logged a SIGTERM/SIGINT; flushing), log $PA_LOG_DIR/$app.log"
+    else
+      check_pidfile "$app" "$PA_RUN_DIR/$app.pid" "no readiness check; log $PA_LOG_DIR/$app.log"
+    fi
   else
     app_ready() { [[ $(http_code "$url") == 200 ]]; }
     check_pidfile "$app" "$PA_RUN_DIR/$app.pid" "$url" app_ready

@@ -116,6 +116,25 @@ describe('infra-issue-14: start right after SIGTERM', () => {
     expect(Date.now() - t0).toBeGreaterThan(STOP_MS / 2);
   }, 60_000);
 
+  it('an app without a readiness URL (the collector) that logged its SIGTERM is waited for, then replaced', async () => {
+    const noUrl = startApp.replace(`http://127.0.0.1:${port}/readyz`, '-');
+    const first = await bash(noUrl, env);
+    expect(first.code).toBe(0);
+    const old = startedPid(first);
+    pids.add(old);
+    process.kill(old, 'SIGTERM');
+    await pollUntil(logSays('SIGTERM: stopping'), Boolean, { timeoutMs: 10_000, what: 'the service to log its SIGTERM' });
+
+    const restart = await bash(noUrl, env);
+    expect(restart.code).toBe(0);
+    const fresh = startedPid(restart);
+    pids.add(fresh);
+    expect(restart.stdout).not.toContain('already running');
+    expect(restart.stderr).toContain(`dummy: pid ${old} exited while we waited`);
+    expect(isAlive(old)).toBe(false);
+    expect(isAlive(fresh)).toBe(true);
+  }, 60_000);
+
   it('while stop_pidfile (npm stop) waits on a service that still answers /readyz, a start waits for it to exit and keeps its own pid file', async () => {
     const old = await startFirst();
     const stopping = bash(`stop_pidfile dummy ${JSON.stringify(pidFile())} 10`, env);
