@@ -3,6 +3,8 @@
 # estimated time, starts a private bench stack (own state dir and ports: Kafka, PostgreSQL shard
 # nodes, Redis; no Zipkin), runs bench/ against it and stops the stack afterwards, pass or fail.
 # The table goes to stdout, progress to stderr, the record to bench/results/<date>.json.
+# The soak (the `npm start` stack with the demo fleet for an hour, memory per service over time,
+# exit 1 if a service died) is a script of its own, not a bench item: `npm run soak` (bench/soak.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash infra/install-deps.sh
@@ -31,7 +33,12 @@ npx tsc -p tsconfig.build.json --outDir "$build_dir" --tsBuildInfoFile "$build_d
 npx tsc-alias -p tsconfig.build.json --outDir "$build_dir"
 # Bad flags fail here, before anything is started; --help stops here too.
 node "$build_dir/bench/src/main.js" --plan "$@"
-for arg in "$@"; do [[ $arg == --help ]] && exit 0; done
+for arg in "$@"; do
+  if [[ $arg == --help ]]; then
+    echo "Soak (not a bench item): npm run soak -- --minutes 60 --every 5   (bench/soak.sh --help)"
+    exit 0
+  fi
+done
 
 . infra/lib/common.sh
 # Every measurement makes its own databases and topics and the bench deletes its topics, so the

@@ -25,21 +25,25 @@ t0=$(date +%s%N)
 
 # Readiness: the broker logged that it started (KafkaRaftServer prints
 # "[KafkaRaftServer nodeId=1] Kafka Server started" once it is unfenced)
-# AND the client port accepts connections.
+# AND the client port accepts connections. A broker that logged "Terminating process due to
+# signal SIGTERM" after that is in controlled shutdown (its port stays open for seconds): not ready.
 ready() {
-  grep -q 'Kafka Server started' "$log" 2>/dev/null && port_open "$PA_HOST" "$KAFKA_PORT"
+  [[ $(grep -E 'Kafka Server started|Terminating process due to signal' "$log" 2>/dev/null | tail -n 1) == *'Kafka Server started'* ]] &&
+    port_open "$PA_HOST" "$KAFKA_PORT"
 }
 
-if pid=$(pidfile_pid "$pidfile"); then
-  # Probe the port it was started with (server.properties), not today's env.
-  running=$(sed -n 's|^advertised.listeners=PLAINTEXT://[^:]*:\([0-9]*\).*|\1|p' "$config" 2>/dev/null || true)
-  if [[ -n $running && $running != "$KAFKA_PORT" ]]; then
-    warn "$name: running on :$running, not :$KAFKA_PORT (KAFKA_PORT changed?); stop it to apply"
-    KAFKA_PORT=$running
-  fi
-  wait_ready "$name" "$log" "$KAFKA_START_TIMEOUT_S" "$pid" ready
+# Probe the port it was started with (server.properties), not today's env.
+running=$(sed -n 's|^advertised.listeners=PLAINTEXT://[^:]*:\([0-9]*\).*|\1|p' "$config" 2>/dev/null || true)
+if [[ -n $running && $running != "$KAFKA_PORT" ]] && pidfile_pid "$pidfile" >/dev/null; then
+  warn "$name: running on :$running, not :$KAFKA_PORT (KAFKA_PORT changed?); stop it to apply"
+  KAFKA_PORT=$running
+fi
+# A broker in controlled shutdown (SIGTERM) is waited for, then replaced.
+if pid=$(running_pid "$name" "$pidfile" "$((${KAFKA_STOP_TIMEOUT_S:-30} + 10))" "$KAFKA_START_TIMEOUT_S" ready); then
   say "$name: already running on $PA_HOST:$KAFKA_PORT (pid $pid)"
   exit 0
+elif (($? > 1)); then
+  exit 1
 fi
 rm -f "$pidfile"
 

@@ -8,7 +8,7 @@
 #
 # Env (defaults): SHARDS (2), PG_BASE_PORT (5433), PG_DATABASE (pa),
 #   PG_LOG_MIN_DURATION_MS (1000), PG_SHARED_BUFFERS (256MB),
-#   PG_START_TIMEOUT_S (60), PG_BIN (highest /usr/lib/postgresql/*/bin),
+#   PG_START_TIMEOUT_S (60), PG_STOP_TIMEOUT_S (60, waiting for a node that is shutting down), PG_BIN (highest /usr/lib/postgresql/*/bin),
 #   PA_STATE_DIR (<repo>/var).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -20,6 +20,7 @@ PG_DATABASE="${PG_DATABASE:-pa}"
 PG_LOG_MIN_DURATION_MS="${PG_LOG_MIN_DURATION_MS:-1000}"
 PG_SHARED_BUFFERS="${PG_SHARED_BUFFERS:-256MB}"
 PG_START_TIMEOUT_S="${PG_START_TIMEOUT_S:-60}"
+PG_STOP_TIMEOUT_S="${PG_STOP_TIMEOUT_S:-60}"
 
 [[ $SHARDS =~ ^[1-9][0-9]*$ ]] || die "pg: SHARDS must be a positive integer (got '$SHARDS')"
 [[ $PG_BASE_PORT =~ ^[0-9]+$ ]] || die "pg: PG_BASE_PORT must be a number (got '$PG_BASE_PORT')"
@@ -60,6 +61,16 @@ for ((i = 0; i < SHARDS; i++)); do
   dir=$(shard_dir "$i")
   log=$(shard_log "$i")
 
+  # A postmaster that is shutting down (postmaster.pid says "stopping") is waited for, then
+  # started again, rather than taken for a running node.
+  if shard_running "$dir" && [[ $(shard_state "$dir") == stopping ]]; then
+    say "$name: pid $(shard_pid "$dir") is stopping; waiting for it to exit before starting it again" >&2
+    deadline=$((SECONDS + PG_STOP_TIMEOUT_S))
+    while shard_running "$dir"; do
+      ((SECONDS < deadline)) || die "$name: still stopping after ${PG_STOP_TIMEOUT_S}s; stop it (npm stop), then start again"
+      sleep 0.2
+    done
+  fi
   if shard_running "$dir"; then
     actual=$(shard_port "$dir")
     "$INFRA_DIR/wait-for-port.sh" "$PA_HOST" "$actual" "$PG_START_TIMEOUT_S" "$name"

@@ -3,8 +3,11 @@
 # (infra/prometheus.yml). Installs the package when missing and we are root; when it is neither
 # installed nor installable, says so and exits 0: the stack runs without it.
 #
+# Alert rules: infra/prometheus-alerts.yml (no Alertmanager: see /alerts or `npm run status`).
+# The config is rendered on every run; a running server whose config changed is reloaded (SIGHUP).
+#
 # Env (defaults): PROMETHEUS_PORT (9090), GATEWAY_PORT (8080), WRITER_PORT (8082),
-#   SUMMARIZER_PORT (8083), QUERY_PORT (8081), PA_STATE_DIR.
+#   SUMMARIZER_PORT (8083), QUERY_PORT (8081), ZIPKIN_PORT (9411), PA_STATE_DIR.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -17,9 +20,32 @@ t0=$(date +%s%N)
 
 ready() { curl -fsS --max-time 2 -o /dev/null "http://$PA_HOST:$PROMETHEUS_PORT/-/ready" 2>/dev/null; }
 
-if pid=$(pidfile_pid "$pidfile"); then
-  say "$name: already running on http://$PA_HOST:$PROMETHEUS_PORT (pid $pid)"
+# render: writes prometheus.yml and alerts.yml into $dir; true when either changed.
+render() {
+  local changed=1 f
+  mkdir -p "$dir/data"
+  sed -e "s/@GATEWAY_PORT@/${GATEWAY_PORT:-8080}/" -e "s/@WRITER_PORT@/${WRITER_PORT:-8082}/" \
+    -e "s/@SUMMARIZER_PORT@/${SUMMARIZER_PORT:-8083}/" -e "s/@QUERY_PORT@/${QUERY_PORT:-8081}/" \
+    -e "s/@ZIPKIN_PORT@/${ZIPKIN_PORT:-9411}/" -e "s/@PROMETHEUS_PORT@/$PROMETHEUS_PORT/" \
+    "$INFRA_DIR/prometheus.yml" >"$dir/prometheus.yml.new"
+  cp "$INFRA_DIR/prometheus-alerts.yml" "$dir/alerts.yml.new"
+  for f in prometheus.yml alerts.yml; do
+    cmp -s "$dir/$f.new" "$dir/$f" || changed=0
+    mv -f "$dir/$f.new" "$dir/$f"
+  done
+  return "$changed"
+}
+
+if pid=$(running_pid "$name" "$pidfile" 40 60 ready); then
+  if render; then
+    kill -HUP "$pid"
+    say "$name: already running on http://$PA_HOST:$PROMETHEUS_PORT (pid $pid); configuration reloaded"
+  else
+    say "$name: already running on http://$PA_HOST:$PROMETHEUS_PORT (pid $pid)"
+  fi
   exit 0
+elif (($? > 1)); then
+  exit 1
 fi
 if ! command -v prometheus >/dev/null; then
   if ((EUID == 0)) && command -v apt-get >/dev/null; then
@@ -36,10 +62,7 @@ if ! command -v prometheus >/dev/null; then
 fi
 port_open "$PA_HOST" "$PROMETHEUS_PORT" && die "$name: port $PROMETHEUS_PORT is in use by another process; set PROMETHEUS_PORT"
 
-mkdir -p "$dir/data"
-sed -e "s/@GATEWAY_PORT@/${GATEWAY_PORT:-8080}/" -e "s/@WRITER_PORT@/${WRITER_PORT:-8082}/" \
-  -e "s/@SUMMARIZER_PORT@/${SUMMARIZER_PORT:-8083}/" -e "s/@QUERY_PORT@/${QUERY_PORT:-8081}/" \
-  "$INFRA_DIR/prometheus.yml" >"$dir/prometheus.yml"
+render || true
 pid=$(start_background "$pidfile" "$log" prometheus --config.file="$dir/prometheus.yml" \
   --storage.tsdb.path="$dir/data" --web.listen-address="$PA_HOST:$PROMETHEUS_PORT")
 wait_ready "$name" "$log" 60 "$pid" ready

@@ -33,6 +33,12 @@ export ZIPKIN_PORT PROMETHEUS_PORT
 if [[ -z ${OTEL_EXPORTER_OTLP_ENDPOINT:-} ]]; then
   export OTEL_EXPORTER_ZIPKIN_ENDPOINT=${OTEL_EXPORTER_ZIPKIN_ENDPOINT:-http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans}
 fi
+# One trace in ten, decided at the root and followed by every hop (parentbased: a collector's own
+# sampled traceparent is kept). At 100% the demo made ~48 spans/s, which filled Zipkin's 256 MiB
+# heap in ~35 min; at 10% the store (ZIPKIN_MEM_MAX_SPANS) holds about two hours of traces, one new
+# trace every two seconds, and the gateway keeps 0.95x of its throughput (bench item 7).
+export OTEL_TRACES_SAMPLER=${OTEL_TRACES_SAMPLER:-parentbased_traceidratio}
+export OTEL_TRACES_SAMPLER_ARG=${OTEL_TRACES_SAMPLER_ARG:-0.1}
 
 say "build: compiling TypeScript…"
 npm run -s build
@@ -58,15 +64,16 @@ cache_state=$([[ -n ${REDIS_URL:-} ]] && echo "Redis" || echo "off, no REDIS_URL
 
 cat <<TXT
 
-Process Analyzer is up ($(node -v)).
+Process Analyzer ($(node -v)):
   ingest gateway   http://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
   writer           http://127.0.0.1:$WRITER_PORT/healthz   (counters, shards down)
   summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
   query API        http://127.0.0.1:$QUERY_PORT/docs   (OpenAPI; cache: $cache_state)
   Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
   shard nodes      ${PG_SHARDS//,/ }
-  traces (Zipkin)   http://127.0.0.1:$ZIPKIN_PORT/zipkin/
-  metrics          http://127.0.0.1:$PROMETHEUS_PORT/   (Prometheus, when installed), or each service's /metrics
+  traces (Zipkin)  http://127.0.0.1:$ZIPKIN_PORT/zipkin/   (sampler $OTEL_TRACES_SAMPLER$([[ $OTEL_TRACES_SAMPLER == *ratio* ]] && echo " $OTEL_TRACES_SAMPLER_ARG"); the last $(cat "$PA_STATE_DIR/zipkin/max-spans" 2>/dev/null || echo '?') spans kept)
+  metrics          http://127.0.0.1:$PROMETHEUS_PORT/   (Prometheus, when installed; alerts at /alerts), or each service's /metrics
+  status           npm run status   (every service: ready / up / unready / down)
   logs             $PA_LOG_DIR/   (JSON lines with trace_id and span_id)
 Look at the data:
   psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, count(*) FROM snapshots GROUP BY 1 ORDER BY 1 LIMIT 10"
@@ -81,4 +88,7 @@ Ask the query API (windows are [from, to), default the last hour; add from=/to= 
   curl -s "http://127.0.0.1:$QUERY_PORT/v1/processes/systemd/series?metric=mem_pct&step=5m"
   curl -s "http://127.0.0.1:$QUERY_PORT/v1/summary/daily?date=$(date -u +%F)&machine_id=sim-0002"
 Stop everything: npm stop
+
 TXT
+# Last: what runs now, one line per service, and a verdict line (exit 1 when anything is not up).
+bash infra/status.sh

@@ -2,21 +2,36 @@
 # Starting our node apps in the background, once: source after lib/common.sh.
 
 # start_app NAME READY_URL -- COMMAND...: starts COMMAND detached with its log in
-# $PA_LOG_DIR/NAME.log and pid in $PA_RUN_DIR/NAME.pid unless that pid is alive; waits until
+# $PA_LOG_DIR/NAME.log and pid in $PA_RUN_DIR/NAME.pid unless that pid runs; waits until
 # READY_URL answers 200 (or, with READY_URL "-", until the process has run for a second).
+# A process that is stopping (SIGTERM sent, not yet exited) is not "running": it is waited for
+# (up to APP_STOP_TIMEOUT_S + 10 s, stop_pidfile's grace plus its SIGKILL), then replaced.
+# READY_URL is kept in $PA_RUN_DIR/NAME.ready for infra/status.sh.
+# not_stopping LOG: the process writing LOG has not begun its shutdown. For an app without a
+# readiness URL (the collector, the demo fleet) this is the only sign: it logs "SIGTERM: stopping"
+# (or SIGINT) when a signal starts its flush (apps/collector/src/run/shutdown-signals.ts).
+not_stopping() { ! grep -qE '(SIGTERM|SIGINT): stopping' "$1" 2>/dev/null; }
+
 start_app() {
   local name=$1 url=$2 pidfile="$PA_RUN_DIR/$1.pid" log="$PA_LOG_DIR/$1.log" pid started
+  local stop_timeout=$((${APP_STOP_TIMEOUT_S:-20} + 10)) ready_timeout=${APP_READY_TIMEOUT_S:-90}
+  local probe=()
   shift 3
-  if pid=$(pidfile_pid "$pidfile"); then
+  if [[ $url == - ]]; then probe=(not_stopping "$log"); else probe=(curl -fs --max-time 2 -o /dev/null "$url"); fi
+  echo "$url" >"$PA_RUN_DIR/$name.ready"
+  if pid=$(running_pid "$name" "$pidfile" "$stop_timeout" "$ready_timeout" "${probe[@]}"); then
     say "$name: already running (pid $pid)"
     return 0
+  elif (($? > 1)); then
+    exit 1
   fi
   started=$(date +%s%N)
   pid=$(start_background "$pidfile" "$log" "$@")
   if [[ $url == - ]]; then
     wait_ready "$name" "$log" 5 "$pid" sleep 1
+    pid_alive "$pid" || die_with_log "$name" "$log" "process $pid exited right after it started"
   else
-    wait_ready "$name" "$log" "${APP_READY_TIMEOUT_S:-90}" "$pid" curl -fs -o /dev/null "$url"
+    wait_ready "$name" "$log" "$ready_timeout" "$pid" "${probe[@]}"
   fi
   say "$name: started (pid $pid) in $(elapsed_since "$started")"
 }

@@ -40,6 +40,9 @@ shard_running() {
 # shard_pid / shard_port DIR: from postmaster.pid (lines 1 and 4).
 shard_pid() { sed -n 1p "$1/postmaster.pid" 2>/dev/null; }
 shard_port() { sed -n 4p "$1/postmaster.pid" 2>/dev/null; }
+# shard_state DIR: the postmaster's status line in postmaster.pid (line 8): starting, ready,
+# stopping or standby.
+shard_state() { sed -n 8p "$1/postmaster.pid" 2>/dev/null | tr -d ' '; }
 
 # psql over TCP as the postgres role (trust auth), no ~/.psqlrc.
 pg_psql() {
