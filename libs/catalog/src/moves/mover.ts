@@ -4,7 +4,7 @@ import { historySlices, machinesInRange } from './history-slices';
 import { deleteMachines } from './machine-cleaner';
 import { Move, MoveStep, assertMovable, mapForStep, nextStep } from './move-steps';
 import { MoveRecord, finishMove, markStepDone, publishStep, recordMove, recordProgress, unfinishedMove } from './move.repository';
-import { digestDifferences, digestMachines } from './range-verifier';
+import { digestDifferences, digestMachines, sourceKeysMissing } from './range-verifier';
 import { copySlice } from './slice-copier';
 import { MoveProgress } from './move-progress';
 
@@ -108,11 +108,14 @@ export class Mover {
       case 'exclude':
       case 'switch_reads':
         return this.pause(this.options.graceMs);
-      case 'dual_write':
+      case 'dual_write': {
+        // Everything received before the fences is on the source only, until copied.
+        const cutoff = await this.sourceNow(record);
         await this.fence(record, map.version);
         this.options.onPoint?.('fenced', step);
         await this.copyHistory(record);
-        return this.verify(record);
+        return this.verify(record, cutoff);
+      }
       case 'switch_writes':
         await this.fence(record, map.version);
         this.options.onPoint?.('fenced', step);
@@ -142,14 +145,27 @@ export class Mover {
     progress.finish(machines.length);
   }
 
-  /** Digests of the range on both nodes, per bucket and day, until equal (dual writes in flight settle in milliseconds). */
-  private async verify(record: MoveRecord): Promise<void> {
+  private async sourceNow(record: MoveRecord): Promise<string> {
+    const { rows } = await (await this.cluster.node(record.source)).query<{ now: string }>('SELECT now()::text AS now');
+    return rows[0].now;
+  }
+
+  /**
+   * Digests of the range on both nodes, per bucket and day, of what was received before `cutoff`,
+   * until equal (a write that began before the fences may still be committing).
+   */
+  private async verify(record: MoveRecord, cutoff: string): Promise<void> {
     const [source, target] = await Promise.all([this.cluster.node(record.source), this.cluster.node(record.target)]);
     for (let attempt = 1; ; attempt++) {
       const machines = await machinesInRange(source, record.from, record.to);
-      const differences = digestDifferences(await digestMachines(source, machines), await digestMachines(target, machines));
+      const differing = digestDifferences(await digestMachines(source, machines, cutoff), await digestMachines(target, machines, cutoff));
+      const differences: string[] = [];
+      for (const d of differing) {
+        const missing = await sourceKeysMissing(source, target, d.key, cutoff);
+        if (missing.length) differences.push(`${d.line}; ${missing.join('; ')}`);
+      }
       if (differences.length === 0) {
-        this.options.log(`move ${record.moveId}: verified ${machines.length} machines, per bucket and day (counts and checksums equal)`);
+        this.options.log(`move ${record.moveId}: verified ${machines.length} machines, per bucket and day (counts and checksums, every snapshot of the source on the target)`);
         return;
       }
       if (attempt >= this.options.verifyAttempts) {
