@@ -30,10 +30,12 @@ describe('leak test', () => {
     expect(suspect(series(60, (i) => 300 * MIB + (i % 15) * 2 * MIB + wobble(i) * 0.2 * MIB))).toBe(false);
   });
 
-  it('does not flag a sawtooth seen for little more than one tooth, where the line fits well', () => {
+  it('does not flag a sawtooth seen for little more than one tooth, where the line fits fairly well', () => {
     const points = series(60, (i) => 300 * MIB + (i % 57) * 2 * MIB);
-    expect(leakStats(points).r2).toBeGreaterThan(0.8);
-    expect(suspect(points)).toBe(false);
+    const stats = leakStats(points);
+    expect(stats.r2).toBeGreaterThan(0.5);
+    // Even with the R² bar lowered to what this fit reaches, the drop below the peak rules it out.
+    expect(isLeakSuspect(stats, 60, { ...T, minR2: 0.5 })).toBe(false);
   });
 
   it('does flag a sawtooth whose floor rises (a leak under a GC)', () => {
