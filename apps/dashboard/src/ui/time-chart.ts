@@ -116,3 +116,8 @@ export function sparkline(values: (number | null)[], label: string): SVGSVGEleme
   svg.append(line);
   return svg;
 }
+
+/** The colour key of a chart's lines. */
+export function legend(entries: [label: string, color: string][]): HTMLElement {
+  return h('ul', { class: 'legend' }, ...entries.map(([label, c]) => h('li', {}, h('span', { class: 'swatch', style: `background:${c}` }), label)));
+}

@@ -6,7 +6,7 @@ import { chartStep } from '../state/time-range';
 import { fill, h } from '../ui/dom';
 import { METRIC_LABELS, formatCount, formatMetric } from '../ui/format';
 import { Panel } from '../ui/panel';
-import { color, timeChart } from '../ui/time-chart';
+import { color, legend, timeChart } from '../ui/time-chart';
 import { METRICS, ORDERS, allowPartial, enablePartial, keepRange, metricSelect, paramSelect } from './controls';
 import { renderLeakPanel, renderMissingPanel } from './insight-panels';
 import { machineSearch } from './machine-search';
@@ -112,7 +112,6 @@ async function drawChart(panel: Panel, ctx: ViewContext, byProcess: TopAnswerBod
     mark: 'pa:fleet-chart',
     label: `${METRIC_LABELS[metric]} of the top ${names.length} processes, ${order === 'max' ? 'maximum' : 'per process sample'}, step ${step}`,
   });
-  const legend = h('ul', { class: 'legend' }, ...lines.map((l) => h('li', {}, h('span', { class: 'swatch', style: `background:${l.color}` }), l.label)));
-  panel.body.append(legend, h('p', { class: 'hint' }, `${order === 'max' ? 'Largest sample' : 'Mean per process sample'} per ${step}; click a name in the table for its own view.`));
+  panel.body.append(legend(lines.map((l) => [l.label, l.color])), h('p', { class: 'hint' }, `${order === 'max' ? 'Largest sample' : 'Mean per process sample'} per ${step}; click a name in the table for its own view.`));
   panel.ready([...new Set(series.flatMap((s) => s.missing_shards))]);
 }

@@ -7,6 +7,11 @@ import { formatBytes, formatLocal } from '../ui/format';
 import { Panel } from '../ui/panel';
 import { allowPartial, enablePartial, keepRange } from './controls';
 
+/** Silent machines listed in full up to this many; the rest are counted. */
+const SHOWN_SILENT = 20;
+
+const more = (n: number) => (n > SHOWN_SILENT ? h('p', { class: 'hint' }, `… and ${n - SHOWN_SILENT} more${n >= 100 ? ' (at least; the API lists 100)' : ''}.`) : null);
+
 /** The leak test reads at most 7 days (GET /v1/insights/leaks). */
 const LEAK_MAX_WINDOW_MS = 7 * 86_400_000;
 
@@ -60,7 +65,7 @@ export function renderMissingPanel(host: HTMLElement, ctx: ViewContext): void {
       const missing = answer.missing.map((m) =>
         h('li', { 'data-key': `${m.machine_id}/${m.name}` }, processLink(ctx, m.name), ' on ', machineLink(ctx, m.machine_id), h('span', { class: 'hint' }, ` last seen before ${formatLocal(Date.parse(m.last_seen_before))}`)),
       );
-      const silent = answer.silent_machines.map((m) =>
+      const silent = answer.silent_machines.slice(0, SHOWN_SILENT).map((m) =>
         h('li', { 'data-key': m.machine_id }, machineLink(ctx, m.machine_id), h('span', { class: 'hint' }, ` silent since ${formatLocal(Date.parse(m.last_seen))}`)),
       );
       if (missing.length === 0 && silent.length === 0) {
@@ -71,7 +76,7 @@ export function renderMissingPanel(host: HTMLElement, ctx: ViewContext): void {
       fill(
         panel.body,
         missing.length ? h('ul', { class: 'plain', id: 'missing-list' }, ...missing) : h('p', {}, 'No process missing.'),
-        silent.length ? h('div', {}, h('h3', {}, 'Silent machines (no snapshot recently)'), h('ul', { class: 'plain', id: 'silent-list' }, ...silent)) : null,
+        silent.length ? h('div', {}, h('h3', {}, 'Silent machines (no snapshot recently)'), h('ul', { class: 'plain', id: 'silent-list' }, ...silent), more(answer.silent_machines.length)) : null,
         method,
       );
       panel.ready(answer.missing_shards);

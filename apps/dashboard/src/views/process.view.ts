@@ -6,9 +6,10 @@ import { chartStep } from '../state/time-range';
 import { fill, h } from '../ui/dom';
 import { METRIC_LABELS, formatMetric } from '../ui/format';
 import { Panel } from '../ui/panel';
-import { color, timeChart } from '../ui/time-chart';
+import { color, legend, timeChart } from '../ui/time-chart';
 import { METRICS, ORDERS, allowPartial, enablePartial, keepRange, metricSelect, paramSelect } from './controls';
 import { maxima, perSample, times } from './series-values';
+import { fillSparklines } from './sparklines';
 import { topTable } from './top-table';
 
 const CHART_POINTS = 400;
@@ -44,6 +45,7 @@ export function renderProcess(main: HTMLElement, ctx: ViewContext): void {
         mark: 'pa:process-chart',
         label: `${METRIC_LABELS[metric]} of ${name}: mean and maximum per ${step}`,
       });
+      chart.body.append(legend([['mean per process', color(0)], ['maximum', color(1)]]));
       chart.body.append(h('p', { class: 'hint' }, `Per ${step} (resolution ${s.resolution}): the mean over every sample of ${name} on every machine, and the largest one.`));
       chart.ready(s.missing_shards);
     })
@@ -53,9 +55,10 @@ export function renderProcess(main: HTMLElement, ctx: ViewContext): void {
     .then((answer) => {
       if (answer.items.length === 0) return machines.empty(`No machine ran ${name} in this window.`);
       const href = (id: string) => formatRoute({ view: 'machine', id, params: keepRange(ctx) });
-      const { table } = topTable({ items: answer.items, metric, order, keyTitle: 'Machine', href, caption: `by ${order} of ${METRIC_LABELS[metric]} over ${name}'s samples` });
+      const { table, sparkCells } = topTable({ items: answer.items, metric, order, keyTitle: 'Machine', href, caption: `by ${order} of ${METRIC_LABELS[metric]} over ${name}'s samples` });
       fill(machines.body, table);
       machines.ready(answer.missing_shards);
+      fillSparklines(ctx, metric, sparkCells, { processOn: name });
     })
     .catch((error: unknown) => !ctx.signal.aborted && machines.error(error));
 }
