@@ -1,7 +1,6 @@
 import type { DailyAnswerBody, LeaksAnswerBody, MachineSeriesBody, MissingAnswerBody, SnapshotBody, TopAnswerBody } from '@pa/contracts';
 import { ServiceProcess, freePort, uniqueSuffix } from '@pa/testing';
 import type { Browser } from 'playwright-core';
-import { formatBytes, formatCount, formatMetric } from '../../apps/dashboard/src/ui/format';
 import { RecordedPage, launchBrowser } from './support/browser';
 import { waitCaughtUp } from './support/consumer-lag';
 import { ndjsonBodies } from './support/history';
@@ -43,6 +42,9 @@ describe('dashboard: every view in a real browser', () => {
     [api, browser] = await Promise.all([startQueryApi(), launchBrowser()]);
   }, 240_000);
 
+  /** The numbers of the matching elements, as the page shows them (data-value: the API's number). */
+  const values = async (selector: string) => (await view.attributes(selector, 'data-value')).map(Number);
+
   beforeEach(async () => {
     view = await RecordedPage.open(browser, api.url(''));
   });
@@ -64,16 +66,17 @@ describe('dashboard: every view in a real browser', () => {
     const params = { metric: 'rss_bytes', order: 'max', from: iso(T - 3 * HOUR), to: iso(T) };
     const byProcess = view.answer<TopAnswerBody>('/v1/top', { ...params, by: 'process' });
     const byMachine = view.answer<TopAnswerBody>('/v1/top', { ...params, by: 'machine' });
-    const capped = (n: number) => (n >= 1000 ? `≥ ${formatCount(n)}` : formatCount(n));
-    expect(await view.texts('[data-total=machines]')).toEqual([capped(byMachine.items.length)]);
-    expect(await view.texts('[data-total=processes]')).toEqual([capped(byProcess.items.length)]);
-    expect(await view.texts('[data-total=samples]')).toEqual([formatCount(byProcess.items.reduce((n, i) => n + i.count, 0))]);
+    expect(await values('[data-total=machines]')).toEqual([byMachine.items.length]);
+    expect(await values('[data-total=processes]')).toEqual([byProcess.items.length]);
+    expect(await values('[data-total=samples]')).toEqual([byProcess.items.reduce((n, i) => n + i.count, 0)]);
+    expect(await view.texts('[data-total=samples]')).toEqual([byProcess.items.reduce((n, i) => n + i.count, 0).toLocaleString('en-US')]);
     expect(byMachine.items.map((i) => i.key)).toEqual(expect.arrayContaining([machines.leakA, machines.leakB]));
     for (const [panel, answer] of [['top-processes', byProcess], ['top-machines', byMachine]] as const) {
       const top10 = answer.items.slice(0, 10);
       expect(await view.attributes(`#${panel} tbody tr`, 'data-key')).toEqual(top10.map((i) => i.key));
-      expect(await view.texts(`#${panel} td[data-col=max]`)).toEqual(top10.map((i) => formatMetric('rss_bytes', i.max)));
-      expect(await view.texts(`#${panel} td[data-col=count]`)).toEqual(top10.map((i) => formatCount(i.count)));
+      for (const col of ['sum', 'avg', 'max', 'count'] as const) expect(await values(`#${panel} td[data-col=${col}]`)).toEqual(top10.map((i) => i[col]));
+      // Shown in binary units (the unit tests of apps/dashboard/src/ui/format.ts check the figures).
+      expect((await view.texts(`#${panel} td[data-col=max]`)).every((t) => / (B|KiB|MiB|GiB|TiB)$/.test(t))).toBe(true);
     }
     // The largest RSS of all of this run's processes: leak-b's leaker (2 GiB and growing), as the API says.
     const mine = byProcess.items.find((i) => i.key === leaker);
@@ -144,7 +147,8 @@ describe('dashboard: every view in a real browser', () => {
     expect(Date.parse(truth.ts)).toBeLessThanOrEqual(Date.parse(at));
     expect(Date.parse(truth.ts)).toBeGreaterThanOrEqual(Date.parse(cpu.points[index].t));
     expect(await view.attributes('#snapshot tbody tr', 'data-pid')).toEqual(truth.processes.map((p) => String(p.pid)));
-    expect(await view.texts('#snapshot td[data-col=rss_bytes]')).toEqual(truth.processes.map((p) => formatBytes(p.rss_bytes)));
+    expect(await values('#snapshot td[data-col=rss_bytes]')).toEqual(truth.processes.map((p) => p.rss_bytes));
+    expect(await values('#snapshot td[data-col=cpu_pct]')).toEqual(truth.processes.map((p) => p.cpu_pct));
     expect(await view.texts('#snapshot td[data-col=cmdline]')).toEqual(truth.processes.map((p) => p.cmdline ?? ''));
     await view.screenshot('machine');
 
@@ -162,7 +166,7 @@ describe('dashboard: every view in a real browser', () => {
     const day = iso(T - 3 * HOUR).slice(0, 10);
     const daily = (await getJson<DailyAnswerBody>(api, '/v1/summary/daily', { date: day, machine_id: machines.leakA })).body;
     expect(await view.attributes('#daily tbody tr', 'data-date')).toEqual([day]);
-    expect((await view.texts('#daily tbody td'))[1]).toBe(formatCount(daily.items[0].samples));
+    expect(await values('#daily td[data-col=samples]')).toEqual([daily.items[0].samples]);
 
     // Keyboard: focus the chart, step left, Enter opens that bucket's snapshot.
     await view.page.focus('#cpu-chart .plot');
@@ -179,7 +183,7 @@ describe('dashboard: every view in a real browser', () => {
     const ranked = view.answer<TopAnswerBody>(`/v1/processes/${leaker}/machines`);
     expect(ranked.items.map((i) => i.key)).toEqual([machines.leakB, machines.leakA]);
     expect(await view.attributes('#process-machines tbody tr', 'data-key')).toEqual(ranked.items.map((i) => i.key));
-    expect(await view.texts('#process-machines td[data-col=avg]')).toEqual(ranked.items.map((i) => formatBytes(i.avg)));
+    expect(await values('#process-machines td[data-col=avg]')).toEqual(ranked.items.map((i) => i.avg));
     expect(await view.mark('pa:process-chart')).toBeGreaterThan(0);
     await view.screenshot('process');
   });

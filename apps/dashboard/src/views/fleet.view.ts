@@ -57,15 +57,16 @@ export function renderFleet(main: HTMLElement, ctx: ViewContext): void {
 function showTotals(panel: Panel, byProcess: TopAnswerBody, byMachine: TopAnswerBody): void {
   const capped = (n: number) => (n >= TOTALS_LIMIT ? `≥ ${formatCount(n)}` : formatCount(n));
   const samples = byProcess.items.reduce((sum, item) => sum + item.count, 0);
-  const stat = (name: string, label: string, value: string) => h('div', { class: 'stat' }, h('div', { class: 'stat-value', 'data-total': name }, value), h('div', { class: 'stat-label' }, label));
+  const stat = (name: string, label: string, value: string, n: number) =>
+    h('div', { class: 'stat' }, h('div', { class: 'stat-value', 'data-total': name, 'data-value': n }, value), h('div', { class: 'stat-label' }, label));
   fill(
     panel.body,
     h(
       'div',
       { class: 'stats' },
-      stat('machines', 'machines reporting', capped(byMachine.items.length)),
-      stat('processes', 'process names', capped(byProcess.items.length)),
-      stat('samples', 'process samples', formatCount(samples)),
+      stat('machines', 'machines reporting', capped(byMachine.items.length), byMachine.items.length),
+      stat('processes', 'process names', capped(byProcess.items.length), byProcess.items.length),
+      stat('samples', 'process samples', formatCount(samples), samples),
     ),
     h('p', { class: 'hint' }, `Window ${base(byProcess)} · resolution ${byProcess.resolution}`),
   );

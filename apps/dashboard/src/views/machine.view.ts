@@ -96,7 +96,7 @@ function renderDaily(panel: Panel, ctx: ViewContext, id: string): void {
           'tr',
           { 'data-date': d.date },
           h('td', {}, d.date),
-          h('td', { class: 'num' }, formatCount(d.samples)),
+          h('td', { class: 'num', 'data-col': 'samples', 'data-value': d.samples }, formatCount(d.samples)),
           h('td', { class: 'num' }, formatCount(d.distinct_processes)),
           h('td', { class: 'num' }, formatPct(d.avg_cpu_pct)),
           h('td', { class: 'num' }, formatPct(d.max_cpu_pct)),

@@ -63,6 +63,11 @@ export function processTable(rows: SnapshotProcessBody[], sort: Key, descending:
       ),
     ),
   );
-  const body = rows.map((p) => h('tr', { 'data-pid': p.pid }, ...COLUMNS.map((c) => h('td', { class: c.numeric ? 'num' : c.key === 'cmdline' ? 'cmd' : undefined, 'data-col': c.key }, c.show(p)))));
+  const cell = (p: SnapshotProcessBody, c: Column) => {
+    const value = p[c.key];
+    const attrs = { class: c.numeric ? 'num' : c.key === 'cmdline' ? 'cmd' : undefined, 'data-col': c.key, 'data-value': typeof value === 'number' ? value : undefined };
+    return h('td', attrs, c.show(p));
+  };
+  const body = rows.map((p) => h('tr', { 'data-pid': p.pid }, ...COLUMNS.map((c) => cell(p, c))));
   return h('table', { class: 'grid processes' }, h('thead', {}, head), h('tbody', {}, ...body));
 }

@@ -32,10 +32,11 @@ export function topTable(o: TopTableOptions): { table: HTMLTableElement; sparkCe
       { 'data-key': item.key },
       h('td', { class: 'num' }, i + 1),
       h('td', {}, h('a', { href: o.href(item.key) }, item.key)),
-      h('td', { class: 'num', 'data-col': 'sum' }, formatMetric(o.metric, item.sum)),
-      h('td', { class: 'num', 'data-col': 'avg' }, formatMetric(o.metric, item.avg)),
-      h('td', { class: 'num', 'data-col': 'max' }, formatMetric(o.metric, item.max)),
-      h('td', { class: 'num', 'data-col': 'count' }, formatCount(item.count)),
+      // data-value: the number as the API gave it, for tests and for copying.
+      h('td', { class: 'num', 'data-col': 'sum', 'data-value': item.sum }, formatMetric(o.metric, item.sum)),
+      h('td', { class: 'num', 'data-col': 'avg', 'data-value': item.avg }, formatMetric(o.metric, item.avg)),
+      h('td', { class: 'num', 'data-col': 'max', 'data-value': item.max }, formatMetric(o.metric, item.max)),
+      h('td', { class: 'num', 'data-col': 'count', 'data-value': item.count }, formatCount(item.count)),
       spark,
     );
   });
