@@ -2,7 +2,7 @@ import type { ProcessSeriesBody, TopAnswerBody, TopBy } from '@pa/contracts';
 import { api } from '../api/api-client';
 import type { ViewContext } from '../state/context';
 import { choice, formatRoute } from '../state/route';
-import { chartStep } from '../state/time-range';
+import { chartStep, stepMs } from '../state/time-range';
 import { fill, h } from '../ui/dom';
 import { METRIC_LABELS, formatCount, formatMetric } from '../ui/format';
 import { Panel } from '../ui/panel';
@@ -18,6 +18,8 @@ import { topTable } from './top-table';
 const TOTALS_LIMIT = 1000;
 const TABLE_ROWS = 10;
 const CHART_LINES = 5;
+/** Points of the fleet chart at most. */
+const CHART_POINTS = 240;
 
 /** Fleet: top processes and machines by a metric over the window, totals, machine search, insights. */
 export function renderFleet(main: HTMLElement, ctx: ViewContext): void {
@@ -36,22 +38,41 @@ export function renderFleet(main: HTMLElement, ctx: ViewContext): void {
 
   const base = { metric, order, from: new Date(ctx.window.from).toISOString(), to: new Date(ctx.window.to).toISOString(), allow_partial: allowPartial(ctx) };
   const top = (by: TopBy) => api.get<TopAnswerBody>('/v1/top', { ...base, by, limit: TOTALS_LIMIT }, ctx.signal);
+  // The first chart comes first: the insight panels, the sparklines and the chart's finer version
+  // wait until it is drawn, so that on a busy box they never compete with it for the shards.
+  const afterChart = () => {
+    if (ctx.signal.aborted) return;
+    renderLeakPanel(insights, ctx);
+    renderMissingPanel(insights, ctx);
+  };
   Promise.all([top('process'), top('machine')])
     .then(async ([byProcess, byMachine]) => {
       if (ctx.signal.aborted) return;
       showTotals(totals, byProcess, byMachine);
       const processRows = showTop(processes, byProcess, 'Process name', (key) => formatRoute({ view: 'process', id: key, params: keepRange(ctx) }));
       const machineRows = showTop(machines, byMachine, 'Machine', (key) => formatRoute({ view: 'machine', id: key, params: keepRange(ctx) }));
-      await drawChart(chart, ctx, byProcess);
+      const finer = await drawChart(chart, ctx, byProcess, coarseStep(ctx));
+      afterChart();
       fillSparklines(ctx, metric, processRows, 'process');
       fillSparklines(ctx, metric, machineRows, 'machine');
+      if (finer) await drawChart(chart, ctx, byProcess, finer);
     })
     .catch((error: unknown) => {
       if (ctx.signal.aborted) return;
       for (const p of [totals, chart, processes, machines]) p.error(error);
+      afterChart();
     });
-  renderLeakPanel(insights, ctx);
-  renderMissingPanel(insights, ctx);
+}
+
+/**
+ * Windows of 12 h or more are drawn twice when the chart's step is not whole hours: first at 1 h
+ * (1-hour rollups: 24 rows per machine and name for a day, against 1,440 of 1-minute ones), then
+ * at the chart's own step.
+ */
+function coarseStep(ctx: ViewContext): { step: string; then?: string } {
+  const windowMs = ctx.window.to - ctx.window.from;
+  const step = chartStep(windowMs, CHART_POINTS);
+  return windowMs >= 12 * 3_600_000 && stepMs(step) % 3_600_000 !== 0 ? { step: '1h', then: step } : { step };
 }
 
 function showTotals(panel: Panel, byProcess: TopAnswerBody, byMachine: TopAnswerBody): void {
@@ -88,11 +109,15 @@ function showTop(panel: Panel, answer: TopAnswerBody, keyTitle: string, href: (k
   return sparkCells;
 }
 
-async function drawChart(panel: Panel, ctx: ViewContext, byProcess: TopAnswerBody): Promise<void> {
+/** Draws (or redraws) the chart at `plan.step`; returns the finer plan still to draw, if any. */
+async function drawChart(panel: Panel, ctx: ViewContext, byProcess: TopAnswerBody, plan: { step: string; then?: string }): Promise<{ step: string } | undefined> {
   const names = byProcess.items.slice(0, CHART_LINES).map((i) => i.key);
-  if (names.length === 0) return panel.empty('No samples in this window.');
+  if (names.length === 0) {
+    panel.empty('No samples in this window.');
+    return undefined;
+  }
   const { metric, order, from, to } = byProcess;
-  const step = chartStep(ctx.window.to - ctx.window.from, 240);
+  const step = plan.step;
   const series = await Promise.all(
     names.map((name) => api.get<ProcessSeriesBody>(`/v1/processes/${encodeURIComponent(name)}/series`, { metric, from, to, step, allow_partial: allowPartial(ctx) }, ctx.signal)),
   );
@@ -115,4 +140,5 @@ async function drawChart(panel: Panel, ctx: ViewContext, byProcess: TopAnswerBod
   });
   panel.body.append(legend(lines.map((l) => [l.label, l.color])), h('p', { class: 'hint' }, `${order === 'max' ? 'Largest sample' : 'Mean per process sample'} per ${step}; click a name in the table for its own view.`));
   panel.ready([...new Set(series.flatMap((s) => s.missing_shards))]);
+  return plan.then ? { step: plan.then } : undefined;
 }

@@ -25,11 +25,18 @@ export function renderMachine(main: HTMLElement, ctx: ViewContext): void {
   const step = ctx.route.params.get('step') ?? chartStep(ctx.window.to - ctx.window.from, CHART_POINTS);
   const range = { from: new Date(ctx.window.from).toISOString(), to: new Date(ctx.window.to).toISOString(), step };
   const series = (metric: string) => api.get<MachineSeriesBody>(`/v1/machines/${encodeURIComponent(id)}/series`, { ...range, metric }, ctx.signal);
+  // The table and the summaries wait for the charts: on a busy box they would compete with them.
+  const rest = () => {
+    if (ctx.signal.aborted) return;
+    renderSnapshot(snapshot, ctx, id);
+    renderDaily(daily, ctx, id);
+  };
+  snapshot.loading('the snapshot (after the charts)');
+  daily.loading('daily summaries (after the charts)');
   Promise.all([series('cpu_pct'), series('rss_bytes')])
     .then(([cpu, rss]) => drawCharts(charts, ctx, cpu, rss))
-    .catch((error: unknown) => !ctx.signal.aborted && charts.error(error));
-  renderSnapshot(snapshot, ctx, id);
-  renderDaily(daily, ctx, id);
+    .catch((error: unknown) => !ctx.signal.aborted && charts.error(error))
+    .finally(rest);
 }
 
 function drawCharts(panel: Panel, ctx: ViewContext, cpu: MachineSeriesBody, rss: MachineSeriesBody): void {
