@@ -12,24 +12,27 @@ const SHOWN_SILENT = 20;
 
 const more = (n: number) => (n > SHOWN_SILENT ? h('p', { class: 'hint' }, `… and ${n - SHOWN_SILENT} more${n >= 100 ? ' (at least; the API lists 100)' : ''}.`) : null);
 
-/** The leak test reads at most 7 days (GET /v1/insights/leaks). */
+/** The leak test reads at most 7 days (GET /v1/insights/leaks)… */
 const LEAK_MAX_WINDOW_MS = 7 * 86_400_000;
+/** …and here at least an hour: a shorter window sees part of a garbage collector's cycle as growth. */
+const LEAK_MIN_WINDOW_MS = 3_600_000;
 
 const machineLink = (ctx: ViewContext, id: string) => h('a', { href: formatRoute({ view: 'machine', id, params: keepRange(ctx) }) }, id);
 const processLink = (ctx: ViewContext, name: string) => h('a', { href: formatRoute({ view: 'process', id: name, params: keepRange(ctx) }) }, name);
 
-/** Memory leak suspects over the window (its last 7 days at most). */
+/** Memory leak suspects over the window (at least its last hour, at most its last 7 days). */
 export function renderLeakPanel(host: HTMLElement, ctx: ViewContext): void {
   const panel = new Panel('Memory leak suspects', 'leaks', enablePartial(ctx));
   host.append(panel.el);
   panel.loading('leak suspects');
   const to = ctx.window.to;
-  const from = Math.max(ctx.window.from, to - LEAK_MAX_WINDOW_MS);
+  const from = Math.min(Math.max(ctx.window.from, to - LEAK_MAX_WINDOW_MS), to - LEAK_MIN_WINDOW_MS);
   api
     .get<LeaksAnswerBody>('/v1/insights/leaks', { from: new Date(from).toISOString(), to: new Date(to).toISOString(), allow_partial: allowPartial(ctx) }, ctx.signal)
     .then((answer) => {
       const t = answer.thresholds;
-      const method = h('p', { class: 'hint' }, `RSS growing ≥ ${formatBytes(t.min_growth_bytes_per_hour)}/h with R² ≥ ${t.min_r2}, in ${Math.round(t.min_coverage * 100)} % of the ${answer.buckets} buckets of ${answer.step}, never falling back by more than ${Math.round(t.max_drawdown_ratio * 100)} % of its growth.`);
+      const over = `Over ${formatLocal(Date.parse(answer.from))} – ${formatLocal(Date.parse(answer.to))}: `;
+      const method = h('p', { class: 'hint' }, `${over}RSS growing ≥ ${formatBytes(t.min_growth_bytes_per_hour)}/h with R² ≥ ${t.min_r2}, in ${Math.round(t.min_coverage * 100)} % of the ${answer.buckets} buckets of ${answer.step}, never falling back by more than ${Math.round(t.max_drawdown_ratio * 100)} % of its growth.`);
       if (answer.suspects.length === 0) {
         panel.empty('No process grows steadily in this window.');
         panel.body.append(method);

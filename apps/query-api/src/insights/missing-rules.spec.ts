@@ -33,6 +33,11 @@ describe('missing-process test', () => {
     expect(found.missing.map((m) => m.presence)).toEqual([1]);
   });
 
+  it('leaves out kernel worker threads, which the kernel renames all the time', () => {
+    const found = findMissing([presence('m7', 'kworker/3:1-events', 12), presence('m7', 'postgres', 12)], [report('m7', 12, 10)], [], RULES);
+    expect(found.missing.map((m) => m.name)).toEqual(['postgres']);
+  });
+
   it('does not report an occasional process, nor one seen in a baseline too short to judge', () => {
     expect(findMissing([presence('m5', 'cron-job', 4)], [report('m5', 12, 10)], [], RULES).missing).toEqual([]);
     expect(findMissing([presence('m6', 'worker', 2)], [report('m6', 2, 10)], [], RULES).missing).toEqual([]);

@@ -11,7 +11,17 @@ import { NameRow, PresenceRow, ReportRow } from './missing.sql';
  * window is reported once as silent, never as every process missing. A collector restart leaves a
  * gap in the snapshots, not in the processes: when it reports again its processes are in its
  * snapshots; while it does not, it is silent or under-covered, so no name is reported missing.
+ * Kernel threads named with a slash (per-CPU and workqueue workers: `kworker/3:1-events`,
+ * `ksoftirqd/0`) are left out: the kernel renames and replaces them all the time, and the
+ * collector's names of programs never hold one (they are base names, procfs/process-name.ts).
  */
+
+/** A kernel thread with a slash in its name (kworker/…, ksoftirqd/…): never reported missing. */
+export function isKernelWorkerName(name: string): boolean {
+  return name.includes('/');
+}
+
+/** Thresholds of findMissing. */
 export interface MissingRules {
   minPresence: number;
   minRecentCoverage: number;
@@ -37,7 +47,7 @@ export function findMissing(presence: PresenceRow[], reports: ReportRow[], recen
     const report = byMachine.get(row.machine_id);
     if (!report || report.base_buckets < rules.minBaselineBuckets) continue;
     if (report.recent_minutes < rules.minRecentCoverage * rules.recentMinutes) continue;
-    if (seen.has(`${row.machine_id}\u0000${row.name}`)) continue;
+    if (isKernelWorkerName(row.name) || seen.has(`${row.machine_id}\u0000${row.name}`)) continue;
     const share = Math.min(1, row.buckets / report.base_buckets);
     if (share < rules.minPresence) continue;
     missing.push({
