@@ -22,7 +22,7 @@ export function topTable(o: TopTableOptions): { table: HTMLTableElement; sparkCe
     h('th', { scope: 'col' }, o.keyTitle),
     ...(['sum', 'avg', 'max'] as const).map((c) => h('th', { scope: 'col', class: c === o.order ? 'num sorted' : 'num', 'aria-sort': c === o.order ? 'descending' : undefined }, c)),
     h('th', { scope: 'col', class: 'num' }, 'samples'),
-    h('th', { scope: 'col' }, 'over the window'),
+    h('th', { scope: 'col' }, 'trend'),
   );
   const rows = o.items.map((item, i) => {
     const spark = h('td', { class: 'spark-cell' });
