@@ -1,5 +1,5 @@
 // Lint: TypeScript rules plus Nx module boundaries (apps → infra/contracts; infra → infra/contracts;
-// contracts → nothing of ours; testing only from specs and test/).
+// contracts → nothing of ours; ui → contracts only; testing only from specs and test/).
 const nx = require('@nx/eslint-plugin');
 
 module.exports = [
@@ -18,6 +18,8 @@ module.exports = [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            // The dashboard (apps/dashboard) runs in the browser and speaks only the public API: contract types, nothing else.
+            { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:testing'] },
           ],
         },

@@ -24,6 +24,8 @@ export KAFKAJS_NO_PARTITIONER_WARNING=1
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
 # The apps run as deployed, minus trace export (no Zipkin in the bench stack).
 unset OTEL_EXPORTER_ZIPKIN_ENDPOINT OTEL_EXPORTER_OTLP_ENDPOINT
+# Item 8 loads the dashboard in Debian's headless Chromium (installed here when missing).
+if CHROMIUM_PATH=$(bash infra/install-browser.sh); then export CHROMIUM_PATH; else echo "bench: no Chromium; item 8 will fail" >&2; fi
 
 # A private compiled tree: someone else's build or clean of dist/ during a run cannot take the
 # apps away mid-measurement (the bench starts the apps from the tree it runs from).
@@ -31,6 +33,8 @@ build_dir=$PA_STATE_DIR/dist
 echo "bench: build into $build_dir" >&2
 npx tsc -p tsconfig.build.json --outDir "$build_dir" --tsBuildInfoFile "$build_dir/.tsbuildinfo"
 npx tsc-alias -p tsconfig.build.json --outDir "$build_dir"
+# The dashboard beside the apps, where the query API serves it from (item 8).
+DASHBOARD_OUT_DIR="$build_dir/apps/dashboard" npx vite build -c apps/dashboard/vite.config.mts
 # Bad flags fail here, before anything is started; --help stops here too.
 node "$build_dir/bench/src/main.js" --plan "$@"
 for arg in "$@"; do

@@ -40,7 +40,8 @@ fi
 export OTEL_TRACES_SAMPLER=${OTEL_TRACES_SAMPLER:-parentbased_traceidratio}
 export OTEL_TRACES_SAMPLER_ARG=${OTEL_TRACES_SAMPLER_ARG:-0.1}
 
-say "build: compiling TypeScript…"
+say "dashboard: http://127.0.0.1:$QUERY_PORT/ (once the stack is up; the address is repeated at the end)"
+say "build: compiling TypeScript and the dashboard…"
 npm run -s build
 bash infra/start-infra.sh
 node dist/libs/catalog/src/migrate.cli.js
@@ -64,7 +65,10 @@ cache_state=$([[ -n ${REDIS_URL:-} ]] && echo "Redis" || echo "off, no REDIS_URL
 
 cat <<TXT
 
-Process Analyzer ($(node -v)):
+Dashboard: http://127.0.0.1:$QUERY_PORT/
+
+Process Analyzer is up ($(node -v)).
+  dashboard        http://127.0.0.1:$QUERY_PORT/   (Fleet, Machine and Process views; leak suspects, missing processes)
   ingest gateway   http://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
   writer           http://127.0.0.1:$WRITER_PORT/healthz   (counters, shards down)
   summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
@@ -87,6 +91,8 @@ Ask the query API (windows are [from, to), default the last hour; add from=/to= 
   curl -s "http://127.0.0.1:$QUERY_PORT/v1/top?metric=rss_bytes&by=machine&order=max&from=\$(date -u -d '-24 hours' +%FT%TZ)"
   curl -s "http://127.0.0.1:$QUERY_PORT/v1/processes/systemd/series?metric=mem_pct&step=5m"
   curl -s "http://127.0.0.1:$QUERY_PORT/v1/summary/daily?date=$(date -u +%F)&machine_id=sim-0002"
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/insights/leaks?prefix=sim-"        # leaky-cache on sim-0003/0008/0013 (after ~10 min)
+  curl -s "http://127.0.0.1:$QUERY_PORT/v1/insights/missing?prefix=sim-"      # report-agent on sim-0004 (30 min after start, +10)
 Stop everything: npm stop
 
 TXT

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# npm test: installs what is missing, builds, type-checks, lints, runs the unit tests, then the
-# end-to-end tests against a private stack (own state dir and ports, so a running `npm start`
+# npm test: installs what is missing (npm packages, the headless Chromium), builds (TypeScript and
+# the dashboard), type-checks, lints, runs the unit tests, then the end-to-end and browser tests against a private stack (own state dir and ports, so a running `npm start`
 # stack is left alone) that is started fresh and stopped afterwards, pass or fail.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash infra/install-deps.sh
+# The dashboard's browser tests drive Debian's headless Chromium (installed here when missing).
+CHROMIUM_PATH=$(bash infra/install-browser.sh)
+export CHROMIUM_PATH
 hash -r
 
 export PA_STATE_DIR=${PA_TEST_STATE_DIR:-$PWD/var/test}

@@ -10,6 +10,7 @@ import { runGatewayVsBroker } from './items/gateway-vs-broker';
 import { runFreshness } from './items/freshness';
 import { runQueries } from './items/queries';
 import { runTracingCost } from './items/tracing-cost';
+import { runDashboardLoad } from './items/dashboard-load';
 import { renderTable } from './report/table';
 import { writeResults } from './report/results-file';
 import { loadBenchEnv } from './support/bench-env';
@@ -22,6 +23,7 @@ const ITEMS: { item: number; title: string; run: (ctx: BenchContext, done: Map<n
   { item: 5, title: 'item 5: end-to-end freshness', run: (ctx, done) => runFreshness(ctx, done) },
   { item: 6, title: 'item 6: queries', run: (ctx) => runQueries(ctx) },
   { item: 7, title: 'item 7: tracing cost on ingest', run: (ctx) => runTracingCost(ctx) },
+  { item: 8, title: 'item 8: dashboard load times and bundle size', run: (ctx) => runDashboardLoad(ctx) },
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { loadQueryConfig, serviceVersion } from '@pa/config';
 import { createHttpApp, listen } from '@pa/http';
 import { createMetricsRegistry } from '@pa/telemetry';
+import { serveDashboard } from './dashboard/serve-dashboard';
 import { serveOpenApi } from './docs/open-api';
 import { MAX_PATH_PARAM_CHARS } from './params/path-params';
 import { QueryApiModule } from './query-api.module';
@@ -17,9 +18,10 @@ async function bootstrap(): Promise<void> {
     maxParamLength: MAX_PATH_PARAM_CHARS,
   });
   serveOpenApi(app, serviceVersion());
+  const dashboard = (await serveDashboard(app)) ? 'dashboard at /' : 'dashboard not built';
   const port = await listen(app, config.http.host, config.http.port);
   const cache = config.cache ? 'Redis cache on' : 'no cache (REDIS_URL unset)';
-  new Logger('QueryApi').log(`listening on http://${config.http.host}:${port} over ${config.shards.urls.length} shards; ${cache}; docs at /docs`);
+  new Logger('QueryApi').log(`listening on http://${config.http.host}:${port} over ${config.shards.urls.length} shards; ${cache}; docs at /docs; ${dashboard}`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import { CachedAnswers } from './cache/cached-answers.service';
 import { QueryCache } from './cache/query-cache.service';
 import { HealthController } from './health/health.controller';
+import { INSIGHTS_CONTROLLERS, INSIGHTS_PROVIDERS } from './insights/insights.parts';
 import { MachinesController } from './machines/machines.controller';
 import { MachinesRepository } from './machines/machines.repository';
 import { MachinesService } from './machines/machines.service';
@@ -27,7 +28,7 @@ export class QueryApiModule {
     return {
       module: QueryApiModule,
       imports: observabilityModules(observability),
-      controllers: [MachinesController, SeriesController, TopController, SummaryController, HealthController],
+      controllers: [MachinesController, SeriesController, TopController, SummaryController, HealthController, ...INSIGHTS_CONTROLLERS],
       providers: [
         { provide: QUERY_CONFIG, useValue: config },
         { provide: QueryMetrics, useFactory: (registry: Registry) => new QueryMetrics(registry), inject: [METRICS_REGISTRY] },
@@ -42,6 +43,7 @@ export class QueryApiModule {
         TopService,
         SummaryRepository,
         SummaryService,
+        ...INSIGHTS_PROVIDERS,
       ],
     };
   }

@@ -13,6 +13,10 @@ export interface Backfill {
   processes: number;
   intervalSeconds: number;
   startMs: number;
+  /** machine ids are this prefix + 0001…; default bench-q- */
+  prefix?: string;
+  /** the collector's log label; default collector-history */
+  label?: string;
 }
 
 /**
@@ -23,10 +27,10 @@ export interface Backfill {
 export async function backfillHistory(run: Backfill): Promise<void> {
   const args = [
     'simulate', '--kafka', '--machines', String(run.machines), '--processes', String(run.processes),
-    '--interval', `${run.intervalSeconds}s`, '--start', new Date(run.startMs).toISOString().replace(/\.\d+Z$/, 'Z'), '--prefix', 'bench-q-',
+    '--interval', `${run.intervalSeconds}s`, '--start', new Date(run.startMs).toISOString().replace(/\.\d+Z$/, 'Z'), '--prefix', run.prefix ?? 'bench-q-',
   ];
   const env = { KAFKA_BROKERS: run.brokers.join(','), KAFKA_TOPIC: run.topic, COLLECTOR_PROGRESS_INTERVAL_MS: '10000' };
-  const collector = new AppProcess('collector', env, run.logDir, 'collector-history', args).start();
+  const collector = new AppProcess('collector', env, run.logDir, run.label ?? 'collector-history', args).start();
   const code = await collector.exited();
   if (code !== 0) throw new Error(`collector back-fill exited ${code}; see ${collector.logPath}`);
 }

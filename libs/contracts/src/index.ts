@@ -5,3 +5,4 @@ export * from './rfc3339';
 export * from './json-syntax';
 export * from './uuid';
 export * from './stored-content';
+export type * from './query-api.types';

@@ -104,3 +104,42 @@ describe('CATALOG', () => {
     expect(parents.filter((p) => !(p in CATALOG))).toEqual([]);
   });
 });
+
+describe('SimulatedFleet insight scenarios (issue 13)', () => {
+  const options = { machines: 14, processes: 40, seed: 'insights', prefix: 'sim-' };
+  const MIB = 1024 * 1024;
+  const ticks = Array.from({ length: 2 * 360 }, (_, i) => START + i * STEP); // 2 h at 10 s
+  const fleet = new SimulatedFleet(options);
+  const snapshots = ticks.map((t) => fleet.tick(t));
+  const rssOf = (machine: number, name: string) => snapshots.map((tick) => tick[machine].processes.find((p) => p.name === name)?.rss_bytes);
+
+  it('has leaking processes that grow steadily, 30 MiB per hour', () => {
+    for (const m of [2, 7, 12]) {
+      const rss = rssOf(m, 'leaky-cache') as number[];
+      expect(rss.every((v) => v !== undefined)).toBe(true);
+      const perHour = (rss[rss.length - 1] - rss[0]) / 2;
+      expect(Math.abs(perHour - 30 * MIB)).toBeLessThan(MIB);
+    }
+  });
+
+  it('has a sawtooth heap that falls back to its floor every 12 minutes', () => {
+    const rss = rssOf(1, 'jvm-batch') as number[];
+    expect(Math.max(...rss) - Math.min(...rss)).toBeGreaterThan(190 * MIB);
+    expect(Math.abs(rss[rss.length - 1] - rss[0])).toBeLessThan(210 * MIB);
+    expect(rss.filter((v, i) => i > 0 && v < rss[i - 1] - 100 * MIB)).toHaveLength(9); // 2 h / 12 min, less the first tooth
+  });
+
+  it('has a process that stops after 30 minutes', () => {
+    const present = rssOf(3, 'report-agent').map((v) => v !== undefined);
+    expect(present.slice(0, 180).every(Boolean)).toBe(true);
+    expect(present.slice(180).some(Boolean)).toBe(false);
+  });
+
+  it('keeps the process count and valid snapshots', () => {
+    for (const snapshot of snapshots[400]) {
+      expect(snapshot.processes).toHaveLength(40);
+      const check = checkSnapshot(JSON.parse(JSON.stringify(snapshot)), { nowMs: START + 400 * STEP });
+      expect(check.ok ? [] : check.issues).toEqual([]);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { ProcessSnapshot } from '@pa/contracts';
+import { applyScenario } from './insight-scenarios';
 import { Prng } from './prng';
 import { MachineProfile, SimulatedMachine } from './simulated-machine';
 
@@ -18,6 +19,7 @@ export interface FleetOptions {
  */
 export class SimulatedFleet {
   private machines: SimulatedMachine[] | undefined;
+  private startMs = 0;
 
   constructor(private readonly options: FleetOptions) {}
 
@@ -33,10 +35,12 @@ export class SimulatedFleet {
 
   tick(nowMs: number): ProcessSnapshot[] {
     // Built on the first tick so that boot and start times lie before the first (possibly back-filled) instant.
-    this.machines ??= this.machineIds.map(
-      (id, i) => new SimulatedMachine(id, this.options.processes, new Prng(`${this.options.seed}/${i}`), nowMs),
-    );
-    return this.machines.map((m) => m.tick(nowMs));
+    if (!this.machines) {
+      this.startMs = nowMs;
+      this.machines = this.machineIds.map((id, i) => new SimulatedMachine(id, this.options.processes, new Prng(`${this.options.seed}/${i}`), nowMs));
+    }
+    // The insight scenarios (leaks, a GC sawtooth, a process that stops) go on top of the machines' own draws.
+    return this.machines.map((m, i) => applyScenario(m.tick(nowMs), i, this.startMs, nowMs, m.profile.memTotalBytes));
   }
 }
 

@@ -29,6 +29,8 @@ interface SimProcess {
   startTime: string;
   cpu: number;
   rss: number;
+  /** the level RSS hovers around (it grows for drifting heaps, until a collection) */
+  rssLevel: number;
   rssRange: [number, number];
   vmsFactor: number;
   threads: number;
@@ -103,6 +105,7 @@ export class SimulatedMachine {
     this.memScale = Math.min(1, (0.6 * this.profile.memTotalBytes) / Math.max(1, wanted));
     for (const p of this.processes) {
       p.rss = Math.round(p.rss * this.memScale);
+      p.rssLevel = p.rss;
       p.rssRange = [p.rssRange[0] * this.memScale, p.rssRange[1] * this.memScale];
     }
   }
@@ -120,13 +123,16 @@ export class SimulatedMachine {
       cmdline: template.cmdline?.(this.r),
       startTime: new Date(startMs).toISOString(),
       cpu: template.cpuMean * this.cpuScale * this.r.between(0.5, 1.5),
-      rss: Math.round(this.r.between(rssRange[0], (rssRange[0] + rssRange[1]) / 2)),
+      rss: 0,
+      rssLevel: 0,
       rssRange,
       vmsFactor: template.isKernelThread ? 0 : this.r.between(2, template.threads[1] > 20 ? 12 : 5),
       threads: this.r.int(template.threads[0], template.threads[1]),
       ioRead: 0,
       ioWrite: 0,
     };
+    process.rss = Math.round(this.r.between(rssRange[0], (rssRange[0] + rssRange[1]) / 2));
+    process.rssLevel = process.rss;
     this.processes.splice(at, 0, process);
     this.livePids.add(pid);
   }
@@ -166,8 +172,7 @@ export class SimulatedMachine {
     p.cpu += 0.2 * (mean - p.cpu) + this.r.normal() * Math.max(0.05, mean * 0.3);
     if (this.r.chance(0.002)) p.cpu = mean * this.r.between(3, 12) + this.r.between(1, 10);
     p.cpu = clamp(p.cpu, 0, cap);
-    const growth = 1 + (t.rssDrift ?? 0) + this.r.normal() * 0.002;
-    p.rss = Math.round(clamp(p.rss * growth, p.rssRange[0], p.rssRange[1]));
+    this.stepMemory(p);
     if (t.threads[1] > t.threads[0] && this.r.chance(0.05)) {
       p.threads = clamp(p.threads + this.r.pick([-1, 1]), t.threads[0], t.threads[1]);
     }
@@ -175,6 +180,22 @@ export class SimulatedMachine {
       p.ioRead += Math.round(p.cpu * this.r.between(0, 40_000));
       p.ioWrite += Math.round(p.cpu * this.r.between(0, 20_000));
     }
+  }
+
+  /**
+   * Resident memory hovers around a level (Ornstein–Uhlenbeck, like the CPU): a pure random walk
+   * drifts for an hour at a time and would look like a leak. A heap with `rssDrift` grows its level
+   * and is collected now and then (about every 15 minutes at 10 s ticks) back towards its floor: a
+   * sawtooth, not a leak. The fleet's leaks are the insight scenarios' (insight-scenarios.ts).
+   */
+  private stepMemory(p: SimProcess): void {
+    const [lo, hi] = p.rssRange;
+    const drift = p.template.rssDrift ?? 0;
+    if (drift > 0) {
+      p.rssLevel = Math.min(hi, p.rssLevel * (1 + drift));
+      if (this.r.chance(1 / 90)) p.rssLevel = lo + (p.rssLevel - lo) * this.r.between(0.2, 0.5);
+    }
+    p.rss = Math.round(clamp(p.rss + 0.2 * (p.rssLevel - p.rss) + this.r.normal() * 0.002 * p.rssLevel, lo, hi));
   }
 
   /** All processes together cannot use more than the machine's cores. */
