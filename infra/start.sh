@@ -17,6 +17,8 @@ SUMMARIZER_PORT=${SUMMARIZER_PORT:-8083}
 QUERY_PORT=${QUERY_PORT:-8081}
 GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
 export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT SUMMARIZER_PORT QUERY_PORT GATEWAY_URL
+# Only a stack of our own grows by itself (SHARDS=3 on two nodes); external nodes are the operator's.
+is_own_stack=$([[ -z ${PG_SHARDS:-} ]] && echo 1 || echo 0)
 if [[ -z ${PG_SHARDS:-} ]]; then
   urls=()
   for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://postgres@127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
@@ -44,7 +46,20 @@ say "dashboard: http://127.0.0.1:$QUERY_PORT/ (once the stack is up; the address
 say "build: compiling TypeScript and the dashboard…"
 npm run -s build
 bash infra/start-infra.sh
-node dist/libs/catalog/src/migrate.cli.js
+# SHARDS=3 npm start on a stack of two: the third node goes through the operator's path, `shards
+# add`, then `shards rebalance` once everything runs (README, "Nodes, the shard map and moves").
+known_nodes=0
+if [[ $is_own_stack == 1 ]]; then
+  known_nodes=$(node dist/apps/shards/src/main.js status --json 2>/dev/null | node -e \
+    'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { try { console.log(JSON.parse(s).nodes.length); } catch { console.log(0); } });')
+fi
+if ((known_nodes > 0 && known_nodes < SHARDS)); then
+  IFS=, read -r -a all_urls <<<"$PG_SHARDS"
+  PG_SHARDS=$(IFS=,; echo "${all_urls[*]:0:known_nodes}") node dist/libs/catalog/src/migrate.cli.js
+  for url in "${all_urls[@]:known_nodes}"; do node dist/apps/shards/src/main.js add "$url"; done
+else
+  node dist/libs/catalog/src/migrate.cli.js
+fi
 
 node_bin=$(command -v node)
 start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
@@ -96,5 +111,9 @@ Ask the query API (windows are [from, to), default the last hour; add from=/to= 
 Stop everything: npm stop
 
 TXT
+if ((known_nodes > 0 && known_nodes < SHARDS)); then
+  say "shards: $((SHARDS - known_nodes)) node(s) added; moving buckets to them while the fleet writes (progress below)…"
+  node dist/apps/shards/src/main.js rebalance
+fi
 # Last: what runs now, one line per service, and a verdict line (exit 1 when anything is not up).
 bash infra/status.sh

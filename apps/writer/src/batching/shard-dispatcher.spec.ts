@@ -26,11 +26,14 @@ class FakeWriter {
   bug: Error | undefined;
   /** shard → lowest map version it takes (a move's fence) */
   fences = new Map<number, number>();
+  /** called just before a write is refused by a fence (a notification that arrives meanwhile) */
+  onFenced: () => void = () => undefined;
   written: { shard: number; offsets: string[]; version?: number }[] = [];
 
   async write(shard: number, items: PendingSnapshot[], version: number): Promise<ShardWriteOutcome> {
     if (this.bug) throw this.bug;
     if (version < (this.fences.get(shard) ?? 0)) {
+      this.onFenced();
       throw new ShardWriteError(shard, items.length, Object.assign(new Error('shard map version 1 is fenced off'), { code: 'PA001' }));
     }
     if (this.down.has(shard)) throw new ShardWriteError(shard, items.length, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
@@ -152,6 +155,31 @@ describe('ShardDispatcher', () => {
     writer.fences.set(1, 5);
     await dispatcher.dispatch([item(1, 90)]);
     expect(dispatcher.downShards()).toEqual([1]);
+    dispatcher.stop();
+  });
+
+  it('routes again when fenced even if the newer map arrived (by notification) before the refusal', async () => {
+    const { writer, dispatcher, routing } = setup();
+    writer.fences.set(0, 2);
+    writer.onFenced = () => void (routing.current = routing.next);
+    await dispatcher.dispatch([item(0, 100)]);
+    expect(dispatcher.downShards()).toEqual([]);
+    expect(writer.written.filter((w) => w.shard === 1).flatMap((w) => w.offsets)).toEqual(['100']);
+  });
+
+  it('writes parked snapshots to every shard the map of the moment names, the target of a move begun meanwhile too (issue 12)', async () => {
+    const { writer, events, dispatcher, routing } = setup();
+    writer.down.add(0);
+    await dispatcher.dispatch([item(0, 110, 3)]);
+    expect(dispatcher.downShards()).toEqual([0]);
+    routing.next = new ShardRouter({ version: 2, ranges: [{ from: 0, to: 4095, shard: 0, alsoWrite: 1 }] }, 2);
+    writer.down.delete(0);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => events.unparked.length && (clearInterval(check), resolve()), 5);
+    });
+    expect(writer.written.filter((w) => w.shard === 0).flatMap((w) => w.offsets)).toEqual(['110']);
+    expect(writer.written.filter((w) => w.shard === 1).flatMap((w) => w.offsets)).toEqual(['110']);
+    expect(events.unparked).toEqual([[3]]);
     dispatcher.stop();
   });
 

@@ -115,9 +115,11 @@ export class ShardDispatcher {
       try {
         await this.writeChunk(shard, chunks[i], mapVersion);
       } catch (error) {
-        // Written again to every shard of the new map: where they already landed, the ledger drops them.
-        if (error instanceof ShardWriteError && error.isFenced && (await this.routing.refresh().catch(() => false))) {
-          return this.dispatch(chunks.slice(i).flat());
+        // Written again to every shard of the newer map (ours may be older than the map we hold
+        // by now: a notification came meanwhile); where they already landed, the ledger drops them.
+        if (error instanceof ShardWriteError && error.isFenced) {
+          await this.routing.refresh().catch(() => false);
+          if (this.routing.router().map.version > mapVersion) return this.dispatch(chunks.slice(i).flat());
         }
         if (!(error instanceof PgShardError && error.retriable)) throw error;
         this.hooks.failed(shard);
@@ -156,16 +158,23 @@ export class ShardDispatcher {
       const items = queue.slice();
       const drained = new Set<number>();
       try {
-        // The map may have changed while they waited: what this shard no longer takes goes where it goes now.
+        // The map may have changed while they waited (a move began or switched): each goes to every
+        // shard it is written to now, this one if it still is; the ledger drops what is there already.
         await this.routing.refresh().catch(() => false);
         const router = this.routing.router();
-        const [here, moved] = partition(items, (i) => router.writeShardsOf(i.snapshot.machine_id).includes(shard));
+        const here = items.filter((i) => router.writeShardsOf(i.snapshot.machine_id).includes(shard));
         for (const chunk of chunkByRows(here, this.options.maxRows)) {
           await this.writeChunk(shard, chunk, router.map.version);
           chunk.forEach((i) => drained.add(i.partition));
         }
-        if (moved.length) await this.dispatch(moved);
-        moved.forEach((i) => drained.add(i.partition));
+        const elsewhere = new Map<number, PendingSnapshot[]>();
+        for (const item of items) {
+          for (const other of router.writeShardsOf(item.snapshot.machine_id).filter((s) => s !== shard)) {
+            elsewhere.set(other, [...(elsewhere.get(other) ?? []), item]);
+          }
+          drained.add(item.partition);
+        }
+        await Promise.all([...elsewhere].map(([other, group]) => this.dispatchToShard(other, group, router.map.version)));
         this.unpark(shard, items);
         this.logger.log(`shard ${shard} is back: ${items.length} parked snapshots written`);
         await this.hooks.unparked(drained);
@@ -194,11 +203,4 @@ export class ShardDispatcher {
       this.retryDelay.delete(shard);
     }
   }
-}
-
-function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
-  const yes: T[] = [];
-  const no: T[] = [];
-  for (const item of items) (test(item) ? yes : no).push(item);
-  return [yes, no];
 }
