@@ -87,7 +87,7 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
         await startService('writer', cluster.env(3));
       });
       const result = await rebalance;
-      process.stdout.write(`DEBUG rebalance output:\n${result.output}\n`);
+      process.stdout.write(`online-move: what the mover said:\n${result.output}\n`);
       expect(result.output).toMatch(/move \d+: done/);
       expect(result).toMatchObject({ code: 0 });
       await load.waitForMore(100);
@@ -106,7 +106,7 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     expect(state.map.ranges.some((r) => r.shard === 2)).toBe(true);
     const expected = new Map([...report.accepted, ...direct.sent, ...past.map((s) => [`${s.machine_id}|${Date.parse(s.ts)}`, s.processes.length] as const)]);
     const problems = await exactlyOnceProblems(cluster.pools, prefix, expected, new Set(), router);
-    if (problems.length) for (const w of services.filter((x) => x.app === 'writer')) process.stdout.write(`DEBUG writer log:\n${w.log()}\n`);
+    if (problems.length) for (const w of services.filter((x) => x.app === 'writer')) process.stdout.write(`online-move: a writer's log:\n${w.log()}\n`);
     expect(problems).toEqual([]);
     expect(reader.answers).toBeGreaterThan(20);
     expect(reader.mismatches.slice(0, 3)).toEqual([]);

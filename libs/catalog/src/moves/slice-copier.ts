@@ -24,13 +24,16 @@ const LEDGER_SELECT = 'machine_id, ts, batch_id, n_processes, received_at::text 
  */
 export async function copySlice(source: Pool, target: Pool, slice: HistorySlice): Promise<SliceCopy> {
   await target.query('SELECT pa_ensure_day_partition($1::date)', [slice.day]);
-  const ledger = await source.query(
-    `SELECT ${LEDGER_SELECT} FROM snapshots WHERE machine_id = ANY($1) AND ts >= $2 AND ts < $3`,
-    [slice.machines, new Date(slice.fromMs), new Date(slice.toMs)],
-  );
-  if (ledger.rows.length === 0) return { snapshots: 0, rows: 0 };
   const reader = await source.connect();
   try {
+    // One snapshot of the source for the ledger rows and the COPY: a snapshot written there (by
+    // the double writes) between the two reads would otherwise bring its rows without its ledger row.
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const ledger = await reader.query(
+      `SELECT ${LEDGER_SELECT} FROM snapshots WHERE machine_id = ANY($1) AND ts >= $2 AND ts < $3`,
+      [slice.machines, new Date(slice.fromMs), new Date(slice.toMs)],
+    );
+    if (ledger.rows.length === 0) return { snapshots: 0, rows: 0 };
     return await withTransaction(target, async (client) => {
       const fresh = await insertLedger(client, ledger.rows);
       if (fresh.length === 0) return { snapshots: 0, rows: 0 };
@@ -39,6 +42,7 @@ export async function copySlice(source: Pool, target: Pool, slice: HistorySlice)
       return { snapshots: fresh.length, rows };
     });
   } finally {
+    await reader.query('ROLLBACK').catch(() => undefined);
     reader.release();
   }
 }
