@@ -1,5 +1,6 @@
 import type { DailyAnswerBody, LeaksAnswerBody, MachineSeriesBody, MissingAnswerBody, SnapshotBody, TopAnswerBody } from '@pa/contracts';
 import { ServiceProcess, freePort, uniqueSuffix } from '@pa/testing';
+import { catalogFor } from './support/catalog-for';
 import type { Browser } from 'playwright-core';
 import { RecordedPage, launchBrowser } from './support/browser';
 import { waitCaughtUp } from './support/consumer-lag';
@@ -191,7 +192,8 @@ describe('dashboard: every view in a real browser', () => {
   it('a stopped shard shows its error, named; allow_partial answers without it and marks the view partial', async () => {
     const deadPort = await freePort();
     // The second shard is a port where nothing listens: a node that is down (the shared nodes stay up).
-    const broken = await startQueryApi({ PG_SHARDS: `${SHARD_URLS[0]},postgres://postgres@127.0.0.1:${deadPort}/pa` });
+    const shards = [SHARD_URLS[0], `postgres://postgres@127.0.0.1:${deadPort}/pa`];
+    const broken = await startQueryApi({ PG_SHARDS: shards.join(','), CATALOG_URL: await catalogFor(shards) });
     try {
       const page = await RecordedPage.open(browser, broken.url(''));
       try {

@@ -1,4 +1,5 @@
 import { Client, Pool } from 'pg';
+import { ShardsConfig } from '@pa/config';
 import { ShardPoolOptions, ShardPools, ShardRouter } from '@pa/pg-shards';
 import { CatalogError } from './catalog.error';
 import { ClusterState, readClusterState } from './cluster-state.repository';
@@ -150,4 +151,29 @@ async function readState(catalog: Pool, url: string): Promise<ClusterState> {
   }
   if (!state) throw new CatalogError(`the catalog at ${redactUrl(url)} has no shard map yet: run \`npm run migrate\``, true);
   return state;
+}
+
+/** What a service says about itself to open its topology (the rest comes from its ShardsConfig). */
+export interface ServiceTopologyOptions {
+  applicationName: string;
+  /** told of lost shard connections and map changes */
+  logger: { log(message: string): void; warn(message: string): void };
+  searchPath?: string;
+}
+
+/** ShardTopology.open for a service: its PG_SHARDS, catalog, pool sizes and timeouts from `shards`. */
+export function openServiceTopology(shards: ShardsConfig, service: ServiceTopologyOptions): Promise<ShardTopology> {
+  return ShardTopology.open({
+    catalogUrl: shards.catalogUrl,
+    shardUrls: shards.urls,
+    pollMs: shards.mapPollMs,
+    pools: {
+      poolSize: shards.poolSize,
+      statementTimeoutMs: shards.statementTimeoutMs,
+      applicationName: service.applicationName,
+      searchPath: service.searchPath,
+      onError: (shard, error) => service.logger.warn(`shard ${shard} connection lost: ${error.message}`),
+    },
+    log: (message) => service.logger.log(message),
+  });
 }

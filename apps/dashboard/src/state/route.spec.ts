@@ -27,4 +27,10 @@ describe('dashboard URL scheme', () => {
     expect(chartStep(7 * 86_400_000, 600)).toBe('30m');
     expect(chartStep(900_000, 240)).toBe('5s');
   });
+
+  it('keeps steps within the query API\'s scan budget: whole minutes past an hour, whole hours past a week', () => {
+    expect(chartStep(3 * 3_600_000, 600)).toBe('1m');
+    expect(chartStep(3_600_000, 600)).toBe('10s');
+    expect(chartStep(8 * 86_400_000, 10_000)).toBe('1h');
+  });
 });

@@ -30,13 +30,19 @@ export function resolveRange(r: TimeRange, nowMs: number): { from: number; to: n
   return { from: to - PRESET_MS[preset], to };
 }
 
+/** Windows up to these are read from raw rows (steps of seconds) and 1-minute rollups (steps of minutes): the query API's default scan budget. */
+const RAW_WINDOW_MS = 3_600_000;
+const MINUTE_WINDOW_MS = 168 * 3_600_000;
+
 /**
- * The step of a chart over a window: a round step giving at most `points` buckets, at least 1 s.
- * Steps of whole minutes and hours let the API answer from rollups.
+ * The step of a chart over a window: a round step giving at most `points` buckets, at least 1 s,
+ * and within the API's scan budget: whole minutes past an hour, whole hours past a week (the API
+ * refuses finer steps there with a 400 naming the least step).
  */
 export function chartStep(windowMs: number, points: number): string {
   const steps = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
-  const s = steps.find((step) => windowMs / (step * 1000) <= points) ?? 86400;
+  const least = windowMs > MINUTE_WINDOW_MS ? 3600 : windowMs > RAW_WINDOW_MS ? 60 : 1;
+  const s = steps.find((step) => step >= least && windowMs / (step * 1000) <= points) ?? 86400;
   return s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
 }
 

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ShardTopology } from '@pa/catalog';
+import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { QueryConfig } from '@pa/config';
 import { ShardRouter, errorMessage, isRetriablePgError, withTransaction } from '@pa/pg-shards';
 import { tracerFor, withSpan } from '@pa/telemetry';
@@ -39,20 +39,11 @@ export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { shards } = this.config;
-    this.topology = await ShardTopology.open({
-      catalogUrl: shards.catalogUrl,
-      shardUrls: shards.urls,
-      pollMs: shards.mapPollMs,
-      pools: {
-        poolSize: shards.poolSize,
-        statementTimeoutMs: shards.statementTimeoutMs,
-        applicationName: 'pa-query-api',
-        // The read views (migration 011): they leave out what a shard holds without owning.
-        searchPath: 'pa_read,public',
-        onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
-      },
-      log: (message) => this.logger.log(message),
+    this.topology = await openServiceTopology(this.config.shards, {
+      applicationName: 'pa-query-api',
+      // The read views (migration 011): they leave out what a shard holds without owning.
+      searchPath: 'pa_read,public',
+      logger: this.logger,
     });
   }
 

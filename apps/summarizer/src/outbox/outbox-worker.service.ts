@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { SummarizerConfig } from '@pa/config';
-import { ShardTopology } from '@pa/catalog';
+import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { METRICS_REGISTRY, tracerFor, withSpan } from '@pa/telemetry';
 import { OutboxState, SummarizerMetrics } from './summarizer.metrics';
 import { RecomputeResult, hasSettledWork, recomputeClaim } from '../rollups/rollup.repository';
@@ -38,20 +38,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Every node of the catalog gets a loop, a node added at runtime too (its rollups are its own). */
   async onApplicationBootstrap(): Promise<void> {
-    const { shards } = this.config;
-    this.topology = await ShardTopology.open({
-      catalogUrl: shards.catalogUrl,
-      shardUrls: shards.urls,
-      pollMs: shards.mapPollMs,
-      pools: {
-        poolSize: shards.poolSize,
-        statementTimeoutMs: shards.statementTimeoutMs,
-        // pa_cache_watermark (migration 008) tells the summarizer's locks apart by this name.
-        applicationName: 'pa-summarizer',
-        onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
-      },
-      log: (message) => this.logger.log(message),
-    });
+    // pa_cache_watermark (migration 008) tells the summarizer's locks apart by this name.
+    this.topology = await openServiceTopology(this.config.shards, { applicationName: 'pa-summarizer', logger: this.logger });
     this.running = true;
     this.startLoops();
     this.topology.onChange(() => this.startLoops());

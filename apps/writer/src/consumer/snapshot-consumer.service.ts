@@ -3,7 +3,7 @@ import { context } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
 import { KafkaLibError, RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
-import { ShardTopology } from '@pa/catalog';
+import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { ShardDispatcher } from '../batching/shard-dispatcher';
 import { OffsetTracker } from '../batching/offset-tracker';
@@ -58,19 +58,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Reads the shard map from the catalog (refusing a PG_SHARDS that disagrees with it) and follows it. */
-  private async openTopology(): Promise<ShardTopology> {
-    return ShardTopology.open({
-      catalogUrl: this.config.shards.catalogUrl,
-      shardUrls: this.config.shards.urls,
-      pollMs: this.config.shards.mapPollMs,
-      pools: {
-        poolSize: this.config.shards.poolSize,
-        statementTimeoutMs: this.config.shards.statementTimeoutMs,
-        applicationName: 'pa-writer',
-        onError: (shard, error) => this.logger.warn(`shard ${shard} connection lost: ${error.message}`),
-      },
-      log: (message) => this.logger.log(message),
-    });
+  private openTopology(): Promise<ShardTopology> {
+    return openServiceTopology(this.config.shards, { applicationName: 'pa-writer', logger: this.logger });
   }
 
   private createDispatcher(topology: ShardTopology): ShardDispatcher {
