@@ -2,8 +2,10 @@ import { EnvReader } from './env-reader';
 import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
 
 export interface QueryCacheConfig {
-  /** redis:// or rediss:// URL of the cache */
+  /** redis:// or rediss:// URL of the cache; with several (comma-separated), the seed nodes of a Redis Cluster */
   url: string;
+  /** the nodes of a Redis Cluster (REDIS_URL listing more than one URL); absent for a single Redis */
+  clusterUrls?: string[];
   /** lifetime of a cached answer, s; answers never go stale (the key holds the data version), this only bounds memory */
   ttlSeconds: number;
   /** longest wait for one cache command before answering without the cache, ms */
@@ -61,9 +63,10 @@ function readCacheConfig(r: EnvReader): QueryCacheConfig | undefined {
     keyPrefix: r.string('QUERY_CACHE_PREFIX', 'pa:query:'),
   };
   if (url === undefined) return undefined;
-  if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
+  const urls = url.split(',').map((u) => u.trim());
+  if (!urls.every((u) => /^rediss?:\/\/[^\s,]+$/.test(u))) {
     // The value is not echoed: it may carry a password.
-    r.problem('REDIS_URL: must be a redis:// or rediss:// URL (or unset: no cache)');
+    r.problem('REDIS_URL: must be a redis:// or rediss:// URL, or several comma-separated for a Redis Cluster (or unset: no cache)');
   }
-  return { url, ...cache };
+  return urls.length > 1 ? { url: urls[0], clusterUrls: urls, ...cache } : { url, ...cache };
 }

@@ -15,9 +15,10 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<this> {
+  /** Starts it (on its former port after a stop), with `extraArgs` for redis-server (e.g. cluster mode). */
+  async start(extraArgs: string[] = []): Promise<this> {
     this.port ||= await freePort();
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {
       stdio: 'ignore',
     });
     await pollUntil(() => isOpen(this.port), Boolean, { timeoutMs: 10_000, what: `redis-server on :${this.port}` });

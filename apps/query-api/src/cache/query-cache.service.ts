@@ -1,17 +1,19 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { QueryCacheConfig, QueryConfig } from '@pa/config';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { QUERY_CONFIG } from '../query-api.tokens';
 
 /**
- * Optional Redis cache of answers. Never in the way: without REDIS_URL it does nothing, and while
- * Redis is down or slow every call returns at once as a miss (no offline queue, short command
- * timeout), so answers are only slower. An outage is logged once, and so is the recovery.
+ * Optional Redis cache of answers, on one Redis or a Redis Cluster (REDIS_URL listing its nodes:
+ * each answer is one key, so every command goes to the one master of its slot). Never in the way:
+ * without REDIS_URL it does nothing, and while Redis is down or slow every call returns at once as
+ * a miss (no offline queue, short command timeout), so answers are only slower. An outage is
+ * logged once, and so is the recovery.
  */
 @Injectable()
 export class QueryCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueryCache.name);
-  private readonly redis?: Redis;
+  private readonly redis?: Redis | Cluster;
   private readonly config?: QueryCacheConfig;
   private isDown = false;
   private isStopping = false;
@@ -19,16 +21,20 @@ export class QueryCache implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(QUERY_CONFIG) config: QueryConfig) {
     this.config = config.cache;
     if (!this.config) return;
-    this.redis = new Redis(this.config.url, {
-      lazyConnect: true,
+    const options = {
       // Commands while disconnected fail at once instead of queueing behind a reconnect.
-      enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: this.config.commandTimeoutMs,
       connectTimeout: 2_000,
-      // Keep reconnecting in the background for as long as we run.
-      retryStrategy: (attempt) => Math.min(attempt * 500, 5_000),
-    });
+    };
+    // Keep reconnecting in the background for as long as we run.
+    const retry = (attempt: number) => Math.min(attempt * 500, 5_000);
+    this.redis = this.config.clusterUrls
+      ? new Cluster(
+          this.config.clusterUrls.map((u) => ({ host: new URL(u).hostname, port: Number(new URL(u).port || 6379) })),
+          { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: retry, redisOptions: { ...options, ...credentials(this.config.url) } },
+        )
+      : new Redis(this.config.url, { ...options, lazyConnect: true, enableOfflineQueue: false, retryStrategy: retry });
     this.redis.on('error', (error: Error) => this.noteFailure(error));
     // A server that shuts down cleanly closes the socket without an error event.
     this.redis.on('close', () => this.isStopping || this.noteFailure(new Error('connection closed')));
@@ -90,4 +96,10 @@ export class QueryCache implements OnModuleInit, OnApplicationShutdown {
     this.isDown = true;
     this.logger.warn(`Redis cache unavailable, answering without it until it is back: ${error.message}`);
   }
+}
+
+/** The user and password of a Redis URL, for the nodes of a cluster (every node takes the same). */
+function credentials(url: string): { username?: string; password?: string } {
+  const u = new URL(url);
+  return { username: decodeURIComponent(u.username) || undefined, password: decodeURIComponent(u.password) || undefined };
 }
