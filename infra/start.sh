@@ -50,7 +50,8 @@ bash infra/start-infra.sh
 # add`, then `shards rebalance` once everything runs (README, "Nodes, the shard map and moves").
 known_nodes=0
 if [[ $is_own_stack == 1 ]]; then
-  known_nodes=$(node dist/apps/shards/src/main.js status --json 2>/dev/null | node -e \
+  # A stack without a catalog yet (first start) answers nothing here: 0 nodes known.
+  known_nodes=$({ node dist/apps/shards/src/main.js status --json 2>/dev/null || true; } | node -e \
     'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { try { console.log(JSON.parse(s).nodes.length); } catch { console.log(0); } });')
 fi
 if ((known_nodes > 0 && known_nodes < SHARDS)); then
