@@ -46,6 +46,10 @@ export class ShardPools {
     });
     // pg-pool re-emits errors of idle clients on the pool (pg-pool/index.js); unhandled, they crash us.
     pool.on('error', (error) => options.onError(shard, error));
+    // A checked-out client has no pool listener: a node shutting down (57P01) while the client sits
+    // between two queries (the writer encoding a COPY, a summarizer claim) emitted 'error' with no
+    // listener and killed the writer. The client's next query fails and the caller destroys it.
+    pool.on('connect', (client) => client.on('error', (error) => options.onError(shard, error)));
     return pool;
   }
 
