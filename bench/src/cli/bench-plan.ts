@@ -14,6 +14,8 @@ const ASSUMED = {
   loadOverheadSeconds: 6,
   queryVariants: 10,
   querySeconds: 0.02,
+  /** item 9: storing the range's history, the summarizer rolling it up, copying and verifying it */
+  moveRowsPerSecond: 8_000,
 };
 
 /** Seconds each item is expected to take with these options (a guide, not a promise). */
@@ -30,6 +32,7 @@ export function estimateSeconds(o: BenchOptions): Record<number, number> {
     5: o.freshness.seconds + Math.min(o.gateway.seconds, 10) + 35,
     6: 25 + historyRows / a.historyRowsPerSecond + o.queryRequests * a.queryVariants * a.querySeconds,
     8: 30 + dashboardRows / a.historyRowsPerSecond + 2 * o.dashboard.loads * 3,
+    9: 40 + o.move.beforeSeconds + o.move.rows / a.moveRowsPerSecond,
     7: 10 + (rows * a.bytesPerProcess) / a.fillBytesPerSecond + o.reps * (3 * (o.gateway.seconds + 2) + 2 * (rows / a.writerRowsPerSecond + a.loadOverheadSeconds)),
   };
 }
@@ -47,6 +50,7 @@ export function describePlan(o: BenchOptions): string {
     `  item 5: ${o.freshness.seconds} s at half the measured maximum; item 6: 24 h of ${o.history.machines} machines × ${o.history.processes} processes every ${o.history.intervalSeconds} s, ${o.queryRequests} requests per variant`,
     `  item 7: the gateway load of item 4 and the writer drain of item 1, with tracing off and on (the gateway also at 10% sampling), ${o.reps} round(s)`,
     `  item 8: dashboard load times over 24 h of ${o.dashboard.machines} machines × ${o.dashboard.processes} processes every ${o.dashboard.intervalSeconds} s and 7 days of one machine at 1 min, ${o.dashboard.loads} loads per view`,
+    `  item 9: a bucket range of ${o.move.rows.toLocaleString('en-US')} rows moved from node 0 to node 1 under half the measured maximum load, ${o.move.beforeSeconds} s of it before`,
     `  estimated time: about ${Math.ceil(total / 60)} min (stack start included)`,
   ];
   return lines.join('\n');

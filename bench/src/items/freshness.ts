@@ -53,7 +53,7 @@ export async function runFreshness(ctx: BenchContext, done: Map<number, ItemResu
  * summarizer behind, and their backlog would load the steady run. Everything is drained before the
  * steady load starts.
  */
-async function maximumInPlace(ctx: BenchContext, gatewayUrl: string, group: { topic: string; groupId: string }, pools: Pool[], done: Map<number, ItemResult>) {
+export async function maximumInPlace(ctx: BenchContext, gatewayUrl: string, group: { topic: string; groupId: string }, pools: Pool[], done: Map<number, ItemResult>) {
   const seconds = Math.min(ctx.options.gateway.seconds, 10);
   ctx.progress.step(`item 5 · the pipeline's sustained maximum in place: ${seconds} s closed loop, then until writer and summarizer are done`);
   const plan = { concurrency: ctx.options.gateway.connections, machines: MACHINES, processes: ctx.options.fleet.processes, prefix: 'bench-fmax-' };
@@ -76,7 +76,7 @@ async function maximumInPlace(ctx: BenchContext, gatewayUrl: string, group: { to
   return { snapshotsPerSecond: sustained, burstPerSecond, settledSeconds, source };
 }
 
-async function waitForSummarizer(pools: Pool[]): Promise<void> {
+export async function waitForSummarizer(pools: Pool[]): Promise<void> {
   const depth = async () => {
     const counts = await Promise.all(pools.map((p) => p.query<{ n: string }>('SELECT count(*) AS n FROM rollup_outbox')));
     return counts.reduce((n, r) => n + Number(r.rows[0].n), 0);

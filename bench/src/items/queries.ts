@@ -89,7 +89,7 @@ function queryVariants(uncachedUrl: string, cachedUrl: string, toMs: number): Qu
   return variants;
 }
 
-async function startQueryApi(ctx: BenchContext, urls: string[], redisUrl: string | undefined, label: string): Promise<{ url: string; process: AppProcess }> {
+export async function startQueryApi(ctx: BenchContext, urls: string[], redisUrl: string | undefined, label: string): Promise<{ url: string; process: AppProcess }> {
   const port = await freePort();
   // REDIS_URL explicitly empty for the uncached one: infra/bench.sh exports the bench Redis, which the
   // child would inherit, and every "rollups" and "raw" answer was then a cache hit.

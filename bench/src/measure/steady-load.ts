@@ -22,12 +22,12 @@ const MAX_IN_FLIGHT = 256;
 
 /**
  * Open-loop load: POSTs one snapshot (`processes` processes, stamped at send time) every 1/rate s
- * for `seconds`, round-robin over `machines` machines, whatever the answers' pace (up to 256 at once);
- * `onAccepted` hears of every 202 as it arrives.
+ * for `seconds` (or until `until` is aborted), round-robin over `machines` machines, whatever the
+ * answers' pace (up to 256 at once); `onAccepted` hears of every 202 as it arrives.
  */
 export async function steadyLoad(
   gatewayUrl: string,
-  plan: { rate: number; seconds: number; machines: number; processes: number; prefix: string },
+  plan: { rate: number; seconds: number; machines: number; processes: number; prefix: string; until?: AbortSignal },
   onAccepted: (snapshot: AcceptedSnapshot) => void,
 ): Promise<SteadyLoadResult> {
   const { rate, seconds } = plan;
@@ -37,7 +37,7 @@ export async function steadyLoad(
   const fleet = { machines: plan.machines, processes: plan.processes, prefix: plan.prefix, snapshots: 1, intervalMs: 10_000, startMs: Date.now() };
   const started = Date.now();
   const total = Math.round(rate * seconds);
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < total && !plan.until?.aborted; i++) {
     const due = started + (i * 1000) / rate;
     if (due > Date.now()) await sleep(due - Date.now());
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);

@@ -31,7 +31,11 @@ export class VisibilityWatcher {
   private isStopped = false;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly pools: Pool[], private readonly router: ShardRouter) {}
+  /**
+   * `router` says where each machine's rows are; 'any shard' looks on every node (a bucket move
+   * changes the owner mid-run) and takes the first node that shows them.
+   */
+  constructor(private readonly pools: Pool[], private readonly router: ShardRouter | 'any shard') {}
 
   add(snapshot: AcceptedSnapshot): void {
     this.sightings.push({ snapshot });
@@ -63,7 +67,8 @@ export class VisibilityWatcher {
     const pending = this.pending();
     await Promise.all(
       this.pools.map(async (pool, shard) => {
-        const mine = pending.filter((s) => this.router.shardOf(s.snapshot.machineId) === shard);
+        const { router } = this;
+        const mine = router === 'any shard' ? pending : pending.filter((s) => router.shardOf(s.snapshot.machineId) === shard);
         await this.checkRows(pool, mine.filter((s) => s.rowsAtMs === undefined));
         await this.checkRollups(pool, mine.filter((s) => s.rowsAtMs !== undefined));
       }),
@@ -75,7 +80,7 @@ export class VisibilityWatcher {
     const askedAt = Date.now();
     const { rows } = await pool.query<{ machine_id: string; ts_ms: string }>(VISIBLE, [unseen.map((s) => s.snapshot.machineId), unseen.map((s) => s.snapshot.tsMs)]);
     const seen = new Set(rows.map((r) => `${r.machine_id}|${r.ts_ms}`));
-    for (const s of unseen) if (seen.has(`${s.snapshot.machineId}|${s.snapshot.tsMs}`)) s.rowsAtMs = askedAt;
+    for (const s of unseen) if (seen.has(`${s.snapshot.machineId}|${s.snapshot.tsMs}`)) s.rowsAtMs ??= askedAt;
   }
 
   private async checkRollups(pool: Pool, visible: Sighting[]): Promise<void> {
@@ -88,7 +93,7 @@ export class VisibilityWatcher {
     ]);
     const counted = new Map(rows.map((r) => [`${r.machine_id}|${r.bucket_ms}`, r.snapshots]));
     for (const s of visible) {
-      if ((counted.get(`${s.snapshot.machineId}|${bucketOf(s)}`) ?? 0) >= s.snapshot.nthInMinute) s.rollupAtMs = askedAt;
+      if ((counted.get(`${s.snapshot.machineId}|${bucketOf(s)}`) ?? 0) >= s.snapshot.nthInMinute) s.rollupAtMs ??= askedAt;
     }
   }
 }
