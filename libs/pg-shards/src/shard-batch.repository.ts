@@ -1,4 +1,5 @@
 import { PoolClient, Pool } from 'pg';
+import { withTransaction } from './transaction';
 import { ValidSnapshot } from '@pa/contracts';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { copyRows } from './copy-rows';
@@ -51,10 +52,7 @@ const INSERT_OUTBOX = `
  */
 export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[], shard: number, mapVersion: number): Promise<ShardBatchResult> {
   const { unique, duplicates, conflicts } = uniqueByKey(encodeSnapshots(snapshots));
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const ledger = await withSpan(tracer, 'ledger.insert', { snapshots: unique.length }, async (span) => {
       const result = await insertLedger(client, unique);
       span.setAttributes({ 'snapshots.new': result.fresh.length, 'snapshots.conflicting': result.conflicts.length });
@@ -68,29 +66,13 @@ export async function writeShardBatch(pool: Pool, snapshots: ValidSnapshot[], sh
     // Checked last, so the fence row is held (FOR SHARE) only from here to COMMIT: a bucket move
     // raising the fence waits milliseconds, not for a whole COPY (it measured 1.4 s at the start).
     await client.query('SELECT pa_check_map_version($1)', [mapVersion]);
-    await withSpan(tracer, 'commit', {}, () => client.query('COMMIT'));
     return {
       inserted: ledger.fresh.length,
       duplicates: duplicates + ledger.replays,
       rows,
       conflicts: [...conflicts, ...ledger.conflicts].map((e) => e.snapshot),
     };
-  } catch (error) {
-    broken = await rollback(client, error as Error);
-    throw error;
-  } finally {
-    // A client whose rollback failed is in an unknown state: destroy it rather than pool it.
-    client.release(broken);
-  }
-}
-
-async function rollback(client: PoolClient, cause: Error): Promise<Error | undefined> {
-  try {
-    await client.query('ROLLBACK');
-    return undefined;
-  } catch {
-    return cause;
-  }
+  }, 'BEGIN', (commit) => withSpan(tracer, 'commit', {}, commit));
 }
 
 /** Keeps the first snapshot of each (machine_id, ts): a batch may carry the same one twice, or two that conflict. */

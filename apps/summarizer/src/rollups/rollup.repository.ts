@@ -1,4 +1,5 @@
 import { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@pa/pg-shards';
 import { BucketKeys, WIDTH_MS, coarsen, sliceKeys } from './bucket-keys';
 import {
   CLAIM_OUTBOX,
@@ -51,19 +52,7 @@ export async function hasSettledWork(pool: Pool, settleMs: number): Promise<bool
  * everything back and leaves the rows for the next run.
  */
 export async function recomputeClaim(pool: Pool, limit: number, settleMs: number): Promise<RecomputeResult> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await recompute(client, limit, settleMs);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    broken = await client.query('ROLLBACK').then(() => undefined, () => error as Error);
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  return withTransaction(pool, (client) => recompute(client, limit, settleMs));
 }
 
 async function recompute(client: PoolClient, limit: number, settleMs: number): Promise<RecomputeResult> {
