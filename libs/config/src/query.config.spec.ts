@@ -7,7 +7,7 @@ describe('loadQueryConfig', () => {
       maxWindowDays: 93,
       maxRawWindowHours: 48,
       maxMinuteWindowHours: 168,
-      maxPointsPerSeries: 10_000,
+      maxPointsPerSeries: 10_081,
       maxTopLimit: 1_000,
       maxPageSize: 1_000,
     });

@@ -21,7 +21,7 @@ export interface QueryLimitsConfig {
   maxRawWindowHours: number;
   /** widest span read from 1-minute rollups (a step or `resolution=1m` that needs more is a 400), hours */
   maxMinuteWindowHours: number;
-  /** most points one series may have ((to - from) / step) */
+  /** most buckets in one series answer (default 10,081: the last 7 days at 1-minute steps, partial minutes at both ends) */
   maxPointsPerSeries: number;
   /** largest `limit` of /v1/top */
   maxTopLimit: number;
@@ -48,7 +48,7 @@ export function loadQueryConfig(env: Record<string, string | undefined>): Readon
       maxWindowDays: r.int('QUERY_MAX_WINDOW_DAYS', 93, { min: 1, max: 3650 }),
       maxRawWindowHours: r.int('QUERY_MAX_RAW_WINDOW_HOURS', 48, { min: 1, max: 87_600 }),
       maxMinuteWindowHours: r.int('QUERY_MAX_MINUTE_WINDOW_HOURS', 168, { min: 1, max: 87_600 }),
-      maxPointsPerSeries: r.int('QUERY_MAX_POINTS', 10_000, { min: 10, max: 1_000_000 }),
+      maxPointsPerSeries: r.int('QUERY_MAX_POINTS', 10_081, { min: 10, max: 1_000_000 }),
       maxTopLimit: r.int('QUERY_MAX_TOP_LIMIT', 1_000, { min: 1, max: 100_000 }),
       maxPageSize: r.int('QUERY_MAX_PAGE_SIZE', 1_000, { min: 1, max: 100_000 }),
     },
