@@ -77,7 +77,7 @@ const BOUNDS: Case[] = [
   ['the same on one machine', 'series', { ...MONTHS, step: '59s' }, 'step', /raw rows .*multiple of 1h/],
   ['seconds over a day', 'series', { from: iso(TODAY - DAY), to: iso(TODAY), step: '30s' }, 'step', /raw rows over 24 h .*multiple of 1m, at least 1m/],
   ['1-minute rollups over a month', 'process', { from: iso(TODAY - 30 * DAY), to: iso(TODAY), step: '61m' }, 'step', /1-minute rollups over 720 h .*multiple of 1h/],
-  ['too many buckets', 'process', { from: iso(TODAY - 167 * HOUR), to: iso(TODAY), step: '1m' }, 'step', /10020 points, at most 10000; use 2m/],
+  ['too many buckets', 'series', { from: iso(TODAY - 3 * HOUR), to: iso(TODAY), step: '1s', resolution: 'raw' }, 'step', /10800 points, at most 10081; use 2s/],
   ['too many buckets, raw forced', 'series', { from: iso(TODAY - 48 * HOUR), to: iso(TODAY), step: '1s', resolution: 'raw' }, 'step', /172800 points/],
   ['raw forced over 49 h', 'top', { from: iso(TODAY - 49 * HOUR), to: iso(TODAY), resolution: 'raw' }, 'resolution', /raw is allowed for windows up to 48 h/],
   ['1m forced over 8 days', 'top', { from: iso(TODAY - 8 * DAY), to: iso(TODAY), resolution: '1m' }, 'resolution', /1m is allowed for windows up to 168 h/],
