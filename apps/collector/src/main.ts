@@ -1,3 +1,5 @@
+// Before anything loads kafkajs: its record batches get the native CRC32C (libs/kafka/src/native-crc32c.ts).
+import '@pa/kafka';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { ConfigError, CollectorConfig, loadCollectorConfig } from '@pa/config';
 import { DEFAULT_RETENTION_MS } from '@pa/contracts';

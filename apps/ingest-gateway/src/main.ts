@@ -1,4 +1,6 @@
 import { stopTelemetry } from './instrument';
+// Before anything loads kafkajs: its record batches get the native CRC32C (libs/kafka/src/native-crc32c.ts).
+import { useNativeCrc32c } from '@pa/kafka';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadGatewayConfig } from '@pa/config';
@@ -21,6 +23,7 @@ async function bootstrap(): Promise<void> {
     timeouts: config.http,
   });
   const port = await listen(app, config.http.host, config.http.port);
+  new Logger('IngestGateway').log(`record batch CRC32C: ${useNativeCrc32c() ? 'native (@node-rs/crc32)' : "kafkajs's JavaScript (KAFKA_NATIVE_CRC32C=off)"}`);
   new Logger('IngestGateway').log(`listening on http://${config.http.host}:${port} (topic ${config.kafka.topic})`);
 }
 

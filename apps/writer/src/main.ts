@@ -1,4 +1,6 @@
 import { stopTelemetry } from './instrument';
+// Before anything loads kafkajs: its record batches get the native CRC32C (libs/kafka/src/native-crc32c.ts).
+import { useNativeCrc32c } from '@pa/kafka';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadWriterConfig } from '@pa/config';
@@ -11,6 +13,7 @@ async function bootstrap(): Promise<void> {
   const registry = createMetricsRegistry('writer');
   const app = await createHttpApp(WriterModule.forConfig(config, { registry, stopTelemetry }), { serviceName: 'writer', registry, });
   const port = await listen(app, config.http.host, config.http.port);
+  new Logger('Writer').log(`record batch CRC32C: ${useNativeCrc32c() ? 'native (@node-rs/crc32)' : "kafkajs's JavaScript (KAFKA_NATIVE_CRC32C=off)"}`);
   new Logger('Writer').log(
     `consuming ${config.kafka.topic} as ${config.kafka.groupId} into ${config.shards.urls.length} shards; health on :${port}`,
   );

@@ -25,6 +25,13 @@ export function gatewayRows(samples: Sample[], setup: { processes: number; conne
     },
     {
       item: '4',
+      what: "the same gateway with kafkajs's JavaScript CRC32C (KAFKA_NATIVE_CRC32C=off): native over JavaScript",
+      figure: `native ${formatNumber(gateway)} snapshots/s at ${formatNumber(detail(samples, 'gateway', 'gatewayCpuShare') * 100)}% of a core`,
+      baseline: `JavaScript ${formatNumber(medianOf(samples, 'gateway-js-crc32c'))} snapshots/s at ${formatNumber(detail(samples, 'gateway-js-crc32c', 'gatewayCpuShare') * 100)}% of a core`,
+      ratio: pairedRatio(samples, 'gateway', 'gateway-js-crc32c'),
+    },
+    {
+      item: '4',
       what: 'gateway request latency at that load, p50 / p99',
       figure: `${detail(samples, 'gateway', 'p50Ms')} / ${detail(samples, 'gateway', 'p99Ms')} ms`,
       baseline: `ProducerPerformance send→ack ${detail(samples, 'producer-perf', 'p50Ms')} / ${detail(samples, 'producer-perf', 'p99Ms')} ms`,

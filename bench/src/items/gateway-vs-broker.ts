@@ -7,6 +7,7 @@ import { producerPerformance } from '../measure/producer-perf';
 import { metricSum, processCpuSeconds } from '../measure/load-profile';
 import { AppProcess, freePort } from '../support/app-process';
 import { formatNumber } from '../support/progress';
+import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
 import { gatewayRows } from './gateway-vs-broker.rows';
 
@@ -35,6 +36,13 @@ export function snapshotBodies(count: number, processes: number, prefix: string)
   return Array.from({ length: count }, (_, m) => JSON.stringify(snapshotOf(shape, m, 0)));
 }
 
+/** The gateways item 4 measures: as deployed, and with kafkajs's JavaScript CRC32C. */
+export const GATEWAY_VARIANTS = [
+  ['gateway', {}],
+  ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
+] as const satisfies readonly (readonly [string, Record<string, string>])[];
+export type GatewayVariant = (typeof GATEWAY_VARIANTS)[number][0];
+
 /**
  * Item 4: snapshots/s through POST /v1/snapshots under autocannon vs Kafka's ProducerPerformance
  * with the same records on the same broker, alternating which goes first in each round.
@@ -50,20 +58,24 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
   const perfRecords = Math.max(500, Math.round((perfMegabytes * 1e6) / recordBytes));
   const perfTopic = `bench.perf.${ctx.runId}`;
   await createTopic(ctx.kafka, perfTopic, 12);
-  const gateway = await startGateway(ctx, `bench.gateway.${ctx.runId}`, 'gateway-load');
+  // The gateway as deployed, and beside it the same gateway with kafkajs's own JavaScript CRC32C (the
+  // lever of libs/kafka/src/native-crc32c.ts), on topics of their own, measured in the same rounds.
+  const gateways = new Map<GatewayVariant, BenchGateway>();
+  for (const [variant, env] of GATEWAY_VARIANTS) gateways.set(variant, await startGateway(ctx, `bench.${variant}.${ctx.runId}`, `${variant}-load`, env));
   const samples: Sample[] = [];
   try {
     // JIT and connection warm-up, not measured.
-    await loadGateway(gateway.url, bodies, Math.min(3, seconds), connections);
+    for (const gateway of gateways.values()) await loadGateway(gateway.url, bodies, Math.min(3, seconds), connections);
+    const measurements = [...gateways.keys(), 'producer-perf'] as const;
     for (let rep = 0; rep < ctx.options.reps; rep++) {
-      const order = rep % 2 === 0 ? ['gateway', 'producer-perf'] : ['producer-perf', 'gateway'];
-      for (const which of order) {
+      for (const which of rotate(measurements, rep)) {
         ctx.progress.step(`item 4 · round ${rep + 1}/${ctx.options.reps} · ${which}`);
-        samples.push(which === 'gateway' ? await measureGateway(ctx, gateway, bodies, rep, processes) : await measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep));
+        const gateway = which === 'producer-perf' ? undefined : gateways.get(which);
+        samples.push(gateway && which !== 'producer-perf' ? await measureGateway(ctx, gateway, which, bodies, rep, processes) : await measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep));
       }
     }
   } finally {
-    await gateway.process.stop();
+    await Promise.all([...gateways.values()].map((g) => g.process.stop()));
   }
   return { rows: gatewayRows(samples, { processes, connections, recordBytes }), samples, summary: { recordBytes, processes, connections, seconds, perfRecords } };
 }
@@ -72,7 +84,7 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
  * One autocannon run, with where the gateway's time went: its CPU over the run (a share of one core)
  * and the mean time a request waited for Kafka's acknowledgement (pa_gateway_produce_seconds).
  */
-async function measureGateway(ctx: BenchContext, gateway: BenchGateway, bodies: string[], rep: number, processes: number): Promise<Sample> {
+async function measureGateway(ctx: BenchContext, gateway: BenchGateway, variant: GatewayVariant, bodies: string[], rep: number, processes: number): Promise<Sample> {
   const { seconds, connections } = ctx.options.gateway;
   const before = await gatewayCounters(gateway);
   const load = await loadGateway(gateway.url, bodies, seconds, connections);
@@ -82,10 +94,10 @@ async function measureGateway(ctx: BenchContext, gateway: BenchGateway, bodies: 
     produceMeanMs: ((after.produceSeconds - before.produceSeconds) / (after.produces - before.produces)) * 1000,
   };
   ctx.progress.step(
-    `  gateway: ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${load.rejected} non-2xx; ` +
+    `  ${variant}: ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${load.rejected} non-2xx; ` +
       `${formatNumber(profile.gatewayCpuShare * 100)}% of a core, ${formatNumber(profile.produceMeanMs)} ms mean wait for Kafka's ack`,
   );
-  return { measurement: 'gateway', rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes } };
+  return { measurement: variant, rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes } };
 }
 
 async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; produceSeconds: number; produces: number }> {

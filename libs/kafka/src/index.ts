@@ -1,3 +1,4 @@
+export * from './native-crc32c';
 export * from './log-sink';
 export * from './kafka-client';
 export * from './topics';
