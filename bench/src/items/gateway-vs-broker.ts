@@ -97,7 +97,7 @@ async function measureGateway(ctx: BenchContext, gateway: BenchGateway, variant:
     `  ${variant}: ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${load.rejected} non-2xx; ` +
       `${formatNumber(profile.gatewayCpuShare * 100)}% of a core, ${formatNumber(profile.produceMeanMs)} ms mean wait for Kafka's ack`,
   );
-  return { measurement: variant, rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes } };
+  return { measurement: variant, rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes, cpuMsPerSnapshot: (profile.gatewayCpuShare * 1000) / load.acceptedPerSecond } };
 }
 
 async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; produceSeconds: number; produces: number }> {
