@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     for (const shard of shards) {
       const client = await topology.pools.pool(shard).connect();
       try {
-        statuses.push({ shard, days: await dayStatuses(client, config.latenessMs) });
+        statuses.push({ shard, days: await dayStatuses(client, config) });
       } finally {
         client.release();
       }

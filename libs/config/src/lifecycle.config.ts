@@ -12,6 +12,8 @@ export interface LifecycleConfig {
   latenessMs: number;
   /** pause between two runs of every due step, ms */
   intervalMs: number;
+  /** only these UTC days (YYYY-MM-DD) are looked at (LIFECYCLE_DAYS): an operator sealing one day by hand, a test on a shared node; all when absent */
+  onlyDays?: string[];
   /** test hook: the process kills itself (SIGKILL) at this point of the first day it seals */
   stopAt?: LifecycleStopPoint;
   /** test hook: damage one rewritten segment before verification, to show a failed verification */
@@ -27,6 +29,7 @@ export function loadLifecycleConfig(env: Record<string, string | undefined>): Re
     shards: readShardsConfig(r, 2),
     latenessMs: readDuration(r, 'LIFECYCLE_LATENESS', '2d'),
     intervalMs: r.int('LIFECYCLE_INTERVAL_MS', 60_000, { min: 100, max: DAY_MS }),
+    onlyDays: r.optionalString('LIFECYCLE_DAYS') === undefined ? undefined : r.list('LIFECYCLE_DAYS', [], isDay, 'days YYYY-MM-DD'),
     stopAt: readStopPoint(r),
     corruptForTest: r.bool('LIFECYCLE_CORRUPT_FOR_TEST', false),
   });
@@ -53,4 +56,8 @@ function readStopPoint(r: EnvReader): LifecycleStopPoint | undefined {
   if ((LIFECYCLE_STOP_POINTS as readonly string[]).includes(raw)) return raw as LifecycleStopPoint;
   r.problem(`LIFECYCLE_STOP_AT=${JSON.stringify(raw)}: must be one of ${LIFECYCLE_STOP_POINTS.join(', ')}`);
   return undefined;
+}
+
+function isDay(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
 }

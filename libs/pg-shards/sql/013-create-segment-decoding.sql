@@ -19,9 +19,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
   WINDOW w AS (ORDER BY u.o ROWS UNBOUNDED PRECEDING)
 $fn$;
 
--- Every compressed sample as an ordinary row, with the segment's hour for index conditions.
+-- Every compressed sample as an ordinary row, with its segment's hour (index conditions) and time
+-- span (a segment outside the window is skipped before it is decoded).
 CREATE VIEW process_segment_rows AS
-SELECT s.hour, d.ts, s.machine_id, s.pid, s.ppid, s.name, s.username, c.value AS cmdline, d.cpu_pct, d.mem_pct,
+SELECT s.hour, s.ts_first AS segment_first, s.ts_last AS segment_last, d.ts, s.machine_id, s.pid, s.ppid, s.name, s.username, c.value AS cmdline, d.cpu_pct, d.mem_pct,
        d.rss_bytes, d.vms_bytes, d.threads, d.state, d.io_read_bytes, d.io_write_bytes, s.start_time
 FROM process_segments s
 LEFT JOIN process_strings c ON c.id = s.cmdline_id
@@ -42,7 +43,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
   SELECT r.ts, r.machine_id, r.pid, r.ppid, r.name, r.username, r.cmdline, r.cpu_pct, r.mem_pct, r.rss_bytes,
          r.vms_bytes, r.threads, r.state, r.io_read_bytes, r.io_write_bytes, r.start_time
   FROM public.process_segment_rows r
-  WHERE r.hour > from_ts - interval '1 hour' AND r.hour < to_ts AND r.ts >= from_ts AND r.ts < to_ts
+  WHERE r.hour > from_ts - interval '1 hour' AND r.hour < to_ts
+    AND r.segment_last >= from_ts AND r.segment_first < to_ts AND r.ts >= from_ts AND r.ts < to_ts
     AND r.machine_id NOT IN (SELECT pa_read.stale_machines())
 $fn$;
 

@@ -14,16 +14,22 @@ export interface DayPartition {
   isSealed: boolean;
 }
 
-/** Every day partition of the node; sealed = its end lies more than `latenessMs` in the past. */
-export async function dayPartitions(client: PoolClient, latenessMs: number): Promise<DayPartition[]> {
-  const { rows } = await client.query<{ day: string; sealed: boolean }>(DAY_PARTITIONS, [latenessMs]);
-  return rows.map((r) => ({ day: r.day, isSealed: r.sealed }));
+/** What the lifecycle looks at: the lateness horizon, and the days it is limited to, if any. */
+export interface DayScope {
+  latenessMs: number;
+  onlyDays?: string[];
+}
+
+/** Every day partition of the node (in scope); sealed = its end lies more than `latenessMs` in the past. */
+export async function dayPartitions(client: PoolClient, scope: DayScope): Promise<DayPartition[]> {
+  const { rows } = await client.query<{ day: string; sealed: boolean }>(DAY_PARTITIONS, [scope.latenessMs]);
+  return rows.filter((r) => !scope.onlyDays || scope.onlyDays.includes(r.day)).map((r) => ({ day: r.day, isSealed: r.sealed }));
 }
 
 /** Sealed days whose heap partition still holds rows: a first compression, or late rows to merge. */
-export async function dueDays(client: PoolClient, latenessMs: number): Promise<string[]> {
+export async function dueDays(client: PoolClient, scope: DayScope): Promise<string[]> {
   const due: string[] = [];
-  for (const { day, isSealed } of await dayPartitions(client, latenessMs)) {
+  for (const { day, isSealed } of await dayPartitions(client, scope)) {
     if (!isSealed) continue;
     const { rows } = await client.query<{ has_rows: boolean }>(`SELECT EXISTS (SELECT 1 FROM ONLY ${partitionOf(day)}) AS has_rows`);
     if (rows[0].has_rows) due.push(day);

@@ -38,7 +38,7 @@ export async function runShard(shard: number, pool: Pool, config: LifecycleConfi
       await client.query('SET statement_timeout = 0');
       const sealed: SealResult[] = [];
       const hooks = { atPoint: stopHook(config.stopAt), corrupt: config.corruptForTest };
-      for (const day of await dueDays(client, config.latenessMs)) {
+      for (const day of await dueDays(client, config)) {
         const result = await sealDay(client, day, hooks);
         log(describeSeal(shard, result));
         sealed.push(result);

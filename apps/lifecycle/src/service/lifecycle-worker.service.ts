@@ -84,7 +84,7 @@ export class LifecycleWorker implements OnApplicationBootstrap, OnApplicationShu
     for (let shard = 0; shard < this.topology.pools.count; shard++) {
       const client = await this.topology.pools.pool(shard).connect();
       try {
-        out.push({ shard, days: await dayStatuses(client, this.config.latenessMs) });
+        out.push({ shard, days: await dayStatuses(client, this.config) });
       } finally {
         client.release();
       }

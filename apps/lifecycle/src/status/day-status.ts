@@ -1,5 +1,5 @@
 import { PoolClient } from 'pg';
-import { dayPartitions } from '../compress/sealed-days';
+import { DayScope, dayPartitions } from '../compress/sealed-days';
 import { COMPRESS_STEP, partitionOf } from '../compress/day-compressor';
 
 /** heap: row per sample only; compressed: segments only; compressed+late: segments and late heap rows. */
@@ -29,9 +29,9 @@ const HEAP_OF_DAY = (partition: string) =>
 const STEP_OF_DAY = `SELECT status, runs, detail, updated_at FROM lifecycle_steps WHERE day = $1::date AND step = $2`;
 
 /** Every day partition of the node with its form, rows and bytes (heap: table and indexes; compressed: segment rows). */
-export async function dayStatuses(client: PoolClient, latenessMs: number): Promise<DayStatus[]> {
+export async function dayStatuses(client: PoolClient, scope: DayScope): Promise<DayStatus[]> {
   const out: DayStatus[] = [];
-  for (const { day, isSealed } of await dayPartitions(client, latenessMs)) {
+  for (const { day, isSealed } of await dayPartitions(client, scope)) {
     const heap = (await client.query<{ rows: string; bytes: string }>(HEAP_OF_DAY(partitionOf(day)))).rows[0];
     const seg = (await client.query<{ segments: string; rows: string; bytes: string }>(COMPRESSED_OF_DAY, [day])).rows[0];
     const step = (await client.query<{ status: string; runs: number; detail: string | null; updated_at: Date }>(STEP_OF_DAY, [day, COMPRESS_STEP])).rows[0];
