@@ -15,6 +15,14 @@ const CHECKSUM = (a: string) => `sum(hashtextextended(${ROW_TEXT(a)}, 0)::numeri
 
 export const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ';
 
+/** What makes a segment: one process of one machine in one hour, with the attributes constant in it. */
+const SEGMENT_KEY = 's.machine_id, s.hour, s.pid, s.ppid, s.name, s.username, s.cmdline, s.start_time';
+const ROW_ORDER = 's.ts, s.cpu_pct, s.mem_pct, s.rss_bytes, s.vms_bytes, s.threads, s.state, s.io_read_bytes, s.io_write_bytes';
+
+/** `column` minus its previous non-NULL value in the segment (NULL stays NULL; decoded by a running sum). */
+const nullableDelta = (column: string) =>
+  `s.${column} - coalesce(lag(s.${column}) OVER (PARTITION BY ${SEGMENT_KEY}, s.${column} IS NULL ORDER BY s.n), 0)`;
+
 /** Per-transaction settings: exact float text for the checksums; no statement timeout for a whole day. */
 export const SETTINGS = `SET LOCAL extra_float_digits = 1; SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'`;
 
@@ -51,19 +59,20 @@ export const REWRITE = (partition: string) => `
   ), expected AS (
     INSERT INTO lc_expected SELECT s.machine_id, s.hour, count(*), ${CHECKSUM('s')} FROM src s GROUP BY 1, 2
     RETURNING 1
+  ), numbered AS (
+    -- one order per segment, ties (equal rows) broken once: every delta below follows this n
+    SELECT s.*, row_number() OVER (PARTITION BY ${SEGMENT_KEY} ORDER BY ${ROW_ORDER}) AS n FROM src s
   ), ordered AS (
     -- deltas from the previous sample of the segment (of the previous non-NULL one for nullable
-    -- columns: partitioned by NULL-ness), numbered in the one order the arrays are built in
+    -- columns: partitioned by NULL-ness)
     SELECT s.*,
-      row_number() OVER seg AS n,
       (extract(epoch FROM s.ts - lag(s.ts, 1, s.hour) OVER seg) * 1000000)::bigint AS dts,
       s.rss_bytes - lag(s.rss_bytes, 1, 0::bigint) OVER seg AS drss,
-      s.vms_bytes - coalesce(lag(s.vms_bytes) OVER (PARTITION BY s.machine_id, s.hour, s.pid, s.ppid, s.name, s.username, s.cmdline, s.start_time, s.vms_bytes IS NULL ORDER BY s.ts, s.cpu_pct, s.mem_pct, s.rss_bytes, s.vms_bytes, s.threads, s.state, s.io_read_bytes, s.io_write_bytes), 0) AS dvms,
-      s.io_read_bytes - coalesce(lag(s.io_read_bytes) OVER (PARTITION BY s.machine_id, s.hour, s.pid, s.ppid, s.name, s.username, s.cmdline, s.start_time, s.io_read_bytes IS NULL ORDER BY s.ts, s.cpu_pct, s.mem_pct, s.rss_bytes, s.vms_bytes, s.threads, s.state, s.io_read_bytes, s.io_write_bytes), 0) AS dior,
-      s.io_write_bytes - coalesce(lag(s.io_write_bytes) OVER (PARTITION BY s.machine_id, s.hour, s.pid, s.ppid, s.name, s.username, s.cmdline, s.start_time, s.io_write_bytes IS NULL ORDER BY s.ts, s.cpu_pct, s.mem_pct, s.rss_bytes, s.vms_bytes, s.threads, s.state, s.io_read_bytes, s.io_write_bytes), 0) AS diow
-    FROM src s
-    WINDOW seg AS (PARTITION BY s.machine_id, s.hour, s.pid, s.ppid, s.name, s.username, s.cmdline, s.start_time
-                   ORDER BY s.ts, s.cpu_pct, s.mem_pct, s.rss_bytes, s.vms_bytes, s.threads, s.state, s.io_read_bytes, s.io_write_bytes)
+      ${nullableDelta('vms_bytes')} AS dvms,
+      ${nullableDelta('io_read_bytes')} AS dior,
+      ${nullableDelta('io_write_bytes')} AS diow
+    FROM numbered s
+    WINDOW seg AS (PARTITION BY ${SEGMENT_KEY} ORDER BY s.n)
   ), written AS (
     INSERT INTO process_segments
     SELECT o.hour, o.machine_id, o.pid, o.ppid, o.name, o.username, c.id, o.start_time,
