@@ -42,6 +42,8 @@ describe('sealDay: the compressed form decodes to exactly the rows it replaced (
 
   afterAll(async () => {
     await client.query('DELETE FROM process_segments WHERE machine_id = $1', [machine]);
+    await client.query(`DELETE FROM ONLY ${partitionOf(day)} WHERE machine_id = $1`, [machine]);
+    await client.query('DELETE FROM lifecycle_steps WHERE day = $1::date', [day]);
     client.release();
     await pool.end();
   });
