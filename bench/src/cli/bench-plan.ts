@@ -30,6 +30,8 @@ export function estimateSeconds(o: BenchOptions): Record<number, number> {
     5: o.freshness.seconds + Math.min(o.gateway.seconds, 10) + 35,
     6: 25 + historyRows / a.historyRowsPerSecond + o.queryRequests * a.queryVariants * a.querySeconds,
     8: 30 + dashboardRows / a.historyRowsPerSecond + 2 * o.dashboard.loads * 3,
+    // item 9: the simulated rows through the writer, then sealed at about 10,000 rows/s
+    9: 20 + (o.isQuick ? 30_000 : 600_000) * (1 / a.historyRowsPerSecond + 1 / 10_000),
     7: 10 + (rows * a.bytesPerProcess) / a.fillBytesPerSecond + o.reps * (3 * (o.gateway.seconds + 2) + 2 * (rows / a.writerRowsPerSecond + a.loadOverheadSeconds)),
   };
 }
