@@ -15,8 +15,9 @@ GATEWAY_PORT=${GATEWAY_PORT:-8080}
 WRITER_PORT=${WRITER_PORT:-8082}
 SUMMARIZER_PORT=${SUMMARIZER_PORT:-8083}
 QUERY_PORT=${QUERY_PORT:-8081}
+LIFECYCLE_PORT=${LIFECYCLE_PORT:-8084}
 GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
-export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT SUMMARIZER_PORT QUERY_PORT GATEWAY_URL
+export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT SUMMARIZER_PORT QUERY_PORT LIFECYCLE_PORT GATEWAY_URL
 # Only a stack of our own grows by itself (SHARDS=3 on two nodes); external nodes are the operator's.
 is_own_stack=$([[ -z ${PG_SHARDS:-} ]] && echo 1 || echo 0)
 if [[ -z ${PG_SHARDS:-} ]]; then
@@ -69,10 +70,23 @@ start_app summarizer "http://127.0.0.1:$SUMMARIZER_PORT/readyz" -- "$node_bin" d
 # The query API caches fleet-wide answers in Redis when one answers on the default port (optional).
 if [[ -z ${REDIS_URL:-} ]] && port_open 127.0.0.1 6379; then export REDIS_URL=redis://127.0.0.1:6379; fi
 start_app query-api "http://127.0.0.1:$QUERY_PORT/readyz" -- "$node_bin" dist/apps/query-api/src/main.js
+# The demo's lifecycle policy: days older than 1 day sealed, looked at every 30 s (defaults 2d, 60 s).
+LIFECYCLE_LATENESS=${LIFECYCLE_LATENESS:-1d} LIFECYCLE_INTERVAL_MS=${LIFECYCLE_INTERVAL_MS:-30000} \
+  start_app lifecycle "http://127.0.0.1:$LIFECYCLE_PORT/readyz" -- "$node_bin" dist/apps/lifecycle/src/main.js
 bash infra/start-prometheus.sh
 start_app collector - -- "$node_bin" dist/apps/collector/src/main.js --interval 5s
 start_app fleet - -- "$node_bin" dist/apps/collector/src/main.js simulate \
   --machines "${DEMO_MACHINES:-50}" --processes "${DEMO_PROCESSES:-100}" --interval "${DEMO_INTERVAL:-10s}"
+# Once per state dir: a few past days of a small sparse fleet (its own machine ids), so that
+# `npm run lifecycle -- status` shows sealed, compressed days next to heap ones within minutes.
+if [[ ! -e $PA_STATE_DIR/demo-history.started ]]; then
+  touch "$PA_STATE_DIR/demo-history.started"
+  history_start=$(date -u -d "-${DEMO_HISTORY_DAYS:-3} days" +%Y-%m-%dT00:00:00Z)
+  nohup "$node_bin" dist/apps/collector/src/main.js simulate --machines "${DEMO_HISTORY_MACHINES:-6}" --processes 30 \
+    --interval "${DEMO_HISTORY_INTERVAL:-1m}" --prefix hist- --seed history --start "$history_start" \
+    >"$PA_LOG_DIR/demo-history.log" 2>&1 &
+  say "demo history: back-filling from $history_start (log: $PA_LOG_DIR/demo-history.log)"
+fi
 
 # The real collector's machine_id: the host name, sanitized as apps/collector/src/procfs/machine-id.ts does.
 host_id=${COLLECTOR_MACHINE_ID:-$(hostname | tr -c 'A-Za-z0-9._:\n-' '-' | cut -c1-128)}
@@ -88,6 +102,7 @@ Process Analyzer is up ($(node -v)).
   ingest gateway   http://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
   writer           http://127.0.0.1:$WRITER_PORT/healthz   (counters, shards down)
   summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
+  lifecycle        http://127.0.0.1:$LIFECYCLE_PORT/healthz   (sealed days compressed; npm run lifecycle -- status)
   query API        http://127.0.0.1:$QUERY_PORT/docs   (OpenAPI; cache: $cache_state)
   Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
   shard nodes      ${PG_SHARDS//,/ }

@@ -28,12 +28,13 @@ PG_ROOT="$PA_STATE_DIR/pg"
 PG_BIN=${PG_BIN:-$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n 1 || true)}
 # The node apps as start.sh starts them, with their default readiness URLs ("-": none). The URL
 # start_app recorded ($PA_RUN_DIR/NAME.ready) wins, so other ports are probed right.
-APPS=(ingest-gateway writer summarizer query-api collector fleet)
+APPS=(ingest-gateway writer summarizer query-api lifecycle collector fleet)
 declare -A APP_URL=(
   [ingest-gateway]="http://$PA_HOST:${GATEWAY_PORT:-8080}/readyz"
   [writer]="http://$PA_HOST:${WRITER_PORT:-8082}/readyz"
   [summarizer]="http://$PA_HOST:${SUMMARIZER_PORT:-8083}/readyz"
   [query-api]="http://$PA_HOST:${QUERY_PORT:-8081}/readyz"
+  [lifecycle]="http://$PA_HOST:${LIFECYCLE_PORT:-8084}/readyz"
   [collector]=- [fleet]=-
 )
 

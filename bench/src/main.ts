@@ -12,6 +12,7 @@ import { runQueries } from './items/queries';
 import { runTracingCost } from './items/tracing-cost';
 import { runDashboardLoad } from './items/dashboard-load';
 import { runBucketMove } from './items/bucket-move';
+import { runStorage } from './items/storage';
 import { renderTable } from './report/table';
 import { writeResults } from './report/results-file';
 import { loadBenchEnv } from './support/bench-env';
@@ -26,6 +27,7 @@ const ITEMS: { item: number; title: string; run: (ctx: BenchContext, done: Map<n
   { item: 7, title: 'item 7: tracing cost on ingest', run: (ctx) => runTracingCost(ctx) },
   { item: 8, title: 'item 8: dashboard load times and bundle size', run: (ctx) => runDashboardLoad(ctx) },
   { item: 9, title: 'item 9: a bucket move under load', run: (ctx, done) => runBucketMove(ctx, done) },
+  { item: 10, title: 'item 10: storage, heap vs compressed day', run: (ctx) => runStorage(ctx) },
 ];
 
 async function main(argv: string[]): Promise<number> {

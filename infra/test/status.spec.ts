@@ -75,7 +75,7 @@ describe('infra-issue-14: npm run status', () => {
     const run = await bash('bash infra/status.sh', env);
     expect(run.code).toBe(1);
     expect(writerRow(run)).toEqual(['ready', String(pid)]);
-    for (const name of ['pg-shard-0', 'pg-shard-1', 'kafka', 'zipkin', 'ingest-gateway', 'summarizer', 'query-api', 'collector', 'fleet']) {
+    for (const name of ['pg-shard-0', 'pg-shard-1', 'kafka', 'zipkin', 'ingest-gateway', 'summarizer', 'query-api', 'lifecycle', 'collector', 'fleet']) {
       expect(run.stdout).toMatch(new RegExp(`^${name}\\s+down\\s+-\\s+not running`, 'm'));
     }
     const verdict = run.stdout.trim().split('\n').at(-1) ?? '';
@@ -96,8 +96,8 @@ describe('infra-issue-14: npm run status', () => {
     expect(down.code).toBe(1);
     expect(writerRow(down)).toEqual(['down', '-']);
     // Nothing of this state dir runs any more: the verdict says so rather than listing all of it.
-    // (10 services where Prometheus is not installed, 11 where it is.)
-    expect(down.stdout.trim().split('\n').at(-1)).toMatch(/^status: NOT RUNNING: none of the 1[01] services runs; npm start starts the stack$/);
+    // (11 services where Prometheus is not installed, 12 where it is.)
+    expect(down.stdout.trim().split('\n').at(-1)).toMatch(/^status: NOT RUNNING: none of the 1[12] services runs; npm start starts the stack$/);
   }, 30_000);
 });
 

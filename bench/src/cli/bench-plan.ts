@@ -33,6 +33,8 @@ export function estimateSeconds(o: BenchOptions): Record<number, number> {
     6: 25 + historyRows / a.historyRowsPerSecond + o.queryRequests * a.queryVariants * a.querySeconds,
     8: 30 + dashboardRows / a.historyRowsPerSecond + 2 * o.dashboard.loads * 3,
     9: 40 + o.move.beforeSeconds + o.move.rows / a.moveRowsPerSecond,
+    // item 10: the simulated rows through the writer, then sealed at about 10,000 rows/s
+    10: 20 + (o.isQuick ? 30_000 : 600_000) * (1 / a.historyRowsPerSecond + 1 / 10_000),
     7: 10 + (rows * a.bytesPerProcess) / a.fillBytesPerSecond + o.reps * (3 * (o.gateway.seconds + 2) + 2 * (rows / a.writerRowsPerSecond + a.loadOverheadSeconds)),
   };
 }

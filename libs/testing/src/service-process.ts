@@ -15,7 +15,7 @@ export class ServiceProcess {
   private isStopping = false;
 
   constructor(
-    readonly app: 'ingest-gateway' | 'writer' | 'collector' | 'summarizer' | 'query-api',
+    readonly app: 'ingest-gateway' | 'writer' | 'collector' | 'summarizer' | 'query-api' | 'lifecycle',
     private readonly env: Record<string, string>,
     private readonly args: string[] = [],
   ) {}

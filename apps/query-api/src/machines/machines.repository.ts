@@ -67,13 +67,16 @@ export function machinePageSql(page: MachinePage): BoundSql {
   ) s ON true
   LEFT JOIN LATERAL (
     SELECT coalesce(sum(cpu_pct), 0) AS cpu, coalesce(sum(mem_pct), 0) AS mem
-    FROM process_samples WHERE machine_id = i.machine_id AND ts = s.ts
+    FROM process_samples_between(s.ts, s.ts + interval '1 microsecond') WHERE machine_id = i.machine_id
   ) t ON true
   ORDER BY i.machine_id COLLATE "C"`;
   return { text, values: p.values };
 }
 
-/** The snapshot at or before `atMs` (the latest without it) with all its processes, sorted. */
+/**
+ * The snapshot at or before `atMs` (the latest without it) with all its processes, sorted; its
+ * rows are read in every form (process_samples_between, migration 013: heap or compressed).
+ */
 export function snapshotSql(machineId: string, atMs: number | undefined, sort: SnapshotSort | undefined): BoundSql {
   const p = new SqlParams();
   const machine = p.add(machineId, 'text');
@@ -81,7 +84,7 @@ export function snapshotSql(machineId: string, atMs: number | undefined, sort: S
   const text = `
   WITH s AS (SELECT ts FROM snapshots WHERE machine_id = ${machine}${before} ORDER BY ts DESC LIMIT 1)
   SELECT s.ts, ${PROCESS_COLUMNS}
-  FROM s LEFT JOIN process_samples p ON p.machine_id = ${machine} AND p.ts = s.ts
+  FROM s LEFT JOIN LATERAL process_samples_between(s.ts, s.ts + interval '1 microsecond') p ON p.machine_id = ${machine}
   ORDER BY ${SORT_SQL[sort ?? 'pid']}`;
   return { text, values: p.values };
 }

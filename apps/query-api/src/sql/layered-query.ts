@@ -74,15 +74,36 @@ function rollupParts(plan: WindowPlan, level: Level, coarser: Level | undefined,
 
 function rawParts(plan: WindowPlan, finest: Level | undefined, source: PartSource, p: SqlParams): string[] {
   const edges = subtract(plan.window, finest && plan.levels[finest]);
-  const parts = edges.map((r) => part(source, [`a.ts >= ${p.time(r.from)}`, `a.ts < ${p.time(r.to)}`], []));
-  if (finest) parts.push(dirtyPart(source, 'dirty_runs c', ['a.ts >= c.from_ts', 'a.ts < c.to_ts'], []));
+  const parts = edges.map((r) => {
+    const [from, to] = [p.time(r.from), p.time(r.to)];
+    return part(source, [`a.ts >= ${from}`, `a.ts < ${to}`], [], { from, to });
+  });
+  if (finest) parts.push(dirtyPart(source, 'dirty_runs c', ['a.ts >= c.from_ts', 'a.ts < c.to_ts'], [], { from: 'c.from_ts', to: 'c.to_ts' }));
   return parts;
 }
 
+/** SQL expressions of a raw source's time range [from, to). */
+interface RawRange {
+  from: string;
+  to: string;
+}
+
+/**
+ * What a source is read from: process samples through pa_read.process_samples_between (migration
+ * 013), heap rows and compressed segments alike, so that an answer is the same whatever form a day
+ * has; the range reaches the segments' hour index (a plain view could not carry it there).
+ */
+function fromClause(source: PartSource, range: RawRange | undefined): string {
+  return range && source.table === RAW_SAMPLES_TABLE ? `process_samples_between(${range.from}, ${range.to})` : source.table;
+}
+
+/** The raw table whose sealed days may be compressed (docs/lifecycle.md). */
+export const RAW_SAMPLES_TABLE = 'process_samples';
+
 /** Rows of `source` in a time range: `conditions` use the table's indexes, `outer` run after. */
-function part(source: PartSource, conditions: string[], outer: string[]): string {
+function part(source: PartSource, conditions: string[], outer: string[], range?: RawRange): string {
   const where = [...conditions, ...outer, ...extra(source)].join(' AND ');
-  return `SELECT ${source.select('a')} FROM ${source.table} a WHERE ${where} GROUP BY ${source.groupBy('a')}`;
+  return `SELECT ${source.select('a')} FROM ${fromClause(source, range)} a WHERE ${where} GROUP BY ${source.groupBy('a')}`;
 }
 
 /**
@@ -90,9 +111,9 @@ function part(source: PartSource, conditions: string[], outer: string[]): string
  * OFFSET 0 keeps PostgreSQL from flattening it into a merge join on machine_id alone (it cannot
  * estimate the CTE): each range becomes one index range scan on (machine_id, time).
  */
-function dirtyPart(source: PartSource, dirty: string, inside: string[], outer: string[]): string {
+function dirtyPart(source: PartSource, dirty: string, inside: string[], outer: string[], range?: RawRange): string {
   const inner = ['a.machine_id = c.machine_id', ...inside, ...extra(source)];
-  const rows = `SELECT * FROM ${source.table} a WHERE ${inner.join(' AND ')} OFFSET 0`;
+  const rows = `SELECT * FROM ${fromClause(source, range)} a WHERE ${inner.join(' AND ')} OFFSET 0`;
   const where = outer.length ? ` WHERE ${outer.join(' AND ')}` : '';
   return `SELECT ${source.select('a')} FROM ${dirty} CROSS JOIN LATERAL (${rows}) a${where} GROUP BY ${source.groupBy('a')}`;
 }

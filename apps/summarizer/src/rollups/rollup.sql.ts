@@ -38,13 +38,14 @@ export const DIRTY_MINUTES = `
   JOIN snapshots s ON s.machine_id = r.machine_id AND s.ts >= r.from_ts AND s.ts <= r.to_ts`;
 
 /**
- * The raw rows of one dirty (machine, minute), as a LATERAL subquery: OFFSET 0 keeps the planner
+ * The raw rows of one dirty (machine, minute), heap and compressed alike (a late row into a
+ * compressed day recomputes its minute from both: migration 013), as a LATERAL subquery: OFFSET 0 keeps the planner
  * from flattening it into a hash join over every partition. With 200 dirty minutes it estimated
  * 8,000 rows a minute and scanned all 4 million rows of the shard per statement (4 s) instead of
  * 200 index range scans.
  */
-const RAW_MINUTE = `SELECT * FROM process_samples p
-    WHERE p.machine_id = d.machine_id AND p.ts >= d.bucket AND p.ts < d.bucket + interval '1 minute' OFFSET 0`;
+const RAW_MINUTE = `SELECT * FROM pa_read.process_samples_between(d.bucket, d.bucket + interval '1 minute') p
+    WHERE p.machine_id = d.machine_id OFFSET 0`;
 
 const DIRTY = `dirty AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS d(machine_id, bucket))`;
 
@@ -70,7 +71,7 @@ export const MACHINE_MINUTES_FROM_RAW = `
            coalesce(sum(p.rss_bytes), 0) AS rss, max(p.rss_bytes) AS rss_max
     FROM dirty d
     CROSS JOIN LATERAL (SELECT * FROM snapshots s WHERE s.machine_id = d.machine_id AND s.ts >= d.bucket AND s.ts < d.bucket + interval '1 minute' OFFSET 0) s
-    LEFT JOIN LATERAL (SELECT * FROM process_samples p WHERE p.machine_id = s.machine_id AND p.ts = s.ts OFFSET 0) p ON true
+    LEFT JOIN LATERAL (SELECT * FROM pa_read.process_samples_between(s.ts, s.ts + interval '1 microsecond') p WHERE p.machine_id = s.machine_id OFFSET 0) p ON true
     GROUP BY s.machine_id, d.bucket, s.ts
   )
   INSERT INTO machine_rollup_1m (${MACHINE_COLUMNS})

@@ -5,7 +5,7 @@ const ROLLUP_TABLES = ['machine_rollup_1m', 'machine_rollup_1h', 'machine_rollup
 
 /**
  * Deletes everything a node holds of `machines` (after a move switched them away, or on the
- * target of an aborted move), in short transactions: a day partition and a few machines at a
+ * target of an aborted move), compressed segments included, in short transactions: a day partition and a few machines at a
  * time, raw rows first and the ledger and directory last, so a run killed midway leaves work the
  * next run finds. Readers leave these rows out already (stale ranges): nothing visible changes.
  * Returns the process rows deleted.
@@ -23,7 +23,7 @@ export async function deleteMachines(pool: Pool, machines: string[], onProgress:
       deleted += result.rowCount ?? 0;
       onProgress(deleted);
     }
-    for (const table of [...ROLLUP_TABLES, 'rollup_outbox', 'snapshots', 'machines']) {
+    for (const table of ['process_segments', ...ROLLUP_TABLES, 'rollup_outbox', 'snapshots', 'machines']) {
       await pool.query(`DELETE FROM public.${table} WHERE machine_id = ANY($1)`, [group]);
     }
   }

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { allSamplesOf } from './all-samples';
 
 /** Per bucket and UTC day: snapshots, process rows, and an order-free checksum of each. */
 export interface DayDigest {
@@ -11,7 +12,7 @@ export interface DayDigest {
 
 // The checksums are sums of 64-bit hashes (numeric, no overflow): equal sets give equal sums in
 // any order. A ledger row hashes its key and content fingerprint; a process row, its whole text
-// (both nodes read with TimeZone UTC, so timestamps print alike). Only snapshots received before
+// (both nodes read with TimeZone UTC, so timestamps print alike); heap and compressed rows alike. Only snapshots received before
 // the cutoff count: those are what the copy had to bring over; later ones arrive on both nodes
 // by the writers' double writes, one node a moment before the other, and would never compare
 // equal under a steady load.
@@ -23,9 +24,9 @@ const LEDGER_DIGEST = `
 const ROWS_DIGEST = `
   SELECT m.bucket || '/' || (p.ts AT TIME ZONE 'UTC')::date AS key, count(*)::int AS rows,
          coalesce(sum(hashtextextended(p::text, 0)), 0)::text AS row_sum
-  FROM public.process_samples p JOIN public.machines m USING (machine_id)
+  FROM ${allSamplesOf('= ANY($1)')} p JOIN public.machines m USING (machine_id)
   JOIN public.snapshots s ON s.machine_id = p.machine_id AND s.ts = p.ts
-  WHERE p.machine_id = ANY($1) AND s.received_at < $2 GROUP BY 1`;
+  WHERE s.received_at < $2 GROUP BY 1`;
 
 /**
  * The digests of `machines` (a bucket range's) on a node, by `bucket/day`, of the snapshots
@@ -63,12 +64,12 @@ export function digestDifferences(source: Map<string, DayDigest>, target: Map<st
 // One bucket-day of the source, key by key, received before the cutoff, with its process rows.
 const SOURCE_KEYS = `
   SELECT s.machine_id, s.ts::text AS ts, encode(s.content_hash, 'hex') AS hash,
-         (SELECT count(*)::int FROM public.process_samples p WHERE p.machine_id = s.machine_id AND p.ts = s.ts) AS rows
+         (SELECT count(*)::int FROM ${allSamplesOf('= s.machine_id', { from: 's.ts', to: "s.ts + interval '1 microsecond'" })} p) AS rows
   FROM public.snapshots s JOIN public.machines m USING (machine_id)
   WHERE m.bucket = $1 AND s.ts >= $2::date AND s.ts < $2::date + 1 AND s.received_at < $3`;
 const TARGET_KEYS = `
   SELECT s.machine_id, s.ts::text AS ts, encode(s.content_hash, 'hex') AS hash,
-         (SELECT count(*)::int FROM public.process_samples p WHERE p.machine_id = s.machine_id AND p.ts = s.ts) AS rows
+         (SELECT count(*)::int FROM ${allSamplesOf('= s.machine_id', { from: 's.ts', to: "s.ts + interval '1 microsecond'" })} p) AS rows
   FROM unnest($1::text[], $2::timestamptz[]) AS k(machine_id, ts)
   JOIN public.snapshots s ON s.machine_id = k.machine_id AND s.ts = k.ts`;
 

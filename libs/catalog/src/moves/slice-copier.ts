@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Pool, PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { SAMPLE_COLUMNS, bucketOf, withTransaction } from '@pa/pg-shards';
+import { allSamplesOf } from './all-samples';
 import { HistorySlice } from './history-slices';
 
 export interface SliceCopy {
@@ -65,7 +66,8 @@ async function insertLedger(client: PoolClient, rows: Record<string, unknown>[])
 }
 
 /**
- * Streams the slice's process rows source → target in COPY binary (no parsing on either side).
+ * Streams the slice's process rows source → target in COPY binary (no parsing on either side),
+ * heap and compressed alike.
  * COPY (query) takes no parameters: machine ids go in as escaped literals (the contract allows
  * only [A-Za-z0-9._:-] anyway). When only some snapshots were new, the rows land in a temporary
  * table first and only theirs are kept.
@@ -73,8 +75,8 @@ async function insertLedger(client: PoolClient, rows: Record<string, unknown>[])
 async function copyRows(reader: PoolClient, client: PoolClient, slice: HistorySlice, onlyKeys: LedgerKey[] | undefined): Promise<number> {
   const columns = SAMPLE_COLUMNS.join(', ');
   const ids = slice.machines.map((m) => reader.escapeLiteral(m)).join(', ');
-  const select = `SELECT ${columns} FROM process_samples WHERE machine_id IN (${ids})
-    AND ts >= '${new Date(slice.fromMs).toISOString()}' AND ts < '${new Date(slice.toMs).toISOString()}'`;
+  const window = { from: `'${new Date(slice.fromMs).toISOString()}'`, to: `'${new Date(slice.toMs).toISOString()}'` };
+  const select = `SELECT ${columns} FROM ${allSamplesOf(`IN (${ids})`, window)} AS p`;
   const partition = `process_samples_${slice.day.replace(/-/g, '')}`;
   const into = onlyKeys ? 'pa_move_incoming' : partition;
   if (onlyKeys) await client.query(`CREATE TEMP TABLE pa_move_incoming (LIKE process_samples) ON COMMIT DROP`);

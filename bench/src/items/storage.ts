@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Pool } from 'pg';
+import { AppProcess, pollUntil } from '../support/app-process';
+import { benchCatalogUrl } from '../support/bench-databases';
+import { BUILD_ROOT } from '../support/paths';
+import { formatNumber } from '../support/progress';
+import { BenchContext, ItemResult } from './bench-context';
+import { startPipelineApp } from './pipeline-apps';
+
+const run = promisify(execFile);
+const DATABASE = 'bench_storage';
+const DAY_MS = 86_400_000;
+/** Full: 20 machines × 100 processes × 300 snapshots (50 min at 10 s) = 600,000 rows; quick: 30,000. */
+const FULL = { machines: 20, processes: 100, ticks: 300 };
+const QUICK = { machines: 5, processes: 50, ticks: 120 };
+
+/**
+ * Item 9: bytes per process sample of one day as heap (partition and its indexes) and compressed
+ * (segments, their indexes, the command-line dictionary), on the simulated fleet's data (`collector
+ * simulate`: realistic command lines and value walks) sent through Kafka and the writer into a day
+ * three days back; sealed by `npm run lifecycle -- run` (rows/s of sealing). Target: ≥ 12× smaller.
+ */
+export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
+  const fleet = ctx.options.isQuick ? QUICK : FULL;
+  const rows = fleet.machines * fleet.processes * fleet.ticks;
+  const dayMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
+  const day = new Date(dayMs).toISOString().slice(0, 10);
+  const partition = `process_samples_${day.replace(/-/g, '')}`;
+  const urls = await ctx.databases.create(DATABASE);
+  const topic = `bench.storage.${ctx.runId}`;
+  const pools = urls.map((url) => new Pool({ connectionString: url, max: 2 }));
+  const apps: AppProcess[] = [];
+  try {
+    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: `bench-storage-${ctx.runId}` }, 'writer-storage'));
+    ctx.progress.step(`item 10 · ${formatNumber(rows)} rows of the simulated fleet into ${day} (Kafka, writer)`);
+    const args = ['simulate', '--kafka', '--machines', String(fleet.machines), '--processes', String(fleet.processes), '--interval', '10s', '--ticks', String(fleet.ticks), '--start', new Date(dayMs).toISOString(), '--prefix', 'bench-st-'];
+    await run(process.execPath, [join(BUILD_ROOT, 'apps', 'collector', 'src', 'main.js'), ...args], { env: { ...process.env, KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic }, maxBuffer: 1 << 24 });
+    await pollUntil(() => sumOver(pools, `SELECT count(*) AS n FROM ONLY ${partition}`), (n) => n >= rows, 600_000, 'the writer to store every row');
+    const heapBytes = await sumOver(pools, `SELECT pg_total_relation_size('${partition}') AS n`);
+    ctx.progress.step(`item 10 · sealing ${day}: npm run lifecycle -- run`);
+    const started = performance.now();
+    const env = { ...process.env, PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), LIFECYCLE_DAYS: day, LIFECYCLE_LATENESS: '2d' };
+    const { stdout } = await run(process.execPath, [join(BUILD_ROOT, 'apps', 'lifecycle', 'src', 'cli.js'), 'run'], { env, maxBuffer: 1 << 20 });
+    const sealSeconds = (performance.now() - started) / 1000;
+    const left = await sumOver(pools, `SELECT count(*) AS n FROM ONLY ${partition}`);
+    const compressedBytes = await sumOver(pools, `SELECT pg_total_relation_size('process_segments') + pg_total_relation_size('process_strings') AS n`);
+    const ratio = heapBytes / compressedBytes;
+    const note = left > 0 ? `${left} rows left in the heap: ${stdout.trim()}` : undefined;
+    return {
+      rows: [
+        { item: '10', what: `bytes per process sample, compressed day (segments, indexes, dictionary), ${formatNumber(rows)} rows`, figure: `${formatNumber(compressedBytes / rows, 1)} B`, baseline: `heap + indexes ${formatNumber(heapBytes / rows, 1)} B`, ratio, target: '≥ 12', isMet: ratio >= 12, note },
+        { item: '10', what: 'sealing the day (rewrite, verify, delete, vacuum), rows/s', figure: formatNumber(rows / sealSeconds), baseline: `${formatNumber(sealSeconds, 1)} s`, ratio: NaN },
+      ],
+      samples: [],
+      summary: { day, rows, heapBytes, compressedBytes, ratio, sealSeconds, output: stdout.trim() },
+    };
+  } finally {
+    await Promise.all(apps.map((a) => a.stop()));
+    await Promise.all(pools.map((p) => p.end()));
+    await ctx.databases.drop(DATABASE);
+  }
+}
+
+async function sumOver(pools: Pool[], sql: string): Promise<number> {
+  const counts = await Promise.all(pools.map(async (p) => Number((await p.query<{ n: string }>(sql)).rows[0].n)));
+  return counts.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Pool } from 'pg';
+import { pollUntil } from '@pa/testing';
+import { SHARD_URLS } from './test-stack';
+
+const CLI = resolve(__dirname, '..', '..', '..', 'dist', 'apps', 'lifecycle', 'src', 'cli.js');
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+}
+
+/** `npm run lifecycle -- <args>` on the test shards, limited to `days` (a shared node holds other suites' days). */
+export function runLifecycle(args: string[], days: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  const env = { ...process.env, PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_DAYS: days.join(','), LIFECYCLE_LATENESS: '2d', ...extraEnv };
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((done) => child.once('close', (code, signal) => done({ code, signal, output })));
+}
+
+/** A successful `run`; fails with its output otherwise. */
+export async function runLifecycleOk(days: string[], extraEnv: Record<string, string> = {}): Promise<string> {
+  const run = await runLifecycle(['run'], days, extraEnv);
+  if (run.code !== 0) throw new Error(`lifecycle run exited ${run.code ?? run.signal}:\n${run.output}`);
+  return run.output;
+}
+
+/**
+ * Waits until no lifecycle session is left on any shard: a killed CLI's server session ends (and
+ * its transaction rolls back, its lock goes) when the server sees the closed connection.
+ */
+export async function waitLifecycleSessionsGone(pools: Pool[]): Promise<void> {
+  const count = async () => {
+    let n = 0;
+    for (const pool of pools) n += Number((await pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'pa-lifecycle'`)).rows[0].n);
+    return n;
+  };
+  await pollUntil(count, (n) => n === 0, { timeoutMs: 30_000, what: 'lifecycle sessions to end' });
+}
+
+export interface DayStatusJson {
+  day: string;
+  form: string;
+  heapRows: number;
+  compressedRows: number;
+  segments: number;
+  lastStep?: { status: string; detail: string | null };
+}
+
+/** `status --json` of `day` on every shard. */
+export async function dayStatus(day: string): Promise<DayStatusJson[]> {
+  const run = await runLifecycle(['status', '--json'], [day]);
+  if (run.code !== 0) throw new Error(`lifecycle status exited ${run.code}:\n${run.output}`);
+  const parsed = JSON.parse(run.output) as { shards: { shard: number; days: DayStatusJson[] }[] };
+  return parsed.shards.flatMap((s) => s.days.filter((d) => d.day === day));
+}
+
+/**
+ * Every sample of the machines of `prefix` in [from, to), as text rows: floats as their IEEE-754
+ * bits (hex), so that equal means bit for bit; read through pa_read.process_samples (every form).
+ */
+export async function samplesOf(pools: Pool[], prefix: string, fromIso: string, toIso: string): Promise<string[]> {
+  const sql = `SELECT concat_ws('|', to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), machine_id, pid, ppid, name, username,
+      encode(convert_to(cmdline, 'UTF8'), 'hex'), encode(float8send(cpu_pct), 'hex'), encode(float8send(mem_pct), 'hex'), rss_bytes,
+      vms_bytes, threads, state, io_read_bytes, io_write_bytes, to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+      (cmdline IS NULL)::text, (vms_bytes IS NULL)::text, (io_read_bytes IS NULL)::text, (threads IS NULL)::text, (state IS NULL)::text) AS r
+    FROM pa_read.process_samples WHERE machine_id LIKE $1 AND ts >= $2 AND ts < $3`;
+  const rows: string[] = [];
+  for (const pool of pools) rows.push(...(await pool.query<{ r: string }>(sql, [`${prefix}%`, fromIso, toIso])).rows.map((x) => x.r));
+  return rows.sort();
+}
+
+/** Heap rows (row-shaped, not yet compressed) of the prefix's machines in the window, over all shards. */
+export async function heapRowCount(pools: Pool[], prefix: string, fromIso: string, toIso: string): Promise<number> {
+  let n = 0;
+  for (const pool of pools) {
+    n += Number((await pool.query('SELECT count(*) AS n FROM public.process_samples WHERE machine_id LIKE $1 AND ts >= $2 AND ts < $3', [`${prefix}%`, fromIso, toIso])).rows[0].n);
+  }
+  return n;
+}
