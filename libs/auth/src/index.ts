@@ -11,3 +11,4 @@ export * from './machine-prefix';
 export * from './rate-limiter';
 export * from './scopes';
 export * from './usage-recorder';
+export * from './key-admin';
