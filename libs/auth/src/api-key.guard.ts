@@ -18,6 +18,9 @@ declare module 'fastify' {
   }
 }
 
+/** Nest injection token of the service's ApiKeyGuard (for refusals a handler decides). */
+export const API_KEY_GUARD = Symbol('API_KEY_GUARD');
+
 /** What a route needs: a scope, any valid key (unknown routes: 404 only for a caller), or nothing. */
 export type RouteAccess = Scope | 'any-key' | 'public';
 

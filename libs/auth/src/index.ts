@@ -12,3 +12,4 @@ export * from './rate-limiter';
 export * from './scopes';
 export * from './usage-recorder';
 export * from './key-admin';
+export * from './access-policy';

@@ -3,6 +3,7 @@ import { Pipeline } from '../support/pipeline';
 import { residentMemory } from '../support/process-memory';
 import { testKafka } from '../support/test-stack';
 import { recordsInTopic } from '../support/topic-offsets';
+import { authHeaders } from '../support/auth';
 
 /** Length of the sustained load (the issue's example is 60 s). */
 const SECONDS = Number(process.env.FAULT_LOAD_SECONDS ?? 20);
@@ -68,7 +69,7 @@ describe('fault: the gateway under sustained concurrent load', () => {
               const response = await fetch(`${pipeline.gatewayUrl}/v1/snapshots`, {
                 method: 'POST',
                 body: bodies[k % bodies.length],
-                headers: { 'content-type': 'application/x-ndjson' },
+                headers: { 'content-type': 'application/x-ndjson', ...authHeaders() },
                 signal: AbortSignal.timeout(30_000),
               });
               const text = await response.text();
