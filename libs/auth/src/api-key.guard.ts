@@ -119,7 +119,7 @@ export class ApiKeyGuard {
   private refuse(reply: FastifyReply, status: number, code: string, detail: string, retryAfterS?: number): void {
     if (status === 401) void reply.header('www-authenticate', 'Bearer');
     if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
-    void reply.code(status).type('application/problem+json').send(JSON.stringify(problemBody(status, code, detail)));
+    void reply.code(status).header('content-type', 'application/problem+json').send(JSON.stringify(problemBody(status, code, detail)));
   }
 }
 

@@ -35,3 +35,11 @@ export function createKey(name: string, args: string[], expires = '1d'): { keyId
   const token = runKeys(['create', '--name', name, '--expires', expires, ...args]).trim();
   return { keyId: token.split('_')[1], token };
 }
+
+/** The run's catalog (CATALOG_URL, else pa_catalog on the first test shard node), where api_keys and audit_log live. */
+export function catalogUrl(shardUrls: string[]): string {
+  if (process.env.CATALOG_URL) return process.env.CATALOG_URL;
+  const url = new URL(shardUrls[0]);
+  url.pathname = '/pa_catalog';
+  return url.toString();
+}
