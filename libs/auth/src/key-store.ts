@@ -20,6 +20,7 @@ export class KeyStore {
   private listener: Client | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
+  private again: Promise<void> | undefined;
   private isClosed = false;
 
   private constructor(
@@ -51,9 +52,19 @@ export class KeyStore {
     return this.keys.size;
   }
 
-  /** Reads the keys now (one read at a time). */
+  /**
+   * Reads the keys now, one read at a time. A call during a read gets one more read after it: the
+   * read under way may have begun before the change that the caller was notified of.
+   */
   reload(): Promise<void> {
-    this.reloading ??= readApiKeys(this.catalog)
+    if (this.reloading) {
+      this.again ??= this.reloading.catch(() => undefined).then(() => {
+        this.again = undefined;
+        return this.reload();
+      });
+      return this.again;
+    }
+    this.reloading = readApiKeys(this.catalog)
       .then((records) => void (this.keys = new Map(records.map((r) => [r.keyId, r]))))
       .finally(() => (this.reloading = undefined));
     return this.reloading;
