@@ -65,7 +65,8 @@ zipkin_spans() {
     awk '/^zipkin_collector_spans_total\{transport="http"/{printf "%d", $2}' || true
 }
 writer_lag() {
-  curl -fs --max-time 3 "http://$PA_HOST:$WRITER_PORT/metrics" 2>/dev/null |
+  # /metrics needs the metrics key that npm start wrote (README, "API keys").
+  curl -fs --max-time 3 -H "authorization: Bearer $(cat "${PA_KEYS_DIR:-$PA_STATE_DIR/keys}/metrics.key" 2>/dev/null)" "http://$PA_HOST:$WRITER_PORT/metrics" 2>/dev/null |
     awk '/^pa_writer_consumer_lag\{/ && $2 >= 0 {s += $2; n++} END{if (n) printf "%d", s}' || true
 }
 

@@ -59,4 +59,11 @@ redis_pid=$(start_background "$PA_RUN_DIR/redis.pid" "$PA_LOG_DIR/redis.log" \
 wait_ready redis "$PA_LOG_DIR/redis.log" 20 "$redis_pid" port_open 127.0.0.1 "$REDIS_PORT"
 KAFKA_LIB_DIR=$(bash infra/install-kafka.sh --print-lib-dir)
 export KAFKA_LIB_DIR
+# Auth is on in the bench as deployed: the apps' server secret; the bench registers its own key in
+# each measurement's catalog (bench/src/support/bench-key.ts).
+export PA_API_KEY_SECRET_FILE=$PA_STATE_DIR/secrets/api-key-hmac
+if [[ ! -s $PA_API_KEY_SECRET_FILE ]]; then
+  mkdir -p "$(dirname "$PA_API_KEY_SECRET_FILE")"
+  (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$PA_API_KEY_SECRET_FILE")
+fi
 node "$build_dir/bench/src/main.js" "$@"

@@ -7,7 +7,8 @@
 # The config is rendered on every run; a running server whose config changed is reloaded (SIGHUP).
 #
 # Env (defaults): PROMETHEUS_PORT (9090), GATEWAY_PORT (8080), WRITER_PORT (8082),
-#   SUMMARIZER_PORT (8083), QUERY_PORT (8081), ZIPKIN_PORT (9411), PA_STATE_DIR.
+#   SUMMARIZER_PORT (8083), QUERY_PORT (8081), ZIPKIN_PORT (9411), PA_STATE_DIR,
+#   PROMETHEUS_KEY_FILE (an API key with the metrics scope; infra/start.sh makes var/keys/metrics.key).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -28,6 +29,7 @@ render() {
     -e "s/@SUMMARIZER_PORT@/${SUMMARIZER_PORT:-8083}/" -e "s/@QUERY_PORT@/${QUERY_PORT:-8081}/" \
     -e "s/@LIFECYCLE_PORT@/${LIFECYCLE_PORT:-8084}/" \
     -e "s/@ZIPKIN_PORT@/${ZIPKIN_PORT:-9411}/" -e "s/@PROMETHEUS_PORT@/$PROMETHEUS_PORT/" \
+    -e "s|@PROMETHEUS_KEY_FILE@|${PROMETHEUS_KEY_FILE:-$PA_STATE_DIR/keys/metrics.key}|" \
     "$INFRA_DIR/prometheus.yml" >"$dir/prometheus.yml.new"
   cp "$INFRA_DIR/prometheus-alerts.yml" "$dir/alerts.yml.new"
   for f in prometheus.yml alerts.yml; do

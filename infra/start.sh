@@ -7,6 +7,7 @@ bash infra/install-deps.sh
 hash -r
 . infra/lib/common.sh
 . infra/lib/apps.sh
+. infra/lib/keys.sh
 
 SHARDS=${SHARDS:-2}
 PG_BASE_PORT=${PG_BASE_PORT:-5433}
@@ -62,6 +63,11 @@ if ((known_nodes > 0 && known_nodes < SHARDS)); then
 else
   node dist/libs/catalog/src/migrate.cli.js
 fi
+# Every HTTP route but /healthz and /readyz needs a key: the secret and one key per role (var/keys/).
+ensure_api_keys
+read_key="$PA_KEYS_DIR/read.key"
+export COLLECTOR_API_KEY_FILE=${COLLECTOR_API_KEY_FILE:-$PA_KEYS_DIR/ingest.key}
+export PROMETHEUS_KEY_FILE=${PROMETHEUS_KEY_FILE:-$PA_KEYS_DIR/metrics.key}
 
 node_bin=$(command -v node)
 start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
@@ -93,9 +99,12 @@ host_id=${COLLECTOR_MACHINE_ID:-$(hostname | tr -c 'A-Za-z0-9._:\n-' '-' | cut -
 host_id=${host_id:-unknown-host}
 cache_state=$([[ -n ${REDIS_URL:-} ]] && echo "Redis" || echo "off, no REDIS_URL")
 
+auth="-H \"authorization: Bearer \$(cat $read_key)\""
 cat <<TXT
 
-Dashboard: http://127.0.0.1:$QUERY_PORT/
+Dashboard: http://127.0.0.1:$QUERY_PORT/   (it asks for a read key: paste the one in $read_key)
+API keys:  $PA_KEYS_DIR/   (admin.key, ingest.key, read.key, metrics.key; owner-only files; npm run keys -- list)
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
 
 Process Analyzer is up ($(node -v)).
   dashboard        http://127.0.0.1:$QUERY_PORT/   (Fleet, Machine and Process views; leak suspects, missing processes)
@@ -114,16 +123,16 @@ Look at the data:
   psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, count(*) FROM snapshots GROUP BY 1 ORDER BY 1 LIMIT 10"
   psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, bucket, snapshots, round((cpu_sum / snapshots)::numeric, 1) AS avg_total_cpu FROM machine_rollup_1m ORDER BY bucket DESC LIMIT 10"
   curl -s http://127.0.0.1:$WRITER_PORT/healthz
-Ask the query API (windows are [from, to), default the last hour; add from=/to= in RFC 3339):
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/machines?prefix=sim-&limit=5"
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/machines/sim-0001/snapshot?sort=cpu_pct"
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/machines/$host_id/series?metric=cpu_pct&step=1m"
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/top?metric=rss_bytes&by=machine&order=max&from=\$(date -u -d '-24 hours' +%FT%TZ)"
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/processes/systemd/series?metric=mem_pct&step=5m"
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/summary/daily?date=$(date -u +%F)&machine_id=sim-0002"
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/insights/leaks?prefix=sim-"        # leaky-cache on sim-0003/0008/0013 (after ~10 min)
-  curl -s "http://127.0.0.1:$QUERY_PORT/v1/insights/missing?prefix=sim-"      # report-agent on sim-0004 (30 min after start, +10)
+Ask the query API (windows are [from, to), default the last hour; add from=/to= in RFC 3339; every call needs a key):
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/machines?prefix=sim-&limit=5"
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/machines/sim-0001/snapshot?sort=cpu_pct"
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/machines/$host_id/series?metric=cpu_pct&step=1m"
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/top?metric=rss_bytes&by=machine&order=max&from=\$(date -u -d '-24 hours' +%FT%TZ)"
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/processes/systemd/series?metric=mem_pct&step=5m"
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/summary/daily?date=$(date -u +%F)&machine_id=sim-0002"
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/insights/leaks?prefix=sim-"        # leaky-cache on sim-0003/0008/0013 (after ~10 min)
+  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/insights/missing?prefix=sim-"      # report-agent on sim-0004 (30 min after start, +10)
 Stop everything: npm stop
 
 TXT

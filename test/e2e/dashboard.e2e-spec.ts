@@ -1,5 +1,7 @@
 import type { DailyAnswerBody, LeaksAnswerBody, MachineSeriesBody, MissingAnswerBody, SnapshotBody, TopAnswerBody } from '@pa/contracts';
 import { ServiceProcess, freePort, uniqueSuffix } from '@pa/testing';
+import { generateApiKey } from '@pa/auth';
+import { adminKey } from './support/auth';
 import { catalogFor } from './support/catalog-for';
 import type { Browser } from 'playwright-core';
 import { RecordedPage, launchBrowser } from './support/browser';
@@ -187,6 +189,28 @@ describe('dashboard: every view in a real browser', () => {
     expect(await values('#process-machines td[data-col=avg]')).toEqual(ranked.items.map((i) => i.avg));
     expect(await view.mark('pa:process-chart')).toBeGreaterThan(0);
     await view.screenshot('process');
+  });
+
+  it('asks for a read key first, keeps it for the tab, and asks again when the API refuses it', async () => {
+    const page = await RecordedPage.open(browser, api.url(''), null);
+    try {
+      await page.goto(`#/fleet?${range}`);
+      await page.page.waitForSelector('#key-form');
+      expect(page.answers).toEqual([]);
+      await page.page.fill('#read-key', generateApiKey().token);
+      await page.page.click('#key-form button[type=submit]');
+      await page.page.waitForSelector('#key-form [role=alert]');
+      expect(await page.page.evaluate(() => sessionStorage.getItem('pa.readKey'))).toBeNull();
+      await page.page.fill('#read-key', adminKey());
+      await page.page.click('#key-form button[type=submit]');
+      await page.panel('totals');
+      await page.page.reload();
+      await page.panel('totals');
+      expect(await page.page.evaluate(() => sessionStorage.getItem('pa.readKey'))).toBe(adminKey());
+      expect(await page.page.evaluate(() => localStorage.length)).toBe(0);
+    } finally {
+      await page.page.close();
+    }
   });
 
   it('a stopped shard shows its error, named; allow_partial answers without it and marks the view partial', async () => {

@@ -10,6 +10,7 @@ import { difference, getJson, iso, startQueryApi } from './support/query-api';
 import { rollupMismatch, waitOutboxEmpty } from './support/rollup-truth';
 import { startSummarizer } from './support/summarizer';
 import { SHARD_URLS, machinesOnEveryShard, router, shardPools } from './support/test-stack';
+import { authHeaders } from './support/auth';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -216,7 +217,7 @@ describe('lifecycle: sealed days compressed, exact in every form', () => {
     try {
       await pollUntil(() => heapRowCount(pools, prefix, dayFrom, dayTo), (n) => n === 0, { timeoutMs: 60_000, what: 'the service to merge the late rows' });
       await expectSamples('after the service merged');
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: authHeaders() })).text();
       expect(metrics).toMatch(/pa_lifecycle_bytes\{shard="0",form="compressed"[^}]*\} [1-9]/);
       expect(metrics).toMatch(/pa_lifecycle_days\{shard="0",form="compressed"[^}]*\} 1\n/);
       expect(metrics).toMatch(/pa_lifecycle_days_sealed_total\{shard="0",outcome="done"[^}]*\} 1\n/);

@@ -11,6 +11,7 @@ import { countsByShard, total } from './support/shard-queries';
 import { startSummarizer } from './support/summarizer';
 import { shardPools, testKafka } from './support/test-stack';
 import { ZipkinSpan, has, waitForTrace, zipkinEnv } from './support/zipkin';
+import { authHeaders } from './support/auth';
 
 describe('observability: traces, metrics, lag', () => {
   let pools: Pool[];
@@ -56,7 +57,7 @@ describe('observability: traces, metrics, lag', () => {
     const api = await startQueryApi({ ...zipkinEnv(), OTEL_SDK_DISABLED: 'false' });
     try {
       const traceId = randomBytes(16).toString('hex');
-      const response = await fetch(api.url('/v1/top?metric=cpu_pct&by=process&limit=3'), { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+      const response = await fetch(api.url('/v1/top?metric=cpu_pct&by=process&limit=3'), { headers: { ...authHeaders(), traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
       expect(response.status).toBe(200);
       const isComplete = (spans: ZipkinSpan[]) => spans.filter((s) => s.name === 'shard.query' && s.tags?.shard === '0').length > 0 && spans.filter((s) => s.name === 'shard.query' && s.tags?.shard === '1').length > 0;
       const spans = await waitForTrace(traceId, isComplete);

@@ -1,5 +1,6 @@
 import { ServiceProcess, uniqueSuffix } from '@pa/testing';
 import { getJson, iso, startQueryApi } from './support/query-api';
+import { authHeaders } from './support/auth';
 
 // Issue 14, items 1 and 2: values at the edges of what PostgreSQL and the scan budget take get a
 // 4xx problem+json naming the parameter, never a 500; every request has a bounded cost.
@@ -105,7 +106,7 @@ describe('query API: edge values are 4xx problems naming the parameter, and ever
   });
 
   async function problemOf(path: string, params: Params): Promise<{ status: number; type: string | null; body: Problem }> {
-    const response = await fetch(api.url(path) + `?${new URLSearchParams(params)}`);
+    const response = await fetch(api.url(path) + `?${new URLSearchParams(params)}`, { headers: authHeaders() });
     const text = await response.text();
     let body: Problem;
     try {

@@ -2,6 +2,7 @@ import { ServiceProcess, buildSnapshot, pollUntil, uniqueSuffix } from '@pa/test
 import { pipelineSuite } from './support/pipeline-suite';
 import { getJson, iso, startQueryApi } from './support/query-api';
 import { router } from './support/test-stack';
+import { authHeaders } from './support/auth';
 
 const DAY = 86_400_000;
 const FROM = iso(Math.floor(Date.now() / DAY) * DAY - DAY);
@@ -93,7 +94,7 @@ describe('query API: bad parameters, unknown machines, injection, OpenAPI', () =
   });
 
   it.each(BAD)('GET %s %j → 400 naming %s', async (path, params, parameter) => {
-    const response = await fetch(api.url(path) + `?${new URLSearchParams(params)}`);
+    const response = await fetch(api.url(path) + `?${new URLSearchParams(params)}`, { headers: authHeaders() });
     const body = (await response.json()) as { code: string; detail: string; errors: string[] };
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -121,7 +122,7 @@ describe('query API: bad parameters, unknown machines, injection, OpenAPI', () =
     const before = await count();
     for (const { path, params } of injectionRequests(machine)) {
       const started = Date.now();
-      const response = await fetch(api.url(path) + `?${new URLSearchParams(params)}`);
+      const response = await fetch(api.url(path) + `?${new URLSearchParams(params)}`, { headers: authHeaders() });
       await response.arrayBuffer();
       expect([path, params, [200, 400, 404].includes(response.status)]).toEqual([path, params, true]);
       expect(Date.now() - started).toBeLessThan(10_000);

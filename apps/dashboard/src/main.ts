@@ -7,6 +7,9 @@ import { renderTimePicker } from './ui/time-picker';
 import { renderFleet } from './views/fleet.view';
 import { renderMachine } from './views/machine.view';
 import { renderProcess } from './views/process.view';
+import { api } from './api/api-client';
+import { forgetReadKey, loadReadKey } from './api/read-key';
+import { renderKeyForm } from './views/key-form';
 
 /** Live ranges re-render this often: the demo fleet reports every 10 s. */
 const LIVE_REFRESH_MS = 15_000;
@@ -61,7 +64,20 @@ function renderNav(route: Route): void {
   fill(document.getElementById('nav') as HTMLElement, link('fleet', 'Fleet'), here);
 }
 
+/** Without a key (or once the API refused it) the page asks for one before any view. */
+function askForKey(problem?: string): void {
+  controller?.abort();
+  window.clearTimeout(liveTimer);
+  renderKeyForm(main, render, problem);
+}
+
+api.onUnauthorized = () => {
+  forgetReadKey();
+  askForKey('The API refused that key (unknown, expired or revoked). Give a key with the read scope.');
+};
+
 // Only hashchange: a link click or Back fires it (popstate as well, which would render twice); go() renders itself.
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => (api.readKey ? render() : askForKey()));
 if (!location.hash) history.replaceState(null, '', '#/fleet?range=1h');
-render();
+if (loadReadKey()) render();
+else askForKey();

@@ -3,6 +3,7 @@ import { stopTelemetry } from './instrument';
 import { useNativeCrc32c } from '@pa/kafka';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { ApiKeyGuard, accessPolicy } from '@pa/auth';
 import { loadGatewayConfig } from '@pa/config';
 import { createHttpApp, listen } from '@pa/http';
 import { createMetricsRegistry } from '@pa/telemetry';
@@ -11,7 +12,8 @@ import { GatewayModule } from './gateway.module';
 async function bootstrap(): Promise<void> {
   const config = loadGatewayConfig(process.env);
   const registry = createMetricsRegistry('ingest-gateway');
-  const app = await createHttpApp(GatewayModule.forConfig(config, { registry, stopTelemetry }), {
+  const guard = await ApiKeyGuard.open(config.auth, new Logger('ApiKeys'));
+  const app = await createHttpApp(GatewayModule.forConfig(config, { registry, stopTelemetry }, guard), {
     serviceName: 'ingest-gateway',
     registry,
     rawBodies: {
@@ -22,6 +24,7 @@ async function bootstrap(): Promise<void> {
     },
     timeouts: config.http,
   });
+  guard.install(app.getHttpAdapter().getInstance(), accessPolicy({ 'POST /v1/snapshots': 'ingest' }));
   const port = await listen(app, config.http.host, config.http.port);
   new Logger('IngestGateway').log(`record batch CRC32C: ${useNativeCrc32c() ? 'native (@node-rs/crc32)' : "kafkajs's JavaScript (KAFKA_NATIVE_CRC32C=off)"}`);
   new Logger('IngestGateway').log(`listening on http://${config.http.host}:${port} (topic ${config.kafka.topic})`);

@@ -1,6 +1,7 @@
 import { stopTelemetry } from './instrument';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { ApiKeyGuard } from '@pa/auth';
 import { loadQueryConfig, serviceVersion } from '@pa/config';
 import { createHttpApp, listen } from '@pa/http';
 import { createMetricsRegistry } from '@pa/telemetry';
@@ -8,15 +9,18 @@ import { serveDashboard } from './dashboard/serve-dashboard';
 import { serveOpenApi } from './docs/open-api';
 import { MAX_PATH_PARAM_CHARS } from './params/path-params';
 import { QueryApiModule } from './query-api.module';
+import { QUERY_ACCESS } from './query-access';
 
 async function bootstrap(): Promise<void> {
   const config = loadQueryConfig(process.env);
   const registry = createMetricsRegistry('query-api');
+  const guard = await ApiKeyGuard.open(config.auth, new Logger('ApiKeys'));
   const app = await createHttpApp(QueryApiModule.forConfig(config, { registry, stopTelemetry }), {
     serviceName: 'query-api',
     registry,
     maxParamLength: MAX_PATH_PARAM_CHARS,
   });
+  guard.install(app.getHttpAdapter().getInstance(), QUERY_ACCESS);
   serveOpenApi(app, serviceVersion());
   const dashboard = (await serveDashboard(app)) ? 'dashboard at /' : 'dashboard not built';
   const port = await listen(app, config.http.host, config.http.port);

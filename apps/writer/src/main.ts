@@ -4,6 +4,7 @@ import { useNativeCrc32c } from '@pa/kafka';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadWriterConfig } from '@pa/config';
+import { ApiKeyGuard, accessPolicy } from '@pa/auth';
 import { createHttpApp, listen } from '@pa/http';
 import { createMetricsRegistry } from '@pa/telemetry';
 import { WriterModule } from './writer.module';
@@ -12,6 +13,9 @@ async function bootstrap(): Promise<void> {
   const config = loadWriterConfig(process.env);
   const registry = createMetricsRegistry('writer');
   const app = await createHttpApp(WriterModule.forConfig(config, { registry, stopTelemetry }), { serviceName: 'writer', registry, });
+  // Only /metrics is guarded here (metrics scope); the probes stay public.
+  const guard = await ApiKeyGuard.open(config.auth, new Logger('ApiKeys'));
+  guard.install(app.getHttpAdapter().getInstance(), accessPolicy({}));
   const port = await listen(app, config.http.host, config.http.port);
   new Logger('Writer').log(`record batch CRC32C: ${useNativeCrc32c() ? 'native (@node-rs/crc32)' : "kafkajs's JavaScript (KAFKA_NATIVE_CRC32C=off)"}`);
   new Logger('Writer').log(

@@ -24,7 +24,7 @@ export function createContext(env: BenchEnv, options: BenchOptions, progress: Pr
     env,
     options,
     progress,
-    databases: new BenchDatabases(env.shardNodes),
+    databases: new BenchDatabases(env.shardNodes, env.apiKeySecretFile),
     router: new ShardRouter(evenShardMap(shards), shards),
     kafka: benchKafka(env.brokers),
     runId: Date.now().toString(36),

@@ -6,6 +6,7 @@ import { loadGateway } from '../measure/gateway-load';
 import { producerPerformance } from '../measure/producer-perf';
 import { metricSum, processCpuSeconds } from '../measure/load-profile';
 import { AppProcess, freePort } from '../support/app-process';
+import { benchAuthHeaders } from '../support/bench-key';
 import { formatNumber } from '../support/progress';
 import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
@@ -101,7 +102,7 @@ async function measureGateway(ctx: BenchContext, gateway: BenchGateway, variant:
 }
 
 async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; produceSeconds: number; produces: number }> {
-  const page = await fetch(`${gateway.url}/metrics`).then((r) => r.text());
+  const page = await fetch(`${gateway.url}/metrics`, { headers: benchAuthHeaders() }).then((r) => r.text());
   return {
     cpu: processCpuSeconds(gateway.process.pid),
     produceSeconds: metricSum(page, 'pa_gateway_produce_seconds_sum'),

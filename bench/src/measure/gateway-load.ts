@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { benchAuthHeaders } from '../support/bench-key';
 
 export interface HttpLoad {
   /** 202 answers per second */
@@ -22,7 +23,7 @@ export async function loadGateway(gatewayUrl: string, bodies: string[], seconds:
     connections,
     duration: seconds,
     timeout: 30,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...benchAuthHeaders() },
     requests: bodies.map((body) => ({ method: 'POST' as const, body })),
   });
   return {

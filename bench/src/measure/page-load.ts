@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Browser, chromium } from 'playwright-core';
+import { benchKeyToken } from '../support/bench-key';
 
 const CHROMIUM = ['/usr/bin/chromium-headless-shell', '/usr/lib/chromium/headless_shell', '/usr/bin/chromium'];
 
@@ -30,6 +31,8 @@ export async function loadUntilMark(browser: Browser, url: string, mark: string,
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   try {
     const page = await context.newPage();
+    // The read key the dashboard's key form would leave in the tab (sessionStorage).
+    await page.addInitScript((key) => sessionStorage.setItem('pa.readKey', key), benchKeyToken());
     let apiRequests = 0;
     page.on('request', (r) => {
       if (r.url().includes('/v1/')) apiRequests++;

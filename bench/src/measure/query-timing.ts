@@ -1,3 +1,5 @@
+import { benchAuthHeaders } from '../support/bench-key';
+
 /** One timed GET: latency to the end of the body, status and the x-cache header. */
 export interface TimedAnswer {
   ms: number;
@@ -9,7 +11,7 @@ export interface TimedAnswer {
 
 export async function timedGet(url: string): Promise<TimedAnswer> {
   const started = performance.now();
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: benchAuthHeaders() });
   const text = await response.text();
   const ms = performance.now() - started;
   const resolution = response.status === 200 ? (JSON.parse(text) as { resolution?: string }).resolution : undefined;

@@ -1,5 +1,6 @@
 import { snapshotOf } from '../data/fleet-generator';
 import { sleep } from '../support/app-process';
+import { benchAuthHeaders } from '../support/bench-key';
 
 /** One snapshot the gateway accepted, and when (epoch ms, at the 202). */
 export interface AcceptedSnapshot {
@@ -91,7 +92,7 @@ export async function saturatingLoad(
 async function post(gatewayUrl: string, body: string): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   try {
-    const response = await fetch(`${gatewayUrl}/v1/snapshots`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${gatewayUrl}/v1/snapshots`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...benchAuthHeaders() } });
     await response.arrayBuffer();
     return { status: response.status, ms: performance.now() - started };
   } catch {

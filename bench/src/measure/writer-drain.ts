@@ -1,4 +1,5 @@
 import { AppProcess, freePort, sleep } from '../support/app-process';
+import { benchAuthHeaders } from '../support/bench-key';
 import { benchCatalogUrl } from '../support/bench-databases';
 import { CopyLoad } from './psql-copy';
 import { metricSum, processCpuSeconds } from './load-profile';
@@ -64,7 +65,7 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
     const cpuAtReady = processCpuSeconds(writer.pid);
     const rows = await waitForRows(port, run.expectedRows, writer, run.onProgress);
     const seconds = (performance.now() - ready) / 1000;
-    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: benchAuthHeaders() }).then((r) => r.text());
     const writerCpuSeconds = processCpuSeconds(writer.pid);
     return {
       rows,

@@ -1,6 +1,7 @@
 import { Client, Pool } from 'pg';
 import { bootstrapCatalog, migrateCatalog } from '@pa/catalog';
 import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shards';
+import { registerBenchKey } from './bench-key';
 
 /**
  * A fresh database per measurement on every shard node, built by our migrations (the same runner as
@@ -9,7 +10,11 @@ import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shard
 export class BenchDatabases {
   private readonly migrations = readMigrations(defaultMigrationsDir());
 
-  constructor(private readonly nodes: string[]) {}
+  constructor(
+    private readonly nodes: string[],
+    /** the API key server secret, to register the bench key in each catalog */
+    private readonly apiKeySecretFile: string,
+  ) {}
 
   /** URL of database `name` on each node. */
   urls(name: string): string[] {
@@ -50,6 +55,7 @@ export class BenchDatabases {
     try {
       await migrateCatalog(catalog);
       await bootstrapCatalog(catalog, urls);
+      await registerBenchKey(catalog, this.apiKeySecretFile);
     } finally {
       await catalog.end();
     }

@@ -16,11 +16,13 @@ export interface BenchEnv {
   logDir: string;
   /** the stack's state (shard data directories, pid files) */
   stateDir: string;
+  /** the API key server secret the apps read (PA_API_KEY_SECRET_FILE) */
+  apiKeySecretFile: string;
 }
 
 /** Reads the bench stack's coordinates; throws one error naming every missing variable. */
 export function loadBenchEnv(env: Record<string, string | undefined>): BenchEnv {
-  const missing = ['KAFKA_BROKERS', 'PG_SHARDS', 'KAFKA_LIB_DIR', 'PA_STATE_DIR'].filter((name) => !env[name]);
+  const missing = ['KAFKA_BROKERS', 'PG_SHARDS', 'KAFKA_LIB_DIR', 'PA_STATE_DIR', 'PA_API_KEY_SECRET_FILE'].filter((name) => !env[name]);
   if (missing.length) throw new Error(`bench: ${missing.join(', ')} not set; run it with npm run bench (infra/bench.sh starts the stack)`);
   const state = env.PA_STATE_DIR as string;
   return {
@@ -31,5 +33,6 @@ export function loadBenchEnv(env: Record<string, string | undefined>): BenchEnv 
     dataDir: join(state, 'data'),
     logDir: join(state, 'log'),
     stateDir: state,
+    apiKeySecretFile: env.PA_API_KEY_SECRET_FILE as string,
   };
 }

@@ -9,6 +9,10 @@ export interface CollectorConfig {
     url: string;
     /** ms before one POST is abandoned and retried */
     requestTimeoutMs: number;
+    /** API key with the ingest scope (COLLECTOR_API_KEY), sent as a bearer token */
+    apiKey?: string;
+    /** file holding that key instead (COLLECTOR_API_KEY_FILE; npm start writes var/keys/ingest.key) */
+    apiKeyFile?: string;
   };
   kafka: KafkaConfig & {
     /** ms to wait for acks=all of one send */
@@ -46,6 +50,8 @@ export function loadCollectorConfig(env: Record<string, string | undefined>): Re
     gateway: {
       url: readGatewayUrl(r),
       requestTimeoutMs: r.int('COLLECTOR_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+      apiKey: r.optionalString('COLLECTOR_API_KEY'),
+      apiKeyFile: r.optionalString('COLLECTOR_API_KEY_FILE'),
     },
     kafka: {
       ...readKafkaConfig(r, 'collector'),

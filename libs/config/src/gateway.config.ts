@@ -1,7 +1,10 @@
+import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, KafkaConfig, readHttpConfig, readKafkaConfig } from './common.config';
 
 export interface GatewayConfig {
+  /** API keys: every route but /healthz and /readyz needs one */
+  auth: AuthConfig;
   http: HttpConfig & {
     /** largest accepted request body, after gzip decoding, in bytes */
     bodyLimitBytes: number;
@@ -32,6 +35,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Read
   const r = new EnvReader(env);
   const config: GatewayConfig = {
     http: { ...readHttpConfig(r, 'GATEWAY_PORT', 8080), ...readBodyLimits(r) },
+    auth: readAuthConfig(r),
     kafka: {
       ...readKafkaConfig(r, 'ingest-gateway'),
       produceTimeoutMs: r.int('GATEWAY_PRODUCE_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 }),

@@ -8,3 +8,4 @@ export * from './telemetry.config';
 export * from './service-version';
 export * from './query.config';
 export * from './lifecycle.config';
+export * from './auth.config';

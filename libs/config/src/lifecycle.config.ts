@@ -1,3 +1,4 @@
+import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
 
@@ -8,6 +9,8 @@ export type LifecycleStopPoint = (typeof LIFECYCLE_STOP_POINTS)[number];
 export interface LifecycleConfig {
   http: HttpConfig;
   shards: ShardsConfig;
+  /** API keys: /metrics needs the metrics scope */
+  auth: AuthConfig;
   /** a UTC day is sealed (compressed) once its end is this many ms in the past */
   latenessMs: number;
   /** pause between two runs of every due step, ms */
@@ -27,6 +30,7 @@ export function loadLifecycleConfig(env: Record<string, string | undefined>): Re
   return r.finish({
     http: readHttpConfig(r, 'LIFECYCLE_PORT', 8084),
     shards: readShardsConfig(r, 2),
+    auth: readAuthConfig(r),
     latenessMs: readDuration(r, 'LIFECYCLE_LATENESS', '2d'),
     intervalMs: r.int('LIFECYCLE_INTERVAL_MS', 60_000, { min: 100, max: DAY_MS }),
     onlyDays: r.optionalString('LIFECYCLE_DAYS') === undefined ? undefined : r.list('LIFECYCLE_DAYS', [], isDay, 'days YYYY-MM-DD'),

@@ -1,3 +1,4 @@
+import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
 
@@ -30,6 +31,8 @@ export interface QueryLimitsConfig {
 }
 
 export interface QueryConfig {
+  /** API keys: every route but /healthz and /readyz needs one */
+  auth: AuthConfig;
   http: HttpConfig;
   shards: ShardsConfig;
   /** absent: no REDIS_URL, answers are always computed */
@@ -42,6 +45,7 @@ export function loadQueryConfig(env: Record<string, string | undefined>): Readon
   const r = new EnvReader(env);
   return r.finish({
     http: readHttpConfig(r, 'QUERY_PORT', 8081),
+    auth: readAuthConfig(r),
     shards: readShardsConfig(r, 10),
     cache: readCacheConfig(r),
     limits: {

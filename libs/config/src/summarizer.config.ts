@@ -1,7 +1,10 @@
+import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
 
 export interface SummarizerConfig {
+  /** API keys: every route but /healthz and /readyz needs one */
+  auth: AuthConfig;
   http: HttpConfig;
   shards: ShardsConfig;
   /** pause between outbox polls when a shard has nothing to do, ms */
@@ -16,6 +19,7 @@ export function loadSummarizerConfig(env: Record<string, string | undefined>): R
   const r = new EnvReader(env);
   return r.finish({
     http: readHttpConfig(r, 'SUMMARIZER_PORT', 8083),
+    auth: readAuthConfig(r),
     shards: readShardsConfig(r, 2),
     pollIntervalMs: r.int('SUMMARIZER_POLL_INTERVAL_MS', 500, { min: 10, max: 600_000 }),
     claimLimit: r.int('SUMMARIZER_CLAIM_LIMIT', 200, { min: 1, max: 100_000 }),

@@ -1,7 +1,10 @@
+import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, KafkaConfig, ShardsConfig, readHttpConfig, readKafkaConfig, readShardsConfig } from './common.config';
 
 export interface WriterConfig {
+  /** API keys: every route but /healthz and /readyz needs one */
+  auth: AuthConfig;
   http: HttpConfig;
   kafka: KafkaConfig & {
     groupId: string;
@@ -34,6 +37,7 @@ export function loadWriterConfig(env: Record<string, string | undefined>): Reado
   const concurrency = r.int('WRITER_CONCURRENCY', 4, { min: 1, max: 64 });
   return r.finish({
     http: readHttpConfig(r, 'WRITER_PORT', 8082),
+    auth: readAuthConfig(r),
     kafka: {
       ...readKafkaConfig(r, 'writer'),
       groupId: r.string('WRITER_GROUP_ID', 'proc-writer'),

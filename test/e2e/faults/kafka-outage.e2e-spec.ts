@@ -7,6 +7,7 @@ import { Pipeline } from '../support/pipeline';
 import { pipelineSuite } from '../support/pipeline-suite';
 import { seededPrng } from '../support/seeded';
 import { snapshotKey } from '../support/steady-load';
+import { authHeaders } from '../support/auth';
 
 interface Probe {
   key: string;
@@ -53,7 +54,7 @@ class Probes {
 }
 
 async function statusOf(url: string): Promise<{ status: number; retryAfter: string | null }> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: authHeaders() });
   await response.arrayBuffer();
   return { status: response.status, retryAfter: response.headers.get('retry-after') };
 }

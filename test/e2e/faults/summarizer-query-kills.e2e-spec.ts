@@ -10,6 +10,7 @@ import { seededPrng } from '../support/seeded';
 import { SteadyLoad } from '../support/steady-load';
 import { startSummarizer } from '../support/summarizer';
 import { machinesOnEveryShard } from '../support/test-stack';
+import { authHeaders } from '../support/auth';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -85,7 +86,7 @@ describe('fault: summarizer and query API SIGKILLed under load', () => {
     const queries = (async () => {
       const w = WINDOWS['all of it'];
       while (querying) {
-        const status = await fetch(`${queryApi().url('/v1/top')}?from=${iso(w.from)}&to=${iso(w.to)}&by=machine`).then(
+        const status = await fetch(`${queryApi().url('/v1/top')}?from=${iso(w.from)}&to=${iso(w.to)}&by=machine`, { headers: authHeaders() }).then(
           async (r) => (await r.arrayBuffer(), r.status),
           () => 0,
         );

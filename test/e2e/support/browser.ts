@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pollUntil } from '@pa/testing';
 import { Browser, Page, chromium } from 'playwright-core';
+import { adminKey } from './auth';
 
 /** Where browser tests leave their screenshots (git-ignored; README images are copied from here). */
 export const SCREENSHOT_DIR = resolve(__dirname, '..', '..', '..', 'var', 'e2e', 'screenshots');
@@ -31,9 +32,11 @@ export class RecordedPage {
 
   private constructor(readonly page: Page, private readonly origin: string) {}
 
-  static async open(browser: Browser, origin: string): Promise<RecordedPage> {
+  /** A page on `origin`; with `readKey` (the run's admin key unless null) already in the tab's sessionStorage, as the key form leaves it. */
+  static async open(browser: Browser, origin: string, readKey: string | null = adminKey()): Promise<RecordedPage> {
     // A laptop screen.
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, timezoneId: 'Europe/Paris' });
+    if (readKey !== null) await page.addInitScript((key) => sessionStorage.setItem('pa.readKey', key), readKey);
     const recorded = new RecordedPage(page, origin);
     page.on('request', (request) => {
       const url = request.url();

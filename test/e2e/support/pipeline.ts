@@ -1,4 +1,5 @@
 import { ServiceProcess, freePort, uniqueSuffix } from '@pa/testing';
+import { withAuth } from './auth';
 import { BROKERS, SHARD_URLS } from './test-stack';
 
 /** A gateway and a writer of our own, on a topic and consumer group no other test uses. */
@@ -54,8 +55,8 @@ export class Pipeline {
     await Promise.all([this.gateway?.stop(), this.writer?.stop()]);
   }
 
-  /** POSTs a body to the gateway. */
+  /** POSTs a body to the gateway, with the run's admin key unless `headers` carry an authorization. */
   post(body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> {
-    return fetch(`${this.gatewayUrl}/v1/snapshots`, { method: 'POST', body, headers });
+    return fetch(`${this.gatewayUrl}/v1/snapshots`, { method: 'POST', body, headers: withAuth(headers) });
   }
 }

@@ -1,3 +1,5 @@
+import { authHeaders } from './auth';
+
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|[+-]Inf|NaN)( -?\d+)?$/;
 const COMMENT = /^# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped))$/;
 
@@ -25,9 +27,9 @@ export function parsePrometheusText(text: string): Sample[] {
   return samples;
 }
 
-/** Reads and parses a service's /metrics. */
+/** Reads and parses a service's /metrics (with the run's admin key: it has the metrics scope). */
 export async function scrape(url: string): Promise<Sample[]> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: authHeaders() });
   if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
   return parsePrometheusText(await response.text());
 }

@@ -1,4 +1,5 @@
 import { ServiceProcess, freePort } from '@pa/testing';
+import { authHeaders } from './auth';
 import { SHARD_URLS } from './test-stack';
 
 /** A query API of our own on the test shards; no cache unless REDIS_URL is given. */
@@ -14,16 +15,17 @@ export interface JsonAnswer<T = Record<string, unknown>> {
   body: T;
 }
 
-/** GET `path` (with `params` as the query string) and its JSON body. */
+/** GET `path` (with `params` as the query string) and its JSON body, with `key` (the run's admin key by default). */
 export async function getJson<T = Record<string, unknown>>(
   api: ServiceProcess,
   path: string,
   params: Record<string, string | number | boolean | undefined> = {},
+  key?: string,
 ): Promise<JsonAnswer<T>> {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
   const url = api.url(path) + (query.size ? `?${query}` : '');
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: authHeaders(key) });
   const text = await response.text();
   let body: unknown;
   try {

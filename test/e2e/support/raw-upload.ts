@@ -1,4 +1,5 @@
 import { Socket, connect } from 'node:net';
+import { authHeaders } from './auth';
 
 export interface RawResponse {
   status: number;
@@ -37,7 +38,7 @@ export class RawUpload {
     const socket = connect(Number(port), hostname);
     const upload = new RawUpload(socket);
     const length = options.declaredBytes === undefined ? 'transfer-encoding: chunked' : `content-length: ${options.declaredBytes}`;
-    const head = `POST ${path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\n${length}\r\n`;
+    const head = `POST ${path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\nauthorization: ${authHeaders().authorization}\r\ncontent-type: application/json\r\n${length}\r\n`;
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.once('connect', () => {

@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { bootstrapCatalog, ensureDatabase, migrateCatalog } from '@pa/catalog';
 import { ShardsConfig } from '@pa/config';
 import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shards';
+import { copyApiKeys } from './catalog-for';
 
 const SERVERS = (process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa,postgres://postgres@127.0.0.1:25434/pa').split(',');
 
@@ -38,6 +39,8 @@ export async function createTestCluster(name: string, nodes: number): Promise<Te
   const catalog = new Pool({ connectionString: catalogUrl, max: 1 });
   await migrateCatalog(catalog);
   await bootstrapCatalog(catalog, urls.slice(0, Math.min(2, nodes)));
+  // The cluster's services check keys against this catalog: the run's admin key must work there.
+  await copyApiKeys(catalog);
   await catalog.end();
   const config = (n: number): ShardsConfig => ({ urls: urls.slice(0, n), catalogUrl, mapPollMs: 200, poolSize: 3, statementTimeoutMs: 30_000 });
   return {

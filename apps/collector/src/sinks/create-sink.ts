@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { CollectorConfig } from '@pa/config';
 import { RecordProducer, createKafka, ensureTopics } from '@pa/kafka';
@@ -11,7 +12,7 @@ export function createSink(config: Readonly<CollectorConfig>, useKafka: boolean)
   const delivery = deliveryOptions(config);
   if (!useKafka) {
     const { url, requestTimeoutMs } = config.gateway;
-    const sink = new HttpSink({ ...delivery, gatewayUrl: url, requestTimeoutMs }, new Logger(HttpSink.name));
+    const sink = new HttpSink({ ...delivery, gatewayUrl: url, requestTimeoutMs, apiKey: apiKeyOf(config) }, new Logger(HttpSink.name));
     return { sink, target: `${url}/v1/snapshots` };
   }
   const { kafka: k } = config;
@@ -24,6 +25,13 @@ export function createSink(config: Readonly<CollectorConfig>, useKafka: boolean)
   const prepare = k.ensureTopic ? () => ensureTopics(kafka, [{ topic: k.topic, numPartitions: k.partitions }]) : undefined;
   const sink = new KafkaSink(producer, { ...delivery, topic: k.topic, prepare }, new Logger(KafkaSink.name));
   return { sink, target: `kafka ${k.brokers.join(',')} topic ${k.topic}` };
+}
+
+/** COLLECTOR_API_KEY, else the first line of COLLECTOR_API_KEY_FILE; throws when that file cannot be read. */
+function apiKeyOf({ gateway }: Readonly<CollectorConfig>): string | undefined {
+  if (gateway.apiKey) return gateway.apiKey;
+  if (!gateway.apiKeyFile) return undefined;
+  return readFileSync(gateway.apiKeyFile, 'utf8').trim();
 }
 
 function deliveryOptions({ delivery: d }: Readonly<CollectorConfig>): DeliveryOptions {

@@ -178,6 +178,8 @@ describe('outcomeOf', () => {
     [500, 'retry'],
     [503, 'retry'],
     [404, 'retry'],
+    [401, 'retry'],
+    [403, 'retry'],
   ])('maps %d to %s', (status, kind) => {
     expect(outcomeOf(status, null, '', 0).kind).toBe(kind);
   });

@@ -11,6 +11,8 @@ export interface HttpSinkOptions extends DeliveryOptions {
   gatewayUrl: string;
   /** ms before one POST is abandoned (and retried) */
   requestTimeoutMs: number;
+  /** API key with the ingest scope, sent as `Authorization: Bearer` */
+  apiKey?: string;
 }
 
 /** The part of the global fetch we use; injected so specs can count calls. */
@@ -27,7 +29,8 @@ const RETRY_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 export class HttpSink extends DeliveryQueue {
   constructor(options: HttpSinkOptions, logger: LogSink, fetchFn: FetchFn = fetch, random?: () => number) {
     const url = `${options.gatewayUrl.replace(/\/+$/, '')}/v1/snapshots`;
-    super((chunk, signal) => postChunk(url, chunk, signal, options.requestTimeoutMs, fetchFn), options, logger, random);
+    const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+    super((chunk, signal) => postChunk(url, chunk, signal, options.requestTimeoutMs, fetchFn, auth), options, logger, random);
   }
 }
 
@@ -37,6 +40,7 @@ async function postChunk(
   stop: AbortSignal,
   timeoutMs: number,
   fetchFn: FetchFn,
+  auth: Record<string, string>,
 ): Promise<DeliveryOutcome> {
   const body = await gzipAsync(Buffer.from(chunk.map((s) => s.json).join('\n') + '\n'));
   let response: Response;
@@ -48,6 +52,7 @@ async function postChunk(
         'content-type': 'application/x-ndjson',
         'content-encoding': 'gzip',
         accept: 'application/json, application/problem+json',
+        ...auth,
       },
       body,
       signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
@@ -69,6 +74,8 @@ export function outcomeOf(status: number, retryAfter: string | null, body: strin
   if (status === 400 || status === 422) return { kind: 'rejected', reason, details: problem ?? body.slice(0, 2000) };
   if (status === 413) return { kind: 'split', reason };
   if (RETRY_STATUSES.has(status)) return { kind: 'retry', reason, retryAfterMs: parseRetryAfter(retryAfter, nowMs) };
+  // A key the gateway refuses (or one outside its machines): the operator can fix it; keep the data.
+  if (status === 401 || status === 403) return { kind: 'retry', reason: `${reason} (check COLLECTOR_API_KEY / COLLECTOR_API_KEY_FILE)` };
   // 404/415/401…: the gateway is misconfigured or not ours. Keep the data and keep asking, loudly,
   // since the operator can fix the URL; dropping it would be silent loss.
   return { kind: 'retry', reason: `${reason} (unexpected answer; check GATEWAY_URL)` };

@@ -23,8 +23,10 @@ export class ApiError extends Error {
  * session only) and every request carries `Authorization: Bearer <key>`.
  */
 export class ApiClient {
-  /** the read key, once access control exists; never written to storage that outlives the session */
+  /** the read key (read-key.ts keeps it in sessionStorage); sent as `Authorization: Bearer` */
   readKey: string | undefined;
+  /** told when the API refuses the key (401): the page asks for another */
+  onUnauthorized: ((problem: ProblemBody) => void) | undefined;
 
   constructor(private readonly base = '') {}
 
@@ -32,7 +34,11 @@ export class ApiClient {
     const response = await fetch(this.url(path, params), { headers: this.headers(), signal });
     const text = await response.text();
     const body = parse(text);
-    if (!response.ok) throw new ApiError(response.status, toProblem(response.status, body, text));
+    if (!response.ok) {
+      const problem = toProblem(response.status, body, text);
+      if (response.status === 401) this.onUnauthorized?.(problem);
+      throw new ApiError(response.status, problem);
+    }
     return body as T;
   }
 

@@ -1,11 +1,13 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { API_KEY_GUARD, ApiKeyGuard, principalOf } from '@pa/auth';
 import { GatewayConfig } from '@pa/config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ProblemException } from '@pa/http';
 import { GatewayMetrics } from './gateway.metrics';
 import { DecodedRequest, decodeSnapshotRequest } from './snapshot-request.decoder';
 import { SnapshotPublisher } from './snapshot-publisher.service';
+import { assertWritable } from './tenant-check';
 
 @Controller('v1/snapshots')
 export class IngestController {
@@ -13,6 +15,7 @@ export class IngestController {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly publisher: SnapshotPublisher,
     private readonly metrics: GatewayMetrics,
+    @Inject(API_KEY_GUARD) private readonly guard: ApiKeyGuard,
   ) {}
 
   /** One snapshot (application/json) or many (application/x-ndjson), optionally gzip-encoded. */
@@ -39,6 +42,13 @@ export class IngestController {
       throw error;
     }
     const { records, duplicates } = decoded;
+    try {
+      assertWritable(records, principalOf(request));
+    } catch (error) {
+      this.metrics.records.inc({ outcome: 'rejected' });
+      this.guard.recordRefusal(request, 'machine outside write prefixes');
+      throw error;
+    }
     const stopTimer = this.metrics.produceSeconds.startTimer();
     try {
       await this.publisher.publish(records);

@@ -24,14 +24,20 @@ export class ProblemDto {
 
 const WHEN: Record<number, string> = {
   400: 'a parameter is missing, malformed or out of range (`errors` names each one)',
-  404: 'unknown machine, or no snapshot at or before `at`',
+  401: 'no API key, or one that is malformed, unknown, expired or revoked',
+  403: 'the key lacks the `read` scope',
+  404: 'unknown machine (or one outside the key\'s read prefixes), or no snapshot at or before `at`',
+  429: 'too many failed authentications from this address, or the key\'s request quota is used up (Retry-After says when to retry)',
   503: 'a shard did not answer (and allow_partial was not set); the problem names it',
 };
 
-/** Documents the problem+json answers an operation can give. */
+/** Answers of the API key guard, on every /v1 operation. */
+const AUTH_STATUSES = [401, 403, 429];
+
+/** Documents the problem+json answers an operation can give (the guard's 401, 403 and 429 included). */
 export function ApiProblems(...statuses: number[]): MethodDecorator {
   return applyDecorators(
-    ...statuses.map((status) =>
+    ...[...AUTH_STATUSES, ...statuses].sort((a, b) => a - b).map((status) =>
       ApiResponse({ status, description: WHEN[status], content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } }),
     ),
   );

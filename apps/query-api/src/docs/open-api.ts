@@ -14,6 +14,9 @@ export function serveOpenApi(app: INestApplication, version: string): void {
         'Errors are application/problem+json (RFC 9457) with a stable `code`.',
     )
     .setVersion(version)
+    // Every /v1 route needs an API key with the read scope (README, "API keys").
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'pa1_<key id>_<secret>_<checksum>', description: 'an API key with the `read` scope' }, 'apiKey')
+    .addSecurityRequirements('apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json', yamlDocumentUrl: 'docs/yaml' });

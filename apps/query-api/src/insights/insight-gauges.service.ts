@@ -9,6 +9,9 @@ import { InsightsService } from './insights.service';
  * INSIGHT_GAUGE_INTERVAL_MS, over the default windows up to then, shards that are down left out),
  * never per scrape: a scrape reads the last result, so its cost does not grow with the fleet.
  */
+
+/** The gauges are the operator's (the metrics scope): over the whole fleet. */
+const FLEET: readonly string[] = [];
 @Injectable()
 export class InsightGauges implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InsightGauges.name);
@@ -64,8 +67,8 @@ export class InsightGauges implements OnApplicationBootstrap, OnApplicationShutd
     this.running = true;
     try {
       const [leaks, missing] = await Promise.all([
-        this.insights.leaks({ allow_partial: 'true' }, nowMs),
-        this.insights.missing({ allow_partial: 'true' }, nowMs),
+        this.insights.leaks({ allow_partial: 'true' }, nowMs, FLEET),
+        this.insights.missing({ allow_partial: 'true' }, nowMs, FLEET),
       ]);
       this.leakGrowth.reset();
       for (const s of leaks.suspects) this.leakGrowth.set({ machine_id: s.machine_id, name: s.name }, s.growth_bytes_per_hour);

@@ -11,13 +11,13 @@ const NASTY = "x'; DROP TABLE snapshots; --";
 describe('insight statements', () => {
   const statements = () => {
     const plan = planWindow({ from: FROM, to: FROM + 6 * HOUR }, '1d', 10 * 60_000);
-    const scope = { prefix: NASTY };
+    const scope = { prefix: NASTY, tenant: [] };
     return [
       leaksSql({ plan, stepMs: 10 * 60_000, scope, thresholds: LEAK_DEFAULTS, minPoints: 29, limit: 100 }),
       presenceSql(planWindow({ from: FROM, to: FROM + HOUR }, '1h', 300_000), 300_000, scope),
-      recentNamesSql(planWindow({ from: FROM + HOUR, to: FROM + HOUR + 600_000 }, '1m'), { machineId: NASTY }),
+      recentNamesSql(planWindow({ from: FROM + HOUR, to: FROM + HOUR + 600_000 }, '1m'), { machineId: NASTY, tenant: [] }),
       reportsSql(FROM, FROM + HOUR, FROM + HOUR + 600_000, 300_000, scope),
-      processMachinesSql({ name: NASTY, metric: 'rss_bytes', order: 'avg', limit: 20, plan }),
+      processMachinesSql({ name: NASTY, metric: 'rss_bytes', order: 'avg', limit: 20, plan, tenant: [] }),
     ];
   };
 

@@ -3,6 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { LeaksAnswerBody, MissingAnswerBody } from '@pa/contracts';
 import { ApiProblems } from '../common/api-docs';
 import { RawQuery } from '../params/query-params';
+import { CallerTenant, ReadTenant } from '../tenant/read-tenant';
 import { InsightsService } from './insights.service';
 
 const SCOPE = [
@@ -41,8 +42,8 @@ export class InsightsController {
     ...SCOPE,
   ])
   @ApiProblems(400, 503)
-  leaks(@Query() query: RawQuery): Promise<LeaksAnswerBody> {
-    return this.service.leaks(query, Date.now());
+  leaks(@Query() query: RawQuery, @CallerTenant() tenant: ReadTenant): Promise<LeaksAnswerBody> {
+    return this.service.leaks(query, Date.now(), tenant);
   }
 
   @Get('missing')
@@ -61,7 +62,7 @@ export class InsightsController {
     ...SCOPE,
   ])
   @ApiProblems(400, 503)
-  missing(@Query() query: RawQuery): Promise<MissingAnswerBody> {
-    return this.service.missing(query, Date.now());
+  missing(@Query() query: RawQuery, @CallerTenant() tenant: ReadTenant): Promise<MissingAnswerBody> {
+    return this.service.missing(query, Date.now(), tenant);
   }
 }

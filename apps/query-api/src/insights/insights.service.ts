@@ -7,6 +7,7 @@ import { readAllowPartial, readWindow } from '../params/window-params';
 import { planWindow } from '../planning/window-plan';
 import { QUERY_CONFIG } from '../query-api.tokens';
 import { readScope, readShare } from './insight-params';
+import { ReadTenant } from '../tenant/read-tenant';
 import { bucketsTouched, insightStep } from './insight-steps';
 import { InsightsRepository } from './insights.repository';
 import * as C from './insights.constants';
@@ -24,10 +25,10 @@ export class InsightsService {
     private readonly repository: InsightsRepository,
   ) {}
 
-  async leaks(raw: RawQuery, nowMs: number): Promise<LeaksAnswerBody> {
+  async leaks(raw: RawQuery, nowMs: number, tenant: ReadTenant): Promise<LeaksAnswerBody> {
     const q = new QueryParams(raw, LEAK_PARAMS);
     const window = readWindow(q, { ...this.config.limits, maxWindowDays: Math.min(this.config.limits.maxWindowDays, C.LEAK_MAX_WINDOW_MS / DAY_MS) }, nowMs);
-    const scope = readScope(q);
+    const scope = readScope(q, tenant);
     const thresholds: LeakThresholds = {
       minR2: readShare(q, 'min_r2', C.LEAK_DEFAULTS.minR2),
       minGrowthBytesPerHour: q.int('min_growth_bytes_per_hour', { min: 1, max: Number.MAX_SAFE_INTEGER }, C.LEAK_DEFAULTS.minGrowthBytesPerHour),
@@ -70,12 +71,12 @@ export class InsightsService {
     };
   }
 
-  async missing(raw: RawQuery, nowMs: number): Promise<MissingAnswerBody> {
+  async missing(raw: RawQuery, nowMs: number, tenant: ReadTenant): Promise<MissingAnswerBody> {
     const q = new QueryParams(raw, MISSING_PARAMS);
     const at = q.instant('at') ?? nowMs;
     const recentMs = this.duration(q, 'recent', C.MISSING_DEFAULTS.recentMs, MINUTE_MS, C.MISSING_MAX_RECENT_MS);
     const baselineMs = this.duration(q, 'baseline', C.MISSING_DEFAULTS.baselineMs, 3 * MINUTE_MS, C.MISSING_MAX_BASELINE_MS);
-    const scope = readScope(q);
+    const scope = readScope(q, tenant);
     const minPresence = readShare(q, 'min_presence', C.MISSING_DEFAULTS.minPresence);
     const minRecentCoverage = readShare(q, 'min_recent_coverage', C.MISSING_DEFAULTS.minRecentCoverage);
     const limit = q.int('limit', { min: 1, max: C.INSIGHT_MAX_ITEMS }, C.INSIGHT_DEFAULT_ITEMS);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Scattered, ShardFanout } from '../shards/shard-fanout.service';
 import { BoundSql, SqlParams } from '../sql/sql-params';
+import { ReadTenant, tenantCondition } from '../tenant/read-tenant';
 
 export interface MachineRow {
   machine_id: string;
@@ -14,6 +15,8 @@ export interface MachinePage {
   prefix?: string;
   after?: string;
   limit: number;
+  /** only these machines (the caller's read prefixes; empty: all) */
+  tenant: ReadTenant;
 }
 
 export const SNAPSHOT_SORTS = ['cpu_pct', 'mem_pct', 'rss_bytes'] as const;
@@ -50,6 +53,8 @@ export function machinePageSql(page: MachinePage): BoundSql {
   const conditions: string[] = [];
   if (page.prefix) conditions.push(`starts_with(machine_id, ${p.add(page.prefix, 'text')})`);
   if (page.after) conditions.push(`machine_id COLLATE "C" > ${p.add(page.after, 'text')}`);
+  const tenant = tenantCondition(page.tenant, p);
+  if (tenant) conditions.push(tenant('machine_id'));
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   const text = `
   WITH ids AS (

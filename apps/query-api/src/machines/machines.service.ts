@@ -6,6 +6,7 @@ import { readMachineId } from '../params/path-params';
 import { QueryParams, RawQuery } from '../params/query-params';
 import { readAllowPartial } from '../params/window-params';
 import { QUERY_CONFIG } from '../query-api.tokens';
+import { ReadTenant, assertReadable } from '../tenant/read-tenant';
 import { decodeCursor, mergePages } from './machine-cursor';
 import { MachineRow, MachinesRepository, ProcessRow, SNAPSHOT_SORTS } from './machines.repository';
 
@@ -41,7 +42,7 @@ export class MachinesService {
     private readonly answers: CachedAnswers,
   ) {}
 
-  async list(raw: RawQuery): Promise<Answered<MachineListAnswer>> {
+  async list(raw: RawQuery, tenant: ReadTenant): Promise<Answered<MachineListAnswer>> {
     const q = new QueryParams(raw, LIST_PARAMS);
     const prefix = q.text('prefix');
     if (prefix !== undefined && !/^[A-Za-z0-9._:-]{1,128}$/.test(prefix)) q.problem('prefix', 'must be 1-128 characters of letters, digits and . _ : -');
@@ -51,7 +52,7 @@ export class MachinesService {
     if (cursor !== undefined && after === undefined) q.problem('cursor', 'is not a cursor this API gave out (use next_cursor as is)');
     const allowPartial = readAllowPartial(q);
     q.finish();
-    const page = { prefix, after, limit };
+    const page = { prefix, after, limit, tenant };
     return this.answers.answer('machines', page, allowPartial, async () => {
       const { values, missing } = await this.repository.page(page, allowPartial);
       const { items, nextCursor } = mergePages(values, limit);
@@ -59,12 +60,13 @@ export class MachinesService {
     });
   }
 
-  async snapshot(id: string | undefined, raw: RawQuery): Promise<SnapshotAnswer> {
+  async snapshot(id: string | undefined, raw: RawQuery, tenant: ReadTenant): Promise<SnapshotAnswer> {
     const q = new QueryParams(raw, SNAPSHOT_PARAMS);
     const machineId = readMachineId(q, 'id', id) as string;
     const at = q.instant('at', 'floor');
     const sort = q.choice('sort', SNAPSHOT_SORTS);
     q.finish();
+    assertReadable(machineId, tenant);
     const rows = await this.repository.snapshot(machineId, at, sort);
     if (rows.length === 0) {
       if (!(await this.repository.exists(machineId))) {

@@ -5,6 +5,7 @@ import { RawQuery } from '../params/query-params';
 import { TopQueryDto } from '../top/top.dto';
 import { ProcessMachinesAnswer, ProcessMachinesService } from './process-machines.service';
 
+import { CallerTenant, ReadTenant } from '../tenant/read-tenant';
 @ApiTags('fleet')
 @Controller('v1/processes')
 export class ProcessMachinesController {
@@ -14,7 +15,7 @@ export class ProcessMachinesController {
   @ApiOperation({ summary: 'The machines that run one process name most (top-N by sum, avg or max of a metric over [from, to)); `by` is ignored' })
   @ApiParam({ name: 'name', description: 'process name, URL-encoded' })
   @ApiProblems(400, 503)
-  machines(@Param('name') name: string, @Query() query: TopQueryDto): Promise<ProcessMachinesAnswer> {
-    return this.service.machines(name, query as RawQuery, Date.now());
+  machines(@Param('name') name: string, @Query() query: TopQueryDto, @CallerTenant() tenant: ReadTenant): Promise<ProcessMachinesAnswer> {
+    return this.service.machines(name, query as RawQuery, Date.now(), tenant);
   }
 }

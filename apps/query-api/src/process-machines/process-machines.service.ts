@@ -17,6 +17,7 @@ const ORDERS: readonly TopOrder[] = ['sum', 'avg', 'max'];
 export type ProcessMachinesAnswer = TopAnswerBody & { name: string };
 
 /** Which machines run one process name most (GET /v1/processes/{name}/machines). */
+import { ReadTenant } from '../tenant/read-tenant';
 @Injectable()
 export class ProcessMachinesService {
   constructor(
@@ -24,7 +25,7 @@ export class ProcessMachinesService {
     private readonly shards: ShardFanout,
   ) {}
 
-  async machines(name: string | undefined, raw: RawQuery, nowMs: number): Promise<ProcessMachinesAnswer> {
+  async machines(name: string | undefined, raw: RawQuery, nowMs: number, tenant: ReadTenant): Promise<ProcessMachinesAnswer> {
     const q = new QueryParams(raw, PARAMS);
     const processName = readProcessName(q, 'name', name) as string;
     const metric = q.choice('metric', METRICS, 'cpu_pct');
@@ -35,7 +36,7 @@ export class ProcessMachinesService {
     const allowPartial = readAllowPartial(q);
     q.finish();
     const plan = planWindow(window, maxResolution(window, forced));
-    const sql = processMachinesSql({ name: processName, metric, order, limit, plan });
+    const sql = processMachinesSql({ name: processName, metric, order, limit, plan, tenant });
     const isInteger = METRIC_COLUMNS[metric].sumType === 'numeric';
     const { values, missing } = await this.shards.scatter(this.shards.allShards, allowPartial, async (shard) =>
       (await this.shards.query<AggregateRow & { key: string }>(shard, sql)).map((row) => ({ key: row.key, value: parseAggregate(row, isInteger) })),

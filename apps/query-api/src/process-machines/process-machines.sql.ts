@@ -3,6 +3,7 @@ import { WindowPlan } from '../planning/window-plan';
 import { LayeredSpec, layeredSql, rollupTable } from '../sql/layered-query';
 import { METRIC_COLUMNS, Metric } from '../sql/metric-columns';
 import { BoundSql, SqlParams } from '../sql/sql-params';
+import { ReadTenant, tenantCondition } from '../tenant/read-tenant';
 
 export interface ProcessMachinesQuery {
   name: string;
@@ -10,6 +11,8 @@ export interface ProcessMachinesQuery {
   order: TopOrder;
   limit: number;
   plan: WindowPlan;
+  /** only these machines (the caller's read prefixes; empty: all) */
+  tenant: ReadTenant;
 }
 
 const ORDER_SQL: Record<TopOrder, string> = { sum: 'sum(s)', avg: 'sum(s)::float8 / sum(n)', max: 'max(mx)' };
@@ -26,6 +29,7 @@ export function processMachinesSql(q: ProcessMachinesQuery): BoundSql {
   const where = (a: string) => `${a}.name = ${name}`;
   const partial = (a: string, sum: string, count: string, max: string) => `${a}.machine_id AS key, ${sum}::${c.sumType} AS s, ${count} AS n, ${max}::${c.maxType} AS mx`;
   const spec: LayeredSpec = {
+    tenant: tenantCondition(q.tenant, p),
     rollup: (level) => ({
       table: rollupTable('process', level),
       select: (a) => partial(a, `sum(${a}.${c.rollupSum})`, `sum(${a}.samples)::bigint`, `max(${a}.${c.rollupMax})`),

@@ -6,6 +6,7 @@ import { RawQuery } from '../params/query-params';
 import { MachineSeriesAnswerDto, ProcessSeriesAnswerDto, ProcessSeriesQueryDto, SeriesQueryDto } from './series.dto';
 import { MachineSeriesAnswer, ProcessSeriesAnswer, SeriesService } from './series.service';
 
+import { CallerTenant, ReadTenant } from '../tenant/read-tenant';
 @Controller('v1')
 export class SeriesController {
   constructor(private readonly service: SeriesService) {}
@@ -16,8 +17,8 @@ export class SeriesController {
   @ApiParam({ name: 'id', description: 'machine_id' })
   @ApiOkResponse({ type: MachineSeriesAnswerDto })
   @ApiProblems(400, 404, 503)
-  machineSeries(@Param('id') id: string, @Query() query: SeriesQueryDto): Promise<MachineSeriesAnswer> {
-    return this.service.machineSeries(id, query as RawQuery, Date.now());
+  machineSeries(@Param('id') id: string, @Query() query: SeriesQueryDto, @CallerTenant() tenant: ReadTenant): Promise<MachineSeriesAnswer> {
+    return this.service.machineSeries(id, query as RawQuery, Date.now(), tenant);
   }
 
   @Get('processes/:name/series')
@@ -29,9 +30,10 @@ export class SeriesController {
   async processSeries(
     @Param('name') name: string,
     @Query() query: ProcessSeriesQueryDto,
+    @CallerTenant() tenant: ReadTenant,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProcessSeriesAnswer> {
-    const { body, cache } = await this.service.processSeries(name, query as RawQuery, Date.now());
+    const { body, cache } = await this.service.processSeries(name, query as RawQuery, Date.now(), tenant);
     void reply.header('x-cache', cache);
     return body;
   }

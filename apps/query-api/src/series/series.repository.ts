@@ -5,6 +5,7 @@ import { Scattered, ShardFanout } from '../shards/shard-fanout.service';
 import { LayeredSpec, layeredSql, rollupTable } from '../sql/layered-query';
 import { METRIC_COLUMNS, Metric, MetricColumns } from '../sql/metric-columns';
 import { BoundSql, SqlParams } from '../sql/sql-params';
+import { ReadTenant, tenantCondition } from '../tenant/read-tenant';
 
 export interface SeriesQuery {
   metric: Metric;
@@ -12,6 +13,8 @@ export interface SeriesQuery {
   plan: WindowPlan;
   /** required for a machine series; narrows a process series */
   machineId?: string;
+  /** a process series: only these machines (the caller's read prefixes; empty: all) */
+  tenant?: ReadTenant;
 }
 
 export interface SeriesPoint extends Aggregate {
@@ -67,6 +70,7 @@ export function processSeriesSql(q: SeriesQuery & { name: string }): BoundSql {
   const where = (a: string) => `${a}.name = ${name}${machine ? ` AND ${a}.machine_id = ${machine}` : ''}`;
   const cols = (t: string, s: string, n: string, mx: string) => `${t} AS t, ${s}::${c.sumType} AS s, ${n} AS n, ${mx}::${c.maxType} AS mx`;
   const spec: LayeredSpec = {
+    tenant: tenantCondition(q.tenant ?? [], p),
     machine,
     rollup: (level) => ({
       table: rollupTable('process', level),

@@ -10,6 +10,7 @@ import { planWithinBudget, readAllowPartial, readResolution, readStep, readWindo
 import { Resolution } from '../planning/window-plan';
 import { MachinesRepository } from '../machines/machines.repository';
 import { QUERY_CONFIG } from '../query-api.tokens';
+import { ReadTenant, assertReadable } from '../tenant/read-tenant';
 import { METRICS, Metric } from '../sql/metric-columns';
 import { SeriesPoint, SeriesQuery, SeriesRepository } from './series.repository';
 
@@ -52,22 +53,24 @@ export class SeriesService {
     private readonly answers: CachedAnswers,
   ) {}
 
-  async machineSeries(id: string | undefined, raw: RawQuery, nowMs: number): Promise<MachineSeriesAnswer> {
+  async machineSeries(id: string | undefined, raw: RawQuery, nowMs: number, tenant: ReadTenant): Promise<MachineSeriesAnswer> {
     const q = new QueryParams(raw, MACHINE_PARAMS);
     const machineId = readMachineId(q, 'id', id);
     const query = this.readSeries(q, nowMs)();
+    assertReadable(machineId as string, tenant);
     const points = await this.repository.machineSeries({ ...query, machineId: machineId as string });
     if (points.length === 0) await this.assertMachineExists(machineId as string);
     return { machine_id: machineId as string, ...this.describe(query), points: points.map(toBody) };
   }
 
-  async processSeries(name: string | undefined, raw: RawQuery, nowMs: number): Promise<Answered<ProcessSeriesAnswer>> {
+  async processSeries(name: string | undefined, raw: RawQuery, nowMs: number, tenant: ReadTenant): Promise<Answered<ProcessSeriesAnswer>> {
     const q = new QueryParams(raw, PROCESS_PARAMS);
     const processName = readProcessName(q, 'name', name) as string;
     const machineId = readMachineId(q, 'machine_id', q.text('machine_id'));
     const series = this.readSeries(q, nowMs);
     const allowPartial = readAllowPartial(q);
-    const query = { ...series(), machineId, name: processName };
+    const query = { ...series(), machineId, name: processName, tenant };
+    if (machineId !== undefined) assertReadable(machineId, tenant);
     const compute = async (): Promise<ProcessSeriesAnswer> => {
       const { values, missing } = await this.repository.processSeries(query, allowPartial);
       const merged = mergeKeyed(values.map((points) => points.map((point) => ({ key: String(point.t), value: point }))), (a, b) => ({

@@ -3,6 +3,7 @@ import { processSeriesSql } from '../series/series.repository';
 import { topSql } from '../top/top.repository';
 import { LayeredSpec, layeredSql } from './layered-query';
 import { SqlParams } from './sql-params';
+import { tenantCondition } from '../tenant/read-tenant';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -44,8 +45,18 @@ describe('layeredSql', () => {
     const series = processSeriesSql({ metric: 'rss_bytes', stepMs: 3_600_000, plan, name: evil, machineId: 'm-1' });
     expect(series.text).not.toContain(evil);
     expect(series.values).toEqual(expect.arrayContaining([evil, 'm-1', 3_600_000]));
-    const top = topSql({ metric: 'cpu_pct', by: 'machine', order: 'avg', limit: 7, plan });
+    const top = topSql({ metric: 'cpu_pct', by: 'machine', order: 'avg', limit: 7, plan, tenant: [] });
     expect(top.values).toContain(7);
     expect(top.text).toMatch(/LIMIT \$\d+::int/);
+  });
+
+  it('applies the tenant condition to every part, rollups, raw edges and dirty ranges alike', () => {
+    const plan = planWindow({ from: at('2026-11-27T22:17:23.5Z'), to: at('2026-11-29T01:30:10Z') }, '1d');
+    const p = new SqlParams();
+    const sql = layeredSql(plan, { ...SPEC, tenant: tenantCondition(['team-a-'], p) }, p);
+    const parts = partsOf(sql).filter((part) => / FROM (r_1m|r_1h|r_1d|raw) a /.test(part));
+    expect(parts.length).toBeGreaterThan(5);
+    for (const part of parts) expect(part).toMatch(/\(\(a\.machine_id >= \$\d+::text AND a\.machine_id < \$\d+::text\)\)/);
+    expect(p.values).toEqual(expect.arrayContaining(['team-a-', 'team-a.']));
   });
 });

@@ -43,6 +43,8 @@ export interface LayeredSpec {
   machine?: string;
   /** the final SELECT over the union of all parts, given as a parenthesized subquery text */
   merge: (parts: string) => string;
+  /** the caller's tenant as a condition on a machine_id column (read-tenant.ts), if restricted: applied to every part */
+  tenant?: (column: string) => string;
 }
 
 const UNIT: Record<Level, string> = { '1m': 'minute', '1h': 'hour', '1d': 'day' };
@@ -52,8 +54,9 @@ const WIDTH: Record<Level, string> = { '1m': "interval '1 minute'", '1h': "inter
 export function layeredSql(plan: WindowPlan, spec: LayeredSpec, p: SqlParams): string {
   const levels = usedLevels(plan);
   const parts: string[] = [];
-  levels.forEach((level, i) => parts.push(...rollupParts(plan, level, levels[i + 1], spec.rollup(level), p)));
-  for (const source of spec.raw) parts.push(...rawParts(plan, levels[0], source, p));
+  const within = (source: PartSource) => withTenant(source, spec.tenant);
+  levels.forEach((level, i) => parts.push(...rollupParts(plan, level, levels[i + 1], within(spec.rollup(level)), p)));
+  for (const source of spec.raw) parts.push(...rawParts(plan, levels[0], within(source), p));
   const union = `(${parts.join('\n  UNION ALL\n  ')}) u`;
   const ctes = levels.length > 0 ? `WITH ${dirtyCtes(plan, levels, spec.machine, p)}\n` : '';
   return `${ctes}${spec.merge(union)}`;
@@ -116,6 +119,13 @@ function dirtyPart(source: PartSource, dirty: string, inside: string[], outer: s
   const rows = `SELECT * FROM ${fromClause(source, range)} a WHERE ${inner.join(' AND ')} OFFSET 0`;
   const where = outer.length ? ` WHERE ${outer.join(' AND ')}` : '';
   return `SELECT ${source.select('a')} FROM ${dirty} CROSS JOIN LATERAL (${rows}) a${where} GROUP BY ${source.groupBy('a')}`;
+}
+
+/** `source` with the tenant condition added to its own (every part reads only the caller's machines). */
+function withTenant(source: PartSource, tenant: ((column: string) => string) | undefined): PartSource {
+  if (!tenant) return source;
+  const own = source.where;
+  return { ...source, where: (a) => (own ? `${own(a)} AND ${tenant(`${a}.machine_id`)}` : tenant(`${a}.machine_id`)) };
 }
 
 function extra(source: PartSource): string[] {

@@ -3,6 +3,7 @@ import { WindowPlan } from '../planning/window-plan';
 import { Scattered, ShardFanout } from '../shards/shard-fanout.service';
 import { LayeredSpec, layeredSql, rollupTable } from '../sql/layered-query';
 import { BoundSql, SqlParams } from '../sql/sql-params';
+import { ReadTenant, tenantCondition } from '../tenant/read-tenant';
 
 export interface DailyQuery {
   /** the UTC day as a window */
@@ -11,6 +12,8 @@ export interface DailyQuery {
   /** cursor: only machines after this id (byte order) */
   after?: string;
   limit: number;
+  /** only these machines (the caller's read prefixes; empty: all) */
+  tenant: ReadTenant;
 }
 
 export interface DailyRow {
@@ -36,6 +39,7 @@ export function dailySql(q: DailyQuery): BoundSql {
   if (q.after !== undefined) filters.push(`machine_id COLLATE "C" > ${p.add(q.after, 'text')}`);
   const where = filters.length ? (a: string) => filters.map((f) => `${a}.${f}`).join(' AND ') : undefined;
   const spec: LayeredSpec = {
+    tenant: tenantCondition(q.tenant, p),
     machine,
     rollup: (level) => ({
       table: rollupTable('process', level),

@@ -10,6 +10,7 @@ import { DAY_MS } from '../params/time';
 import { planWithinBudget, readAllowPartial } from '../params/window-params';
 import { Resolution } from '../planning/window-plan';
 import { QUERY_CONFIG } from '../query-api.tokens';
+import { ReadTenant, assertReadable } from '../tenant/read-tenant';
 import { DailyRow, SummaryRepository } from './summary.repository';
 
 export interface DailyItem {
@@ -43,7 +44,7 @@ export class SummaryService {
     private readonly answers: CachedAnswers,
   ) {}
 
-  async daily(raw: RawQuery, nowMs: number): Promise<Answered<DailyAnswer>> {
+  async daily(raw: RawQuery, nowMs: number, tenant: ReadTenant): Promise<Answered<DailyAnswer>> {
     const q = new QueryParams(raw, PARAMS);
     const dayMs = q.date('date') ?? Math.floor(nowMs / DAY_MS) * DAY_MS;
     const machineId = readMachineId(q, 'machine_id', q.text('machine_id'));
@@ -53,8 +54,9 @@ export class SummaryService {
     if (cursor !== undefined && after === undefined) q.problem('cursor', 'is not a cursor this API gave out (use next_cursor as is)');
     const allowPartial = readAllowPartial(q);
     q.finish();
+    if (machineId !== undefined) assertReadable(machineId, tenant);
     const window = { from: dayMs, to: dayMs + DAY_MS };
-    const query = { plan: planWithinBudget(window, this.config.limits), machineId, after, limit };
+    const query = { plan: planWithinBudget(window, this.config.limits), machineId, after, limit, tenant };
     const date = new Date(dayMs).toISOString().slice(0, 10);
     const compute = async (): Promise<DailyAnswer> => {
       const { values, missing } = await this.repository.daily(query, allowPartial);

@@ -5,6 +5,7 @@ import { Scattered, ShardFanout } from '../shards/shard-fanout.service';
 import { LayeredSpec, PartSource, layeredSql, rollupTable } from '../sql/layered-query';
 import { METRIC_COLUMNS, Metric } from '../sql/metric-columns';
 import { BoundSql, SqlParams } from '../sql/sql-params';
+import { ReadTenant, tenantCondition } from '../tenant/read-tenant';
 
 export type TopBy = 'process' | 'machine';
 export const TOP_BY: readonly TopBy[] = ['process', 'machine'];
@@ -16,6 +17,8 @@ export interface TopQuery {
   order: TopOrder;
   limit: number;
   plan: WindowPlan;
+  /** only these machines (the caller's read prefixes; empty: all) */
+  tenant: ReadTenant;
 }
 
 // Per-shard ranking for by=machine (a machine lives on one shard, so its group is complete there).
@@ -38,6 +41,7 @@ export function topSql(q: TopQuery): BoundSql {
     groupBy: (a) => `${a}.${key}`,
   });
   const spec: LayeredSpec = {
+    tenant: tenantCondition(q.tenant, p),
     rollup: (level) => rollup(rollupTable(q.by, level)),
     raw: [
       {

@@ -6,6 +6,7 @@ import { QueryParams, RawQuery } from '../params/query-params';
 import { planWithinBudget, readAllowPartial, readResolution, readWindow } from '../params/window-params';
 import { Resolution } from '../planning/window-plan';
 import { QUERY_CONFIG } from '../query-api.tokens';
+import { ReadTenant } from '../tenant/read-tenant';
 import { METRICS, Metric } from '../sql/metric-columns';
 import { TOP_BY, TOP_ORDERS, TopBy, TopQuery, TopRepository } from './top.repository';
 
@@ -30,8 +31,9 @@ export class TopService {
     private readonly answers: CachedAnswers,
   ) {}
 
-  async top(raw: RawQuery, nowMs: number): Promise<Answered<TopAnswer>> {
-    const { query, allowPartial } = this.parse(raw, nowMs);
+  /** The cache key holds `tenant` (it is part of the query), so no answer crosses tenants. */
+  async top(raw: RawQuery, nowMs: number, tenant: ReadTenant): Promise<Answered<TopAnswer>> {
+    const { query, allowPartial } = this.parse(raw, nowMs, tenant);
     return this.answers.answer('top', { ...query }, allowPartial, async () => {
       const { values, missing } = await this.repository.groups(query, allowPartial);
       const merged = mergeKeyed(values, mergeAggregates);
@@ -49,7 +51,7 @@ export class TopService {
     });
   }
 
-  private parse(raw: RawQuery, nowMs: number): { query: TopQuery; allowPartial: boolean } {
+  private parse(raw: RawQuery, nowMs: number, tenant: ReadTenant): { query: TopQuery; allowPartial: boolean } {
     const limits = this.config.limits;
     const q = new QueryParams(raw, PARAMS);
     const metric = q.choice('metric', METRICS, 'cpu_pct');
@@ -61,6 +63,6 @@ export class TopService {
     const allowPartial = readAllowPartial(q);
     q.finish();
     const plan = planWithinBudget(window, limits, forced);
-    return { query: { metric, by, order, limit, plan }, allowPartial };
+    return { query: { metric, by, order, limit, plan, tenant }, allowPartial };
   }
 }
