@@ -7,3 +7,4 @@ export * from './summarizer.config';
 export * from './telemetry.config';
 export * from './service-version';
 export * from './query.config';
+export * from './scrubbing.config';
