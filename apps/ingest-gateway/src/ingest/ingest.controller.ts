@@ -1,6 +1,7 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { GatewayConfig } from '@pa/config';
+import { CommandLineScrubber, createCommandLineScrubber } from '@pa/contracts';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ProblemException } from '@pa/http';
 import { GatewayMetrics } from './gateway.metrics';
@@ -9,11 +10,17 @@ import { SnapshotPublisher } from './snapshot-publisher.service';
 
 @Controller('v1/snapshots')
 export class IngestController {
+  /** undefined when SCRUB_COMMAND_LINES=off */
+  private readonly scrub: CommandLineScrubber | undefined;
+
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly publisher: SnapshotPublisher,
     private readonly metrics: GatewayMetrics,
-  ) {}
+  ) {
+    const { enabled, extraWords } = config.scrubbing;
+    this.scrub = enabled ? createCommandLineScrubber({ extraWords }) : undefined;
+  }
 
   /** One snapshot (application/json) or many (application/x-ndjson), optionally gzip-encoded. */
   @Post()
@@ -32,6 +39,7 @@ export class IngestController {
           maxRecordBytes: this.publisher.maxRecordBytes(),
           nowMs: Date.now(),
           retentionMs: this.config.retentionMs,
+          scrub: this.scrub,
         },
       );
     } catch (error) {
