@@ -1,3 +1,4 @@
+import { Prng, secretCorpus } from '@pa/testing';
 import { createCommandLineScrubber } from './command-line-scrubber';
 import { DEFAULT_SENSITIVE_WORDS, SCRUBBED_VALUE } from './scrubbing.constants';
 import { isValidSensitiveWord } from './word-pattern';
@@ -162,6 +163,20 @@ describe('createCommandLineScrubber', () => {
     for (const line of all) {
       const once = withWildcards(scrub(line));
       expect(scrub(withWildcards(once))).toBe(once);
+    }
+  });
+
+  it('is idempotent on 5,000 seeded random lines made of sensitive and ordinary pieces', () => {
+    const prng = new Prng('scrubber-idempotence');
+    const pieces = [
+      ...secretCorpus(40, 'mk').lines.flatMap((l) => l.raw.split(' ')),
+      '--password', '-p', 'token', ':', '=', '"', "'", 'Bearer', 'Authorization:', 'x://', '@', 'a@b', 'mysql', 'curl', '-u', 'sshpass', '\t', '密码',
+    ];
+    const spaces = [' ', ' ', ' ', '  ', '\t', ''];
+    for (let i = 0; i < 5_000; i++) {
+      const line = Array.from({ length: prng.int(1, 12) }, () => prng.pick(pieces) + prng.pick(spaces)).join('');
+      const once = scrub(line);
+      expect([line, scrub(once)]).toEqual([line, once]);
     }
   });
 
