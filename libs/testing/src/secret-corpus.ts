@@ -31,11 +31,11 @@ const TEMPLATES: readonly Template[] = [
   (m, v) => [`curl -fsS -H 'authorization: Basic ${m()}' https://${v.host}/health`, `curl -fsS -H 'authorization: Basic ${S}' https://${v.host}/health`],
   (m, v) => [`curl -u ${v.user}:${m()} -T backup.tgz https://${v.host}/upload`, `curl -u ${v.user}:${S} -T backup.tgz https://${v.host}/upload`],
   (m, v) => [`curl -H 'X-Api-Key: ${m()}' https://${v.host}/v2/metrics`, `curl -H 'X-Api-Key: ${S}' https://${v.host}/v2/metrics`],
-  (m) => [
+  (m, v) => [
     `AWS_ACCESS_KEY_ID=AKIA${v.n}EXAMPLE AWS_SECRET_ACCESS_KEY=${m()} ./nightly-export --bucket s3://${v.db}-archive`,
     `AWS_ACCESS_KEY_ID=AKIA${v.n}EXAMPLE AWS_SECRET_ACCESS_KEY=${S} ./nightly-export --bucket s3://${v.db}-archive`,
   ],
-  (m) => [
+  (m, v) => [
     `java -Xmx${v.n % 8 + 1}g -Djavax.net.ssl.keyStorePassword=${m()} -Djavax.net.ssl.keyStore=/etc/pki/${v.db}.jks -jar /srv/${v.db}.jar`,
     `java -Xmx${v.n % 8 + 1}g -Djavax.net.ssl.keyStorePassword=${S} -Djavax.net.ssl.keyStore=/etc/pki/${v.db}.jks -jar /srv/${v.db}.jar`,
   ],
@@ -51,11 +51,11 @@ const TEMPLATES: readonly Template[] = [
   (m, v) => [`kubectl --token=${m()} --server=https://${v.host}:6443 get pods -n ${v.db}`, `kubectl --token=${S} --server=https://${v.host}:6443 get pods -n ${v.db}`],
   (m, v) => [`sshpass -p ${m()} ssh -o StrictHostKeyChecking=no ${v.user}@${v.host} uptime`, `sshpass -p ${S} ssh -o StrictHostKeyChecking=no ${v.user}@${v.host} uptime`],
   (m, v) => [`env STRIPE_API_KEY=${m()} ./billing-worker --queue invoices-${v.n}`, `env STRIPE_API_KEY=${S} ./billing-worker --queue invoices-${v.n}`],
-  (m) => [
+  (m, v) => [
     `/opt/app/bin/server --db-url=postgresql://${v.user}:${m()}@${v.host}/${v.db} --threads 8`,
     `/opt/app/bin/server --db-url=postgresql://${v.user}:${S}@${v.host}/${v.db} --threads 8`,
   ],
-  (m) => [
+  (m, v) => [
     `mongosh mongodb://${v.user}:${m()}@${v.host}:27017/${v.db}?authSource=admin --quiet`,
     `mongosh mongodb://${v.user}:${S}@${v.host}:27017/${v.db}?authSource=admin --quiet`,
   ],
@@ -67,7 +67,7 @@ const TEMPLATES: readonly Template[] = [
   (m) => [`app --password="${m()} with spaces" --log-level debug`, `app --password=${S} --log-level debug`],
   (m) => [`app --secret=${m()}=x=y --name=ünïcødé-日本語 --emoji=😀`, `app --secret=${S} --name=ünïcødé-日本語 --emoji=😀`],
   (m, v) => [`pinentry-bridge --user-pin ${m()} --slot ${v.n}`, `pinentry-bridge --user-pin ${S} --slot ${v.n}`],
-  (m) => [
+  (m, v) => [
     `deploy --db-password ${m()} --api-token=${m()} --target ${v.host}`,
     `deploy --db-password ${S} --api-token=${S} --target ${v.host}`,
   ],

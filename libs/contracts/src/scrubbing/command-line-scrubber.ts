@@ -14,7 +14,7 @@ export type CommandLineScrubber = (commandLine: string) => string;
 const AUTH_SCHEME = '(?:bearer|basic|token|digest|negotiate|ntlm|apikey)[ \\t]+';
 // A value: an HTTP scheme and its credential, a quoted string (with what is glued to it), or
 // everything up to the next whitespace (possibly nothing: `--password=` becomes `--password=********`).
-const VALUE = `${AUTH_SCHEME}[^\\s"']+|"[^"]*"\\S*|'[^']*'\\S*|\\S*`;
+const VALUE = `${AUTH_SCHEME}\\S+|"[^"]*"\\S*|'[^']*'\\S*|\\S*`;
 // `name: value` (a header), `name=value`, or `-name value`, as data_scrubber.go's delimiter.
 const DELIMITER = '[ \\t]*:[ \\t]*|=|[ \\t]+';
 const AUTHORIZATION = `((?:authorization[ \\t]*[:=][ \\t]*(?:${AUTH_SCHEME})?)|(?<![a-z0-9])bearer[ \\t]+)([^\\s"']+)`;
