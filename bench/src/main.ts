@@ -11,6 +11,7 @@ import { runFreshness } from './items/freshness';
 import { runQueries } from './items/queries';
 import { runTracingCost } from './items/tracing-cost';
 import { runDashboardLoad } from './items/dashboard-load';
+import { runScrubbingCost } from './items/scrubbing-cost';
 import { renderTable } from './report/table';
 import { writeResults } from './report/results-file';
 import { loadBenchEnv } from './support/bench-env';
@@ -24,6 +25,7 @@ const ITEMS: { item: number; title: string; run: (ctx: BenchContext, done: Map<n
   { item: 6, title: 'item 6: queries', run: (ctx) => runQueries(ctx) },
   { item: 7, title: 'item 7: tracing cost on ingest', run: (ctx) => runTracingCost(ctx) },
   { item: 8, title: 'item 8: dashboard load times and bundle size', run: (ctx) => runDashboardLoad(ctx) },
+  { item: 9, title: 'item 9: secret scrubbing cost on ingest', run: (ctx) => runScrubbingCost(ctx) },
 ];
 
 async function main(argv: string[]): Promise<number> {

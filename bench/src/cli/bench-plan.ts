@@ -31,6 +31,7 @@ export function estimateSeconds(o: BenchOptions): Record<number, number> {
     6: 25 + historyRows / a.historyRowsPerSecond + o.queryRequests * a.queryVariants * a.querySeconds,
     8: 30 + dashboardRows / a.historyRowsPerSecond + 2 * o.dashboard.loads * 3,
     7: 10 + (rows * a.bytesPerProcess) / a.fillBytesPerSecond + o.reps * (3 * (o.gateway.seconds + 2) + 2 * (rows / a.writerRowsPerSecond + a.loadOverheadSeconds)),
+    9: 15 + o.reps * 4 * (o.gateway.seconds + 2),
   };
 }
 
@@ -47,6 +48,7 @@ export function describePlan(o: BenchOptions): string {
     `  item 5: ${o.freshness.seconds} s at half the measured maximum; item 6: 24 h of ${o.history.machines} machines × ${o.history.processes} processes every ${o.history.intervalSeconds} s, ${o.queryRequests} requests per variant`,
     `  item 7: the gateway load of item 4 and the writer drain of item 1, with tracing off and on (the gateway also at 10% sampling), ${o.reps} round(s)`,
     `  item 8: dashboard load times over 24 h of ${o.dashboard.machines} machines × ${o.dashboard.processes} processes every ${o.dashboard.intervalSeconds} s and 7 days of one machine at 1 min, ${o.dashboard.loads} loads per view`,
+    `  item 9: the gateway load of item 4 with command-line scrubbing off and on, fleet lines and lines with secrets, ${o.reps} round(s); the scrubber alone in ns per line`,
     `  estimated time: about ${Math.ceil(total / 60)} min (stack start included)`,
   ];
   return lines.join('\n');
