@@ -22,7 +22,7 @@ export function scrubbingCostRows(samples: Sample[], summary: { cleanNs: number;
     row('secrets', `the same with 1 process in ${summary.secretEvery} carrying --password=… (each such snapshot re-encoded)`),
     {
       item: '9',
-      what: 'the scrubber alone (default words), per command line of the bench fleet',
+      what: 'the scrubber alone (default words), CPU time per command line of the bench fleet',
       figure: `${formatNumber(summary.cleanNs)} ns per line without a secret`,
       baseline: `${formatNumber(summary.secretNs)} ns per line with one`,
       ratio: summary.cleanNs / summary.secretNs,

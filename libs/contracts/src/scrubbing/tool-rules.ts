@@ -6,6 +6,9 @@ export interface ToolRule {
   secret: RegExp;
 }
 
+/** A cheap first test: a command line without any of these programs skips TOOL_RULES. */
+export const MENTIONS_TOOL = /mysql|mariadb|curl|sshpass/;
+
 const QUOTED_OR_WORD = `"[^"]*"\\S*|'[^']*'\\S*|\\S+`;
 
 export const TOOL_RULES: readonly ToolRule[] = [

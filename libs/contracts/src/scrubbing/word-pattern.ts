@@ -4,6 +4,7 @@ import { SENSITIVE_WORD_PATTERN } from './scrubbing.constants';
 // trailing `*` stops at a delimiter; a leading or inner one also stops at `$` and `/`, so a path
 // such as `/etc/vaultd/secrets/x.pem` is not taken for a `secret` argument.
 const INNER_WILDCARD = '[^\\s=:$/]*';
+const INNER_WILDCARD_LAZY = '[^\\s=:$/]*?';
 const TRAILING_WILDCARD = '[^\\s=:]*';
 const SEPARATOR = '[-_.]';
 
@@ -23,9 +24,24 @@ export function wordToNamePattern(word: string): string {
   return source;
 }
 
-/** The word without its wildcards: the cheap test run before the full expression. */
-export function wordToLiteralPattern(word: string): string {
-  return word.split('*').filter(Boolean).map((part) => [...part].map(literal).join('')).join('|');
+/**
+ * A lower-case piece of text that every name matching `word` contains: its longest run without a
+ * wildcard or separator (`*api_key*` → `api`). A line without it cannot match, so it is skipped.
+ */
+export function wordToLiteral(word: string): string {
+  return word.toLowerCase().split(/[*_.-]/).reduce((best, part) => (part.length > best.length ? part : best), '');
+}
+
+/** True when `word` is `*text*` with no other wildcard: such words fold into one alternation. */
+export function isSurroundedWord(word: string): boolean {
+  return word.length > 2 && word.startsWith('*') && word.endsWith('*') && !word.slice(1, -1).includes('*');
+}
+
+/** The regular expression source of a name containing any of `words`, all of the `*text*` shape. */
+export function surroundedWordsPattern(words: readonly string[]): string {
+  const bodies = words.map((w) => wordToNamePattern(w.slice(1, -1)));
+  // Lazy: from the start of the name, the first place any word begins (one scan, not one per word).
+  return `${INNER_WILDCARD_LAZY}(?:${bodies.join('|')})${TRAILING_WILDCARD}`;
 }
 
 function literal(c: string): string {
