@@ -17,9 +17,18 @@ export function scrubbingCostRows(samples: Sample[], summary: { cleanNs: number;
     ratio: pairedRatio(samples, `gateway-on-${set}`, `gateway-off-${set}`),
     note: `gateway process at ${percent(`gateway-on-${set}`)} of one core scrubbing, ${percent(`gateway-off-${set}`)} not`,
   });
+  const cpuRow = (set: 'clean' | 'secrets'): TableRow => ({
+    item: '9',
+    what: `  gateway CPU per snapshot, scrubbing on (${set === 'clean' ? 'no secret' : `1 in ${summary.secretEvery} with a secret`})`,
+    figure: `${formatNumber(medianOf(samples, `gateway-cpu-on-${set}`))} µs`,
+    baseline: `scrubbing off ${formatNumber(medianOf(samples, `gateway-cpu-off-${set}`))} µs`,
+    ratio: pairedRatio(samples, `gateway-cpu-on-${set}`, `gateway-cpu-off-${set}`),
+  });
   return [
     row('clean', `gateway POST /v1/snapshots with scrubbing on, ${summary.processes} processes per snapshot, no secret in them`),
+    cpuRow('clean'),
     row('secrets', `the same with 1 process in ${summary.secretEvery} carrying --password=… (each such snapshot re-encoded)`),
+    cpuRow('secrets'),
     {
       item: '9',
       what: 'the scrubber alone (default words), CPU time per command line of the bench fleet',

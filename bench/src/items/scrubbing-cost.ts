@@ -54,6 +54,8 @@ async function gatewayRounds(ctx: BenchContext, bodies: Record<BodySet, string[]
           const cpuShare = (processCpuSeconds(pid) - cpuBefore) / load.seconds;
           ctx.progress.step(`  ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, ${formatNumber(cpuShare * 100)}% of a core`);
           samples.push({ measurement: `gateway-${mode}-${set}`, rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, cpuShare } });
+          // CPU per snapshot moves less than throughput when other work shares the cores.
+          samples.push({ measurement: `gateway-cpu-${mode}-${set}`, rep, value: (cpuShare / load.acceptedPerSecond) * 1e6, unit: 'µs CPU/snapshot', detail: {} });
         }
       }
     }
