@@ -13,6 +13,7 @@ import { runTracingCost } from './items/tracing-cost';
 import { runDashboardLoad } from './items/dashboard-load';
 import { runBucketMove } from './items/bucket-move';
 import { runStorage } from './items/storage';
+import { runScrubbingCost } from './items/scrubbing-cost';
 import { renderTable } from './report/table';
 import { writeResults } from './report/results-file';
 import { loadBenchEnv } from './support/bench-env';
@@ -28,6 +29,7 @@ const ITEMS: { item: number; title: string; run: (ctx: BenchContext, done: Map<n
   { item: 8, title: 'item 8: dashboard load times and bundle size', run: (ctx) => runDashboardLoad(ctx) },
   { item: 9, title: 'item 9: a bucket move under load', run: (ctx, done) => runBucketMove(ctx, done) },
   { item: 10, title: 'item 10: storage, heap vs compressed day', run: (ctx) => runStorage(ctx) },
+  { item: 11, title: 'item 11: secret scrubbing cost on ingest', run: (ctx) => runScrubbingCost(ctx) },
 ];
 
 async function main(argv: string[]): Promise<number> {

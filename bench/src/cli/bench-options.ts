@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
   isQuick: boolean;
-  /** items to run (1–10) */
+  /** items to run (1–11) */
   items: Set<number>;
-  /** interleaved repetitions of items 1–4 and 7; figures are medians over them */
+  /** interleaved repetitions of items 1–4, 7 and 11; figures are medians over them */
   reps: number;
   /** items 1–3: the generated fleet loaded by every loader */
   fleet: { machines: number; processes: number; snapshots: number };
@@ -27,8 +27,8 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench [-- --quick] [-- options]
   --quick                 a small version of everything (< 3 min)
-  --only 1,4              run only these items (1–10)
-  --reps N                interleaved repetitions of items 1–4 and 7 (full 3, quick 1)
+  --only 1,4              run only these items (1–11)
+  --reps N                interleaved repetitions of items 1–4, 7 and 11 (full 3, quick 1)
   --machines N --processes N --snapshots N
                           fleet loaded in items 1–3 (full 1000 × 200 × 10 = 2,000,000 rows)
   --gateway-seconds S --connections N --perf-mb MB
@@ -42,7 +42,7 @@ export const USAGE = `Usage: npm run bench [-- --quick] [-- options]
                           every 60 s), plus one machine with 7 days at 1 minute; N page loads per view
   --move-rows N --move-before-seconds S
                           item 9: rows in the moved bucket range (full 1,000,000), seconds of load before the move
-  item 7 (tracing on vs off) reuses the sizes of items 1 and 4
+  item 7 (tracing on vs off) reuses the sizes of items 1 and 4; item 11 (scrubbing on vs off) those of item 4
   item 10 (storage: heap vs compressed day): 600,000 simulated rows (quick 30,000)`;
 
 const FULL = { reps: 3, machines: 1000, processes: 200, snapshots: 10, gatewaySeconds: 15, connections: 16, perfMb: 200, freshnessSeconds: 30, historyMachines: 20, historyProcesses: 50, historyInterval: 120, queryRequests: 40, dashboardMachines: 50, dashboardProcesses: 100, dashboardInterval: 60, dashboardLoads: 5, moveRows: 1_000_000, moveBefore: 20 };
@@ -86,9 +86,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
 }
 
 function readItems(text: string | undefined): Set<number> {
-  if (text === undefined) return new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  if (text === undefined) return new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   const items = text.split(',').map((s) => Number(s.trim()));
-  if (items.some((i) => !Number.isInteger(i) || i < 1 || i > 10)) throw new Error(`--only takes item numbers 1–10, e.g. --only 1,4; got "${text}"\n\n${USAGE}`);
+  if (items.some((i) => !Number.isInteger(i) || i < 1 || i > 11)) throw new Error(`--only takes item numbers 1–11, e.g. --only 1,4; got "${text}"\n\n${USAGE}`);
   // Items 2 and 3 are loads of the same interleaved rounds as item 1.
   return new Set(items.flatMap((i) => (i === 2 || i === 3 ? [1, i] : [i])));
 }

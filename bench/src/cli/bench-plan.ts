@@ -36,6 +36,7 @@ export function estimateSeconds(o: BenchOptions): Record<number, number> {
     // item 10: the simulated rows through the writer, then sealed at about 10,000 rows/s
     10: 20 + (o.isQuick ? 30_000 : 600_000) * (1 / a.historyRowsPerSecond + 1 / 10_000),
     7: 10 + (rows * a.bytesPerProcess) / a.fillBytesPerSecond + o.reps * (3 * (o.gateway.seconds + 2) + 2 * (rows / a.writerRowsPerSecond + a.loadOverheadSeconds)),
+    11: 15 + o.reps * 4 * (o.gateway.seconds + 2),
   };
 }
 
@@ -53,6 +54,7 @@ export function describePlan(o: BenchOptions): string {
     `  item 7: the gateway load of item 4 and the writer drain of item 1, with tracing off and on (the gateway also at 10% sampling), ${o.reps} round(s)`,
     `  item 8: dashboard load times over 24 h of ${o.dashboard.machines} machines × ${o.dashboard.processes} processes every ${o.dashboard.intervalSeconds} s and 7 days of one machine at 1 min, ${o.dashboard.loads} loads per view`,
     `  item 9: a bucket range of ${o.move.rows.toLocaleString('en-US')} rows moved from node 0 to node 1 under half the measured maximum load, ${o.move.beforeSeconds} s of it before`,
+    `  item 11: the gateway load of item 4 with command-line scrubbing off and on, fleet lines and lines with secrets, ${o.reps} round(s); the scrubber alone in ns per line`,
     `  estimated time: about ${Math.ceil(total / 60)} min (stack start included)`,
   ];
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, KafkaConfig, readHttpConfig, readKafkaConfig } from './common.config';
+import { ScrubbingConfig, readScrubbingConfig } from './scrubbing.config';
 
 export interface GatewayConfig {
   /** API keys: every route but /healthz and /readyz needs one */
@@ -29,6 +30,8 @@ export interface GatewayConfig {
   };
   /** snapshots older than this are rejected, ms */
   retentionMs: number;
+  /** command lines are scrubbed of secrets before they are produced */
+  scrubbing: ScrubbingConfig;
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): Readonly<GatewayConfig> {
@@ -45,6 +48,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Read
       maxRecordBytes: r.int('GATEWAY_MAX_RECORD_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
     },
     retentionMs: r.int('RETENTION_DAYS', 90, { min: 1, max: 3650 }) * 86_400_000,
+    scrubbing: readScrubbingConfig(r),
   };
   if (config.http.maxInFlightBodyBytes < config.http.bodyLimitBytes) {
     // Otherwise a body at the limit could never be taken, and its client would retry the 503 forever.

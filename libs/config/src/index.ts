@@ -9,3 +9,4 @@ export * from './service-version';
 export * from './query.config';
 export * from './lifecycle.config';
 export * from './auth.config';
+export * from './scrubbing.config';

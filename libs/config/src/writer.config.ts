@@ -1,6 +1,7 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, KafkaConfig, ShardsConfig, readHttpConfig, readKafkaConfig, readShardsConfig } from './common.config';
+import { ScrubbingConfig, readScrubbingConfig } from './scrubbing.config';
 
 export interface WriterConfig {
   /** API keys: every route but /healthz and /readyz needs one */
@@ -30,6 +31,8 @@ export interface WriterConfig {
   /** records of a stopped shard held in memory (bytes) while other shards go on; past it the writer pauses */
   parkedLimitBytes: number;
   retentionMs: number;
+  /** command lines of records produced to Kafka directly are scrubbed before they are stored */
+  scrubbing: ScrubbingConfig;
 }
 
 export function loadWriterConfig(env: Record<string, string | undefined>): Readonly<WriterConfig> {
@@ -54,5 +57,6 @@ export function loadWriterConfig(env: Record<string, string | undefined>): Reado
     },
     parkedLimitBytes: r.int('WRITER_PARKED_LIMIT_BYTES', 256 * 1024 * 1024, { min: 1024 }),
     retentionMs: r.int('RETENTION_DAYS', 90, { min: 1, max: 3650 }) * 86_400_000,
+    scrubbing: readScrubbingConfig(r),
   });
 }

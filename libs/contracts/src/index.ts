@@ -6,3 +6,4 @@ export * from './json-syntax';
 export * from './uuid';
 export * from './stored-content';
 export type * from './query-api.types';
+export * from './scrubbing';

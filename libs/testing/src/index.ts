@@ -5,3 +5,4 @@ export * from './free-port.util';
 export * from './service-process';
 export * from './prng.util';
 export * from './snapshot-edge-cases';
+export * from './secret-corpus';

@@ -11,6 +11,9 @@ const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private output = '';
+  /** the end of the output so far, so that a match split across two chunks is still found */
+  private tail = '';
+  private readonly watches: { pattern: RegExp; found: string[] }[] = [];
   private baseUrl = '';
   private isStopping = false;
 
@@ -29,6 +32,7 @@ export class ServiceProcess {
     });
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-200_000);
+      this.scan(chunk.toString());
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
@@ -72,6 +76,26 @@ export class ServiceProcess {
 
   log(): string {
     return this.output.slice(-8_000);
+  }
+
+  /**
+   * Collects every match of `pattern` (its `g` flag is added) in all output from now on, beyond
+   * what log() keeps: the returned array fills as the process writes. Matches up to 256 characters.
+   */
+  watchOutput(pattern: RegExp): string[] {
+    const found: string[] = [];
+    this.watches.push({ pattern: new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`), found });
+    return found;
+  }
+
+  private scan(chunk: string): void {
+    if (this.watches.length === 0) return;
+    const text = this.tail + chunk;
+    for (const { pattern, found } of this.watches) {
+      // A match that ends inside the old tail was found with the previous chunk.
+      for (const match of text.matchAll(pattern)) if (match.index + match[0].length > this.tail.length) found.push(match[0]);
+    }
+    this.tail = text.slice(-256);
   }
 
   /** Stops the process with `signal` and waits for it to be gone. */

@@ -11,6 +11,8 @@ const EDGE = {
     bad: ['a\u0000b', '\ud800', 'x\udfff', '\udbffy', '😀'.repeat(257), 'a'.repeat(257)],
   },
   cmdline: {
+    // 'PGPASSWORD=x …' holds a secret: the gateway and the writer would store it as PGPASSWORD=********;
+    // the round trip that uses these edges writes through the storage path below them (no scrubbing).
     ok: ['', '/usr/bin/x --flag', 'y'.repeat(32_768), 'PGPASSWORD=x psql -h db "a b"'],
     bad: ['y'.repeat(32_769), '\ud83d\ude00 \ud83d'],
   },

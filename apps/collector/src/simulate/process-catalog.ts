@@ -103,7 +103,8 @@ export const CATALOG = {
   nodeApp: {
     name: 'node',
     user: 'app',
-    cmdline: (r: Prng) => `node /srv/${r.pick(['shop', 'api', 'checkout', 'search'])}/dist/main.js --port ${r.int(3000, 3999)}`,
+    // Planted demo secrets (here and below) show scrubbing at work: the dashboard shows `--api-key ********`.
+    cmdline: (r: Prng) => `node /srv/${r.pick(['shop', 'api', 'checkout', 'search'])}/dist/main.js --port ${r.int(3000, 3999)} --api-key demo-sk-4f9a2c`,
     cpuMean: 12,
     cpuMax: 100,
     rssMiB: [90, 900],
@@ -134,7 +135,7 @@ export const CATALOG = {
     user: 'app',
     cmdline: (r: Prng) =>
       `/usr/lib/jvm/java-21-openjdk-amd64/bin/java -Xms2g -Xmx${r.pick([4, 6, 8])}g -XX:+UseG1GC ` +
-      `-jar /opt/${r.pick(['billing', 'ledger', 'orders'])}/app.jar`,
+      `-Djavax.net.ssl.keyStorePassword=demo-changeit -jar /opt/${r.pick(['billing', 'ledger', 'orders'])}/app.jar`,
     cpuMean: 35,
     cpuMax: 1600,
     rssMiB: [900, 7000],
@@ -146,7 +147,8 @@ export const CATALOG = {
     name: 'python3',
     user: 'app',
     cmdline: (r: Prng) =>
-      `/srv/jobs/.venv/bin/python3 -m celery -A jobs worker -Q ${r.pick(['default', 'reports', 'email', 'ingest'])} --concurrency=1`,
+      `/srv/jobs/.venv/bin/python3 -m celery -A jobs worker -Q ${r.pick(['default', 'reports', 'email', 'ingest'])} --concurrency=1 ` +
+      '-b redis://:demo-redis-pw@10.0.0.5:6379/0',
     cpuMean: 22,
     cpuMax: 100,
     rssMiB: [60, 500],
@@ -157,7 +159,8 @@ export const CATALOG = {
   bashJob: {
     name: 'bash',
     user: 'deploy',
-    cmdline: (r: Prng) => `/bin/bash /opt/scripts/${r.pick(['backup.sh', 'rotate-logs.sh', 'sync-assets.sh', 'healthcheck.sh'])}`,
+    cmdline: (r: Prng) =>
+      `/bin/bash /opt/scripts/${r.pick(['backup.sh --db-password=demo-backup-pw', 'rotate-logs.sh', 'sync-assets.sh', 'healthcheck.sh'])}`,
     cpuMean: 1,
     cpuMax: 100,
     rssMiB: [3, 6],

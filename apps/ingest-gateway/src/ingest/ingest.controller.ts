@@ -2,6 +2,7 @@ import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common
 import type { FastifyRequest } from 'fastify';
 import { API_KEY_GUARD, ApiKeyGuard, principalOf } from '@pa/auth';
 import { GatewayConfig } from '@pa/config';
+import { CommandLineScrubber, createCommandLineScrubber } from '@pa/contracts';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ProblemException } from '@pa/http';
 import { GatewayMetrics } from './gateway.metrics';
@@ -11,12 +12,18 @@ import { assertWritable } from './tenant-check';
 
 @Controller('v1/snapshots')
 export class IngestController {
+  /** undefined when SCRUB_COMMAND_LINES=off */
+  private readonly scrub: CommandLineScrubber | undefined;
+
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly publisher: SnapshotPublisher,
     private readonly metrics: GatewayMetrics,
     @Inject(API_KEY_GUARD) private readonly guard: ApiKeyGuard,
-  ) {}
+  ) {
+    const { enabled, extraWords } = config.scrubbing;
+    this.scrub = enabled ? createCommandLineScrubber({ extraWords }) : undefined;
+  }
 
   /** One snapshot (application/json) or many (application/x-ndjson), optionally gzip-encoded. */
   @Post()
@@ -35,6 +42,7 @@ export class IngestController {
           maxRecordBytes: this.publisher.maxRecordBytes(),
           nowMs: Date.now(),
           retentionMs: this.config.retentionMs,
+          scrub: this.scrub,
         },
       );
     } catch (error) {

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { ValidSnapshot, checkSnapshot, describeIssues, haveSameStoredContent } from '@pa/contracts';
+import { CommandLineScrubber, ValidSnapshot, checkSnapshot, describeIssues, haveSameStoredContent, scrubSnapshot } from '@pa/contracts';
 import { IngestErrorCode, ingestProblem } from './ingest.errors';
 import { describeGzipError, describeJsonError, findInvalidUtf8 } from './syntax-position';
 
@@ -23,9 +23,11 @@ export interface DecodeRules {
   maxRecordBytes: number;
   nowMs: number;
   retentionMs: number;
+  /** scrubs secrets out of each cmdline; undefined when scrubbing is turned off */
+  scrub?: CommandLineScrubber;
 }
 
-/** A validated snapshot ready to publish: its Kafka key and its original JSON text. */
+/** A validated snapshot ready to publish: its Kafka key and its JSON text (the original unless scrubbed). */
 export interface SnapshotRecord {
   machineId: string;
   json: string;
@@ -107,18 +109,20 @@ function validateAll(documents: { json: string; line: number }[], format: Format
   const tooLarge: string[] = [];
   const firsts = new RequestKeys();
   let duplicates = 0;
-  documents.forEach(({ json, line }, index) => {
+  documents.forEach(({ json: sent, line }, index) => {
+    let json = sent;
     const prefix = format === 'ndjson' ? `/snapshots/${index}` : '';
     const where = format === 'ndjson' ? ` (line ${line})` : '';
     let value: unknown;
     try {
-      value = JSON.parse(json);
+      value = JSON.parse(sent);
     } catch {
       // Never V8's message: it quotes the body.
       errors.push(`${prefix || '/'}: is not valid JSON ${describeJsonError(json, format === 'ndjson')}${where}`);
       return;
     }
     const check = checkSnapshot(value, rules);
+    if (check.ok) json = scrubbedJson(check.snapshot, json, rules.scrub);
     if (!check.ok) errors.push(...describeIssues(check.issues, prefix).map((e) => e + where));
     else if (Buffer.byteLength(json) > rules.maxRecordBytes) {
       // Kafka would refuse the record for good: a 503 would have the client retry forever.
@@ -133,6 +137,17 @@ function validateAll(documents: { json: string; line: number }[], format: Format
   if (errors.length > 0) throw listed(IngestErrorCode.INVALID_SNAPSHOT, errors);
   if (tooLarge.length > 0) throw listed(IngestErrorCode.BODY_TOO_LARGE, tooLarge);
   return { records, duplicates };
+}
+
+/**
+ * The JSON to publish: the text as sent when no cmdline held a secret (the common case, no
+ * re-encoding), else the scrubbed snapshot re-encoded (same fields; `tsMs` is ours, not the wire's).
+ * Scrubbing is the one exception to "a 202 means stored as sent".
+ */
+function scrubbedJson(snapshot: ValidSnapshot, sent: string, scrub: CommandLineScrubber | undefined): string {
+  if (!scrub || !scrubSnapshot(snapshot, scrub)) return sent;
+  const { tsMs: _tsMs, ...wire } = snapshot;
+  return JSON.stringify(wire);
 }
 
 /**

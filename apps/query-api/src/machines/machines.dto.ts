@@ -54,7 +54,12 @@ export class ProcessDto {
   @ApiProperty({ nullable: true, type: Number }) ppid!: number | null;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) username!: string | null;
-  @ApiProperty({ nullable: true, type: String }) cmdline!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'command line as collected, with secrets scrubbed (values of sensitive arguments and variables, URL passwords, Authorization credentials shown as ********)',
+  })
+  cmdline!: string | null;
   @ApiProperty() cpu_pct!: number;
   @ApiProperty() mem_pct!: number;
   @ApiProperty() rss_bytes!: number;

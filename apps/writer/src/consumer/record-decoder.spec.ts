@@ -1,4 +1,5 @@
 import { KafkaMessage } from 'kafkajs';
+import { createCommandLineScrubber } from '@pa/contracts';
 import { buildSnapshot } from '@pa/testing';
 import { decodeRecord } from './record-decoder';
 
@@ -59,5 +60,32 @@ describe('decodeRecord', () => {
   it('rejects another schema version', () => {
     const decoded = decodeRecord(message(Buffer.from(JSON.stringify(snapshot)), { 'schema-version': Buffer.from('2') }), rules);
     expect(decoded).toMatchObject({ ok: false, reason: 'unsupported schema-version 2' });
+  });
+});
+
+describe('decodeRecord: secret scrubbing of records produced directly', () => {
+  const scrub = createCommandLineScrubber();
+  const sent = buildSnapshot('m-1', 2, rules.nowMs - 60_000) as unknown as { processes: { cmdline?: string }[] };
+  sent.processes[0].cmdline = 'AWS_SECRET_ACCESS_KEY=abc123 ./job --region eu';
+  const record = () => message(Buffer.from(JSON.stringify(sent)));
+
+  it('scrubs each cmdline before the snapshot is stored', () => {
+    const decoded = decodeRecord(record(), { ...rules, scrub });
+    expect(decoded).toMatchObject({ ok: true });
+    const { snapshot } = decoded as { snapshot: { processes: { cmdline?: string }[] } };
+    expect(snapshot.processes[0].cmdline).toBe('AWS_SECRET_ACCESS_KEY=******** ./job --region eu');
+    expect(snapshot.processes[1].cmdline).toBe(sent.processes[1].cmdline);
+  });
+
+  it('decodes the raw record and one the gateway already scrubbed to the same rows (one ledger entry)', () => {
+    const raw = decodeRecord(record(), { ...rules, scrub }) as { snapshot: object };
+    const scrubbedSent = { ...sent, processes: sent.processes.map((p) => ({ ...p, cmdline: p.cmdline && scrub(p.cmdline) })) };
+    const again = decodeRecord(message(Buffer.from(JSON.stringify(scrubbedSent))), { ...rules, scrub }) as { snapshot: object };
+    expect(again.snapshot).toEqual(raw.snapshot);
+  });
+
+  it('stores the cmdline as sent when scrubbing is off', () => {
+    const decoded = decodeRecord(record(), rules) as { snapshot: { processes: { cmdline?: string }[] } };
+    expect(decoded.snapshot.processes[0].cmdline).toBe(sent.processes[0].cmdline);
   });
 });

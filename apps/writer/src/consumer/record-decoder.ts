@@ -1,5 +1,14 @@
 import { IHeaders, KafkaMessage } from 'kafkajs';
-import { HEADER, SNAPSHOT_SCHEMA_VERSION, ValidSnapshot, checkSnapshot, describeIssues, jsonSyntaxProblem } from '@pa/contracts';
+import {
+  CommandLineScrubber,
+  HEADER,
+  SNAPSHOT_SCHEMA_VERSION,
+  ValidSnapshot,
+  checkSnapshot,
+  describeIssues,
+  jsonSyntaxProblem,
+  scrubSnapshot,
+} from '@pa/contracts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -10,6 +19,8 @@ export type DecodedRecord =
 export interface DecodeRules {
   nowMs: number;
   retentionMs: number;
+  /** scrubs secrets out of each cmdline; undefined when scrubbing is turned off */
+  scrub?: CommandLineScrubber;
 }
 
 /**
@@ -17,6 +28,8 @@ export interface DecodeRules {
  * producer may write to the topic (collectors produce directly), so nothing is trusted: the
  * record must also say its schema version, and its key must be its machine_id, since the key
  * picks the partition and one machine's snapshots must stay in one partition, in order.
+ * Command lines are scrubbed here, before the ledger's content hash is computed from the rows, so
+ * a replay of the same unscrubbed record hashes the same and stays an exact replay.
  */
 export function decodeRecord(message: KafkaMessage, rules: DecodeRules): DecodedRecord {
   const reject = (reason: string): DecodedRecord => ({ ok: false, reason, message, offset: message.offset });
@@ -41,6 +54,7 @@ export function decodeRecord(message: KafkaMessage, rules: DecodeRules): Decoded
   if (!check.ok) return reject(describeIssues(check.issues).join('; '));
   const keyProblem = problemWithKey(message.key, check.snapshot.machine_id);
   if (keyProblem) return reject(keyProblem);
+  if (rules.scrub) scrubSnapshot(check.snapshot, rules.scrub);
   return { ok: true, snapshot: check.snapshot, offset: message.offset, bytes: message.value.length };
 }
 

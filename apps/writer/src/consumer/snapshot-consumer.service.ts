@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { context } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
+import { CommandLineScrubber, createCommandLineScrubber } from '@pa/contracts';
 import { KafkaLibError, RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
 import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { tracerFor, withSpan } from '@pa/telemetry';
@@ -34,6 +35,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   private dispatcher!: ShardDispatcher;
   private readonly offsets = new OffsetTracker();
   private readonly metrics: WriterMetrics;
+  /** for records produced to Kafka directly (the gateway's are already scrubbed; scrubbing twice changes nothing) */
+  private readonly scrub: CommandLineScrubber | undefined;
   private isRunning = false;
   /** bumped on every group join; a batch that started in an older generation must not commit */
   private generation = 0;
@@ -49,6 +52,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       sessionTimeout: config.kafka.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
     });
+    const { enabled, extraWords } = config.scrubbing;
+    this.scrub = enabled ? createCommandLineScrubber({ extraWords }) : undefined;
     this.dlqProducer = new RecordProducer(this.kafka, { ackTimeoutMs: 30_000, maxInFlightRecords: 1_000_000 });
     this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.topic, config.kafka.dlqTopic);
     this.metrics = new WriterMetrics(registry, () => this.lag(), () => ({
@@ -185,7 +190,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     const valid: PendingSnapshot[] = [];
     const invalid: DeadLetter[] = [];
     for (const message of messages) {
-      const decoded = decodeRecord(message, { nowMs: now, retentionMs: this.config.retentionMs });
+      const decoded = decodeRecord(message, { nowMs: now, retentionMs: this.config.retentionMs, scrub: this.scrub });
       if (decoded.ok) valid.push({ snapshot: decoded.snapshot, partition, offset: decoded.offset, bytes: decoded.bytes, message });
       else invalid.push(toDeadLetter({ partition, offset: decoded.offset, message }, decoded.reason));
     }

@@ -1,0 +1,46 @@
+import { createCommandLineScrubber } from '@pa/contracts';
+import { buildSnapshot } from '@pa/testing';
+import { decodeSnapshotRequest } from './snapshot-request.decoder';
+
+const nowMs = Date.parse('2026-11-29T12:00:00Z');
+const scrub = createCommandLineScrubber();
+const rules = { limitBytes: 1024 * 1024, maxRecordBytes: 100_000, nowMs, retentionMs: 90 * 86_400_000, scrub };
+const body = (text: string) => ({ contentType: 'application/json', contentEncoding: undefined, body: Buffer.from(text) });
+
+function withCmdline(cmdline: string) {
+  const snapshot = buildSnapshot('m-1', 2, nowMs - 1_000) as unknown as { processes: { cmdline?: string }[] };
+  snapshot.processes[1].cmdline = cmdline;
+  return snapshot;
+}
+
+describe('decodeSnapshotRequest: secret scrubbing', () => {
+  it('publishes the scrubbed snapshot, every other field as sent', async () => {
+    const sent = withCmdline('mysql --password=hunter2 shop');
+    const { records } = await decodeSnapshotRequest(body(JSON.stringify(sent)), rules);
+    const published = JSON.parse(records[0].json);
+    expect(published.processes[1].cmdline).toBe('mysql --password=******** shop');
+    expect(records[0].json).not.toContain('hunter2');
+    published.processes[1].cmdline = sent.processes[1].cmdline;
+    expect(published).toEqual(sent); // nothing else changed, and no tsMs of ours on the wire
+  });
+
+  it('publishes the text as sent, byte for byte, when no cmdline holds a secret', async () => {
+    const text = JSON.stringify(withCmdline('nginx -g daemon off;'), null, 2).replace('"m-1"', '"m-1"  ');
+    const { records } = await decodeSnapshotRequest(body(text), rules);
+    expect(records[0].json).toBe(text);
+  });
+
+  it('publishes secrets as sent when scrubbing is off (no scrubber)', async () => {
+    const text = JSON.stringify(withCmdline('mysql --password=hunter2 shop'));
+    const { records } = await decodeSnapshotRequest(body(text), { ...rules, scrub: undefined });
+    expect(records[0].json).toBe(text);
+  });
+
+  it('counts two snapshots that differ only by a secret as one (they store the same rows)', async () => {
+    const a = JSON.stringify(withCmdline('app --token=aaa'));
+    const b = JSON.stringify(withCmdline('app --token=bbb'));
+    const ndjson = { contentType: 'application/x-ndjson', contentEncoding: undefined, body: Buffer.from(`${a}\n${b}`) };
+    const { records, duplicates } = await decodeSnapshotRequest(ndjson, rules);
+    expect([records.length, duplicates]).toEqual([1, 1]);
+  });
+});
