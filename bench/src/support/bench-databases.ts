@@ -1,6 +1,6 @@
 import { Client, Pool } from 'pg';
 import { bootstrapCatalog, migrateCatalog } from '@pa/catalog';
-import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shards';
+import { defaultMigrationsDir, migrateShard, readGrants, readMigrations } from '@pa/pg-shards';
 
 /**
  * A fresh database per measurement on every shard node, built by our migrations (the same runner as
@@ -8,6 +8,7 @@ import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shard
  */
 export class BenchDatabases {
   private readonly migrations = readMigrations(defaultMigrationsDir());
+  private readonly grants = readGrants(defaultMigrationsDir());
 
   constructor(private readonly nodes: string[]) {}
 
@@ -39,7 +40,7 @@ export class BenchDatabases {
         const pool = new Pool({ connectionString: url, max: 1, options: '-c TimeZone=UTC' });
         pool.on('error', () => undefined);
         try {
-          await migrateShard(pool, this.migrations);
+          await migrateShard(pool, this.migrations, this.grants);
         } finally {
           await pool.end();
         }

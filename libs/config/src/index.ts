@@ -7,3 +7,5 @@ export * from './summarizer.config';
 export * from './telemetry.config';
 export * from './service-version';
 export * from './query.config';
+export * from './pg-credentials';
+export * from './pg-roles.constants';
