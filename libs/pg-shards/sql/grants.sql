@@ -8,7 +8,7 @@
 --   pa_writer      the ledger (snapshots), process_samples and its day partitions (INSERT only,
 --                  COPY goes straight into a day partition), rollup_outbox, machines
 --   pa_summarizer  reads the raw tables and the outbox, writes the rollups, deletes outbox rows
---   pa_query       SELECT on the pa_read views, plus the outbox it reads for dirty buckets
+--   pa_query       SELECT on the pa_read views, plus the outbox (dirty buckets) and machines
 --   pa_lifecycle   SELECT/INSERT/DELETE on every pa table (refined when apps/lifecycle lands;
 --                  partition DDL is not granted yet)
 --   pa_gateway     nothing on a shard (it reads API keys in the catalog)
@@ -58,9 +58,11 @@ GRANT SELECT, INSERT, UPDATE ON machine_rollup_1m, machine_rollup_1h, machine_ro
   process_rollup_1m, process_rollup_1h, process_rollup_1d TO pa_summarizer;
 
 -- Query API: the views (they read the tables with their owner's rights), the outbox for dirty
--- buckets and its sequence for the cache watermark (pa_cache_watermark).
+-- buckets and its sequence for the cache watermark (pa_cache_watermark), and machines, which
+-- pa_read.stale_machines() reads with the caller's rights (a SECURITY DEFINER function would not
+-- be inlined into the views' statements).
 GRANT SELECT ON ALL TABLES IN SCHEMA pa_read TO pa_query;
-GRANT SELECT ON rollup_outbox, rollup_outbox_id_seq TO pa_query;
+GRANT SELECT ON rollup_outbox, rollup_outbox_id_seq, machines TO pa_query;
 
 -- Lifecycle: data rights on every pa table, no DDL (see the header).
 GRANT SELECT, INSERT, DELETE ON ALL TABLES IN SCHEMA public TO pa_lifecycle;
