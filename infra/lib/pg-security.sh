@@ -85,9 +85,9 @@ pg_secure_node_roles() {
     [[ $role == "$PG_OWNER_ROLE" ]] && rights="NOSUPERUSER CREATEDB CREATEROLE NOBYPASSRLS"
     sql+="ALTER ROLE $role LOGIN $rights PASSWORD '$(tr -dc '0-9a-f' <"$(pg_secret_file "$role")")';"$'\n'
   done
-  # Statistics of every role's statements (npm run profile) and DROP DATABASE … WITH (FORCE) of
-  # test databases that services are connected to.
-  sql+="GRANT pg_read_all_stats, pg_signal_backend TO $PG_OWNER_ROLE;"$'\n'
+  # Statistics of every role's statements (npm run profile), DROP DATABASE … WITH (FORCE) of
+  # test databases that services are connected to, and the bench's CHECKPOINT between loads.
+  sql+="GRANT pg_read_all_stats, pg_signal_backend, pg_checkpoint TO $PG_OWNER_ROLE;"$'\n'
   pg_psql "$port" -d postgres <<<"$sql" >/dev/null
   if [[ -z $(pg_psql "$port" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'") ]]; then
     pg_psql "$port" -d postgres -c "CREATE DATABASE $PG_DATABASE OWNER $PG_OWNER_ROLE" >/dev/null

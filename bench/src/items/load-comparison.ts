@@ -142,7 +142,7 @@ async function drainWriter(ctx: BenchContext, prepared: Prepared, urls: string[]
     return await drainWithWriter({
       brokers: ctx.env.brokers,
       topic: prepared.topic,
-      groupId: `bench-writer-${ctx.runId}-${rep}`,
+      groupId: `bench-writer-${isTls ? '' : 'no-tls-'}${ctx.runId}-${rep}`,
       shardUrls: urls,
       logDir: ctx.env.logDir,
       label: `writer-load-${isTls ? '' : 'no-tls-'}${rep}`,

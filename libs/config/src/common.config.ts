@@ -32,7 +32,7 @@ export interface HttpConfig {
   port: number;
 }
 
-export const DEFAULT_PG_SHARDS = ['postgres://postgres@127.0.0.1:5433/pa', 'postgres://postgres@127.0.0.1:5434/pa'];
+export const DEFAULT_PG_SHARDS = ['postgres://127.0.0.1:5433/pa', 'postgres://127.0.0.1:5434/pa'];
 
 export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
   const topic = env.string('KAFKA_TOPIC', SNAPSHOTS_TOPIC);

@@ -1,10 +1,10 @@
 // Issue 11: PostgreSQL accepts only TLS with scram passwords, clients verify the local CA, and
 // each service role is refused what it must not do (infra/lib/pg-security.sh, sql/grants.sql).
-import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { Client, ClientConfig } from 'pg';
-import { PG_SERVICE_ROLE, pgPasswordFile, withPgCredentials } from '@pa/config';
+import { PG_OWNER_ROLE, PG_SERVICE_ROLE, pgPasswordFile, withPgCredentials } from '@pa/config';
 import { ServiceProcess, pollUntil } from '@pa/testing';
 import { startQueryApi } from '../support/query-api';
 import { SHARD_URLS } from '../support/test-stack';
@@ -100,6 +100,17 @@ describe('PostgreSQL security (issue 11)', () => {
     expect((await errorOf(summarizer, 'DROP TABLE machine_rollup_1m'))?.code).toBe('42501');
     expect((await errorOf(summarizer, "INSERT INTO snapshots (machine_id, ts, n_processes) VALUES ('sec-s', now(), 0)"))?.code).toBe('42501');
     expect(await errorOf(summarizer, 'SELECT count(*) FROM process_samples')).toBeUndefined();
+  });
+
+  it("writes no role's password into the shard nodes' logs (they are set with statement logging off)", () => {
+    const logDir = join(process.env.PA_STATE_DIR ?? '', 'log');
+    const logs = readdirSync(logDir).filter((f) => f.startsWith('pg-shard-'));
+    expect(logs.length).toBeGreaterThan(0);
+    const passwords = [PG_OWNER_ROLE, ...Object.values(PG_SERVICE_ROLE)].map(passwordOf);
+    for (const log of logs) {
+      const text = readFileSync(join(logDir, log), 'utf8');
+      expect(passwords.filter((p) => text.includes(p))).toEqual([]);
+    }
   });
 
   describe('a service started by the tests', () => {
