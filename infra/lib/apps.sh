@@ -30,8 +30,11 @@ start_app() {
     exit 1
   fi
   started=$(date +%s%N)
-  local role=${PG_ROLE_OF[$name]:-}
-  [[ -z $role ]] || set -- env "PG_USER=$role" "PG_PASSWORD_FILE=${PG_SECRETS_DIR:-$PA_STATE_DIR/secrets}/pg-$role.password" "$@"
+  # Its own PostgreSQL role when this state dir has that role's password (our own nodes; external
+  # ones, PG_SHARDS set by the operator, take PG_USER / PG_PASSWORD_FILE as given).
+  local role=${PG_ROLE_OF[$name]:-} secret
+  secret=${PG_SECRETS_DIR:-$PA_STATE_DIR/secrets}/pg-$role.password
+  [[ -z $role || ! -f $secret ]] || set -- env "PG_USER=$role" "PG_PASSWORD_FILE=$secret" "$@"
   pid=$(start_background "$pidfile" "$log" "$@")
   if [[ $url == - ]]; then
     wait_ready "$name" "$log" 5 "$pid" sleep 1
