@@ -16,9 +16,12 @@ export PG_BASE_PORT=${BENCH_PG_BASE_PORT:-15433} SHARDS=${BENCH_SHARDS:-2} ZIPKI
 REDIS_PORT=${BENCH_REDIS_PORT:-16379}
 export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 urls=()
-for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://postgres@127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
+for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
 PG_SHARDS=$(IFS=,; echo "${urls[*]}")
-export PG_SHARDS
+# Over TLS as pa_owner (infra/lib/pg-security.sh makes the role and its password file).
+# PG_ALLOW_PLAINTEXT: item 1 also runs the writer without TLS, to measure what encryption costs.
+export PG_ALLOW_PLAINTEXT=1
+export PG_SHARDS PG_USER=pa_owner PG_PASSWORD_FILE=$PA_STATE_DIR/secrets/pg-pa_owner.password PG_SSLROOTCERT=$PA_STATE_DIR/tls/ca.crt
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 # kafkajs 2.2.4 on Node 24 sets a negative timer (tulios/kafkajs#1751): harmless, silenced.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"

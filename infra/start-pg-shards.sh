@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Start ${SHARDS:-2} PostgreSQL servers (the storage shards) on 127.0.0.1,
 # ports PG_BASE_PORT, PG_BASE_PORT+1, …; data in $PA_STATE_DIR/pg/shard-<i>.
-# First run: initdb (trust auth, role postgres, UTF8). Every run: the database
-# "pa" exists (with pg_stat_statements). Idempotent: a running shard is left
-# alone, a stopped one is started. As root, the servers run as the OS user
-# "postgres" (PG_OS_USER).
+# First run: initdb (role postgres, UTF8). Every run: TLS, scram passwords and
+# the roles of lib/pg-security.sh, the database "pa" owned by pa_owner (with
+# pg_stat_statements). Idempotent: a running shard is left alone (its security
+# files are rewritten and reloaded), a stopped one is started. As root, the
+# servers run as the OS user "postgres" (PG_OS_USER).
 #
 # Env (defaults): SHARDS (2), PG_BASE_PORT (5433), PG_DATABASE (pa),
 #   PG_LOG_MIN_DURATION_MS (1000), PG_SHARED_BUFFERS (256MB),
@@ -13,6 +14,8 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 . "$INFRA_DIR/lib/pg.sh"
+. "$INFRA_DIR/lib/tls.sh"
+. "$INFRA_DIR/lib/pg-security.sh"
 
 SHARDS="${SHARDS:-2}"
 PG_BASE_PORT="${PG_BASE_PORT:-5433}"
@@ -52,6 +55,9 @@ if ! as_pg test -x "$PG_ROOT" -a -w "$PG_SOCKET_DIR"; then
   die "pg: user $PG_OS_USER cannot reach $PG_ROOT; every parent folder needs o+x (e.g. chmod o+x on the parents of PA_STATE_DIR)"
 fi
 
+ensure_tls_material
+ensure_pg_secrets
+
 if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then locale=C.UTF-8; else locale=C; fi
 
 for ((i = 0; i < SHARDS; i++)); do
@@ -78,6 +84,10 @@ for ((i = 0; i < SHARDS; i++)); do
       warn "$name: running on :$actual, not :$port (PG_BASE_PORT changed?); stop it to apply"
     pg_psql "$actual" -d postgres -tAc "SELECT 1" >/dev/null ||
       die_with_log "$name" "$log" "running but not answering on $PA_HOST:$actual"
+    # A node of a stack made before TLS and passwords (or with a renewed certificate): rewrite
+    # its security files and reload (ssl and pg_hba.conf take effect on SIGHUP).
+    pg_secure_node_files "$dir"
+    as_pg "$PG_BIN/pg_ctl" -D "$dir" reload >/dev/null
     status="already running on $PA_HOST:$actual (pid $(shard_pid "$dir"))"
     port=$actual
   else
@@ -90,7 +100,7 @@ for ((i = 0; i < SHARDS; i++)); do
       init_log="$PA_LOG_DIR/pg-shard-$i-initdb.log"
       : >"$init_log"
       give_to_pg "$init_log"
-      as_pg "$PG_BIN/initdb" -D "$tmp" --auth=trust -U postgres -E UTF8 --locale="$locale" \
+      as_pg "$PG_BIN/initdb" -D "$tmp" --auth-local=peer --auth-host=reject -U postgres -E UTF8 --locale="$locale" \
         >"$init_log" 2>&1 || die_with_log "$name" "$init_log" "initdb failed"
       echo "include = 'pa.conf'   # settings of infra/start-pg-shards.sh" >>"$tmp/postgresql.conf"
       rm -rf "$dir"
@@ -115,6 +125,7 @@ shared_preload_libraries = 'pg_stat_statements'
 log_min_duration_statement = $PG_LOG_MIN_DURATION_MS
 EOF
     give_to_pg "$dir/pa.conf"
+    pg_secure_node_files "$dir"
 
     [[ -f $log ]] || : >"$log"
     give_to_pg "$log"
@@ -126,10 +137,7 @@ EOF
     status="started on $PA_HOST:$port (pid $(shard_pid "$dir"), $(elapsed_since "$t0"))"
   fi
 
-  # --- the application database (idempotent) --------------------------------
-  if [[ -z $(pg_psql "$port" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'") ]]; then
-    pg_psql "$port" -d postgres -c "CREATE DATABASE $PG_DATABASE" >/dev/null
-  fi
-  pg_psql "$port" -d "$PG_DATABASE" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1
+  # --- roles, the application database and its owner (idempotent) ----------
+  pg_secure_node_roles "$port"
   say "$name: $status"
 done

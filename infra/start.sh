@@ -8,6 +8,8 @@ hash -r
 . infra/lib/common.sh
 . infra/lib/apps.sh
 . infra/lib/keys.sh
+. infra/lib/tls.sh
+. infra/lib/pg-security.sh
 
 SHARDS=${SHARDS:-2}
 PG_BASE_PORT=${PG_BASE_PORT:-5433}
@@ -22,9 +24,9 @@ export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT SUMMARIZER_PORT Q
 # Only a stack of our own grows by itself (SHARDS=3 on two nodes); external nodes are the operator's.
 is_own_stack=$([[ -z ${PG_SHARDS:-} ]] && echo 1 || echo 0)
 if [[ -z ${PG_SHARDS:-} ]]; then
-  urls=()
-  for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://postgres@127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
-  PG_SHARDS=$(IFS=,; echo "${urls[*]}")
+  PG_SHARDS=$(pg_shard_urls "$PG_BASE_PORT" "$SHARDS")
+  # Over TLS as pa_owner for migrate and the shards CLI; each service with its own role (apps.sh).
+  pg_export_owner_env
 fi
 export PG_SHARDS KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}
 export KAFKAJS_NO_PARTITIONER_WARNING=1 LOG_JSON=${LOG_JSON:-true}
@@ -120,8 +122,8 @@ Process Analyzer is up ($(node -v)).
   status           npm run status   (every service: ready / up / unready / down)
   logs             $PA_LOG_DIR/   (JSON lines with trace_id and span_id)
 Look at the data:
-  psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, count(*) FROM snapshots GROUP BY 1 ORDER BY 1 LIMIT 10"
-  psql -h 127.0.0.1 -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, bucket, snapshots, round((cpu_sum / snapshots)::numeric, 1) AS avg_total_cpu FROM machine_rollup_1m ORDER BY bucket DESC LIMIT 10"
+  PGPASSWORD=\$(cat $PG_SECRETS_DIR/pg-pa_owner.password) psql "postgres://pa_owner@127.0.0.1:$PG_BASE_PORT/pa?sslmode=verify-full&sslrootcert=$PA_TLS_DIR/ca.crt" -c "SELECT machine_id, count(*) FROM snapshots GROUP BY 1 ORDER BY 1 LIMIT 10"
+  psql -h $PA_STATE_DIR/pg/sockets -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, bucket, snapshots, round((cpu_sum / snapshots)::numeric, 1) AS avg_total_cpu FROM machine_rollup_1m ORDER BY bucket DESC LIMIT 10"   # admin path, as root or postgres
   curl -s http://127.0.0.1:$WRITER_PORT/healthz
 Ask the query API (windows are [from, to), default the last hour; add from=/to= in RFC 3339; every call needs a key):
   curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/machines?prefix=sim-&limit=5"

@@ -15,7 +15,9 @@ export KAFKA_PORT=${TEST_KAFKA_PORT:-29092} KAFKA_CONTROLLER_PORT=${TEST_KAFKA_C
 export PG_BASE_PORT=${TEST_PG_BASE_PORT:-25433} SHARDS=2
 export ZIPKIN_PORT=${TEST_ZIPKIN_PORT:-29411} ZIPKIN_URL=http://127.0.0.1:${TEST_ZIPKIN_PORT:-29411}
 export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
-export PG_SHARDS=postgres://postgres@127.0.0.1:$PG_BASE_PORT/pa,postgres://postgres@127.0.0.1:$((PG_BASE_PORT + 1))/pa
+export PG_SHARDS=postgres://127.0.0.1:$PG_BASE_PORT/pa,postgres://127.0.0.1:$((PG_BASE_PORT + 1))/pa
+# Tests connect over TLS as pa_owner; the services they start use their own roles (libs/testing).
+export PG_USER=pa_owner PG_PASSWORD_FILE=$PA_STATE_DIR/secrets/pg-pa_owner.password PG_SSLROOTCERT=$PA_STATE_DIR/tls/ca.crt
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 # A loaded 2-core machine can take minutes to boot two JVMs side by side; waiting longer beats a red run.
 export KAFKA_START_TIMEOUT_S=${KAFKA_START_TIMEOUT_S:-300} ZIPKIN_START_TIMEOUT_S=${ZIPKIN_START_TIMEOUT_S:-300}

@@ -1,6 +1,10 @@
 # shellcheck shell=bash
 # Starting our node apps in the background, once: source after lib/common.sh.
 
+# The PostgreSQL role each service connects as (infra/lib/pg-security.sh makes the roles and
+# their password files); apps not listed here do not talk to PostgreSQL.
+declare -A PG_ROLE_OF=([ingest-gateway]=pa_gateway [writer]=pa_writer [summarizer]=pa_summarizer [query-api]=pa_query [lifecycle]=pa_lifecycle)
+
 # start_app NAME READY_URL -- COMMAND...: starts COMMAND detached with its log in
 # $PA_LOG_DIR/NAME.log and pid in $PA_RUN_DIR/NAME.pid unless that pid runs; waits until
 # READY_URL answers 200 (or, with READY_URL "-", until the process has run for a second).
@@ -26,6 +30,11 @@ start_app() {
     exit 1
   fi
   started=$(date +%s%N)
+  # Its own PostgreSQL role when this state dir has that role's password (our own nodes; external
+  # ones, PG_SHARDS set by the operator, take PG_USER / PG_PASSWORD_FILE as given).
+  local role=${PG_ROLE_OF[$name]:-} secret
+  secret=${PG_SECRETS_DIR:-$PA_STATE_DIR/secrets}/pg-$role.password
+  [[ -z $role || ! -f $secret ]] || set -- env "PG_USER=$role" "PG_PASSWORD_FILE=$secret" "$@"
   pid=$(start_background "$pidfile" "$log" "$@")
   if [[ $url == - ]]; then
     wait_ready "$name" "$log" 5 "$pid" sleep 1

@@ -44,9 +44,10 @@ shard_port() { sed -n 4p "$1/postmaster.pid" 2>/dev/null; }
 # stopping or standby.
 shard_state() { sed -n 8p "$1/postmaster.pid" 2>/dev/null | tr -d ' '; }
 
-# psql over TCP as the postgres role (trust auth), no ~/.psqlrc.
+# psql as the superuser over the node's Unix socket (peer authentication, the admin path of
+# lib/pg-security.sh; TCP refuses the superuser), no ~/.psqlrc.
 pg_psql() {
   local port=$1
   shift
-  PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PA_HOST" -p "$port" -U postgres "$@"
+  PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$port" -U postgres "$@"
 }

@@ -1,7 +1,7 @@
 // `npm run shards -- <command>`: the operator's tool for shard nodes and bucket moves (README, "Nodes,
 // the shard map and moves"). Talks to the catalog and to every node as their owner.
 import { Cluster, Mover, addNode, clusterStatus, rebalance } from '@pa/catalog';
-import { loadShardsConfig } from '@pa/config';
+import { loadShardsConfig, withPgCredentialsOf } from '@pa/config';
 import { ShardsCommand, parseShardsCommand, usage } from './cli/shards-command';
 import { printStatus } from './cli/status-printer';
 
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
 async function run(command: Exclude<ShardsCommand, { kind: 'help' }>, cluster: Cluster, mover: Mover, log: (line: string) => void): Promise<void> {
   switch (command.kind) {
     case 'add':
-      await addNode(cluster, command.url, log);
+      // The node's address from the command line, with the role and TLS of PG_USER / PG_PASSWORD_FILE / PG_SSLROOTCERT.
+      await addNode(cluster, withPgCredentialsOf(command.url), log);
       return;
     case 'status':
       printStatus(await clusterStatus(cluster), command.json);

@@ -22,6 +22,13 @@ export function loadComparisonRows(samples: Sample[]): TableRow[] {
     },
     {
       item: '1',
+      what: 'writer over TLS (verify-full) vs plaintext, same role',
+      figure: rate(samples, 'writer'),
+      baseline: `plaintext ${rate(samples, 'writer-no-tls')}`,
+      ratio: pairedRatio(samples, 'writer', 'writer-no-tls'),
+    },
+    {
+      item: '1',
       what: 'psql \\copy into the parent table',
       figure: rate(samples, 'copy-parent'),
       baseline: `into the day partition ${rate(samples, 'copy-partition')}`,

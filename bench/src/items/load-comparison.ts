@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PG_SERVICE_ROLE, pgPasswordFile } from '@pa/config';
 import { generateSnapshots, FleetShape } from '../data/fleet-generator';
 import { writeShardCsvFiles } from '../data/csv-files';
 import { createTopic, fillTopic } from '../data/topic-filler';
@@ -11,7 +13,7 @@ import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
 import { loadComparisonRows } from './load-comparison.rows';
 
-const LOADS = ['copy-parent', 'writer', 'copy-partition', 'insert-1000', 'copy-extra-indexes'] as const;
+const LOADS = ['copy-parent', 'writer', 'copy-partition', 'insert-1000', 'copy-extra-indexes', 'writer-no-tls'] as const;
 export type LoadName = (typeof LOADS)[number];
 
 interface Prepared {
@@ -23,7 +25,8 @@ interface Prepared {
 }
 
 /**
- * Items 1–3: the same generated rows loaded five ways, each into fresh databases, interleaved
+ * Items 1–3: the same generated rows loaded six ways (the writer also without TLS: the cost of
+ * encryption in transit, issue 11), each into fresh databases, interleaved
  * (every round starts with a different loader) so that the box's noise hits all of them alike.
  */
 export async function runLoadComparison(ctx: BenchContext): Promise<ItemResult> {
@@ -117,22 +120,38 @@ async function runLoad(
     case 'insert-1000':
       return insertBatches(urls, ctx.router, () => generateSnapshots(prepared.shape), ctx.options.insertBatchRows);
     case 'writer':
-      return drainWriter(ctx, prepared, urls, rep);
+      return drainWriter(ctx, prepared, urls, rep, true);
+    case 'writer-no-tls':
+      return drainWriter(ctx, prepared, urls.map(withoutTls), rep, false);
   }
 }
 
-async function drainWriter(ctx: BenchContext, prepared: Prepared, urls: string[], rep: number): Promise<CopyLoad> {
+/** A node URL with TLS off (the bench stack's nodes accept that: PG_ALLOW_PLAINTEXT in infra/bench.sh). */
+function withoutTls(url: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.delete('sslrootcert');
+  parsed.searchParams.set('sslmode', 'disable');
+  return parsed.toString();
+}
+
+/** The real writer as it is deployed: its own role (pa_writer), over TLS unless `isTls` is false. */
+async function drainWriter(ctx: BenchContext, prepared: Prepared, urls: string[], rep: number, isTls: boolean): Promise<CopyLoad> {
   let rows = 0;
   const stop = ctx.progress.every(5_000, () => `writer: ${formatNumber(rows)}/${formatNumber(prepared.totalRows)} rows stored`);
   try {
     return await drainWithWriter({
       brokers: ctx.env.brokers,
       topic: prepared.topic,
-      groupId: `bench-writer-${ctx.runId}-${rep}`,
+      groupId: `bench-writer-${isTls ? '' : 'no-tls-'}${ctx.runId}-${rep}`,
       shardUrls: urls,
       logDir: ctx.env.logDir,
-      label: `writer-load-${rep}`,
+      label: `writer-load-${isTls ? '' : 'no-tls-'}${rep}`,
       expectedRows: prepared.totalRows,
+      env: {
+        PG_USER: PG_SERVICE_ROLE.writer,
+        PG_PASSWORD_FILE: pgPasswordFile(join(ctx.env.stateDir, 'secrets'), PG_SERVICE_ROLE.writer),
+        PG_SSLROOTCERT: isTls ? (process.env.PG_SSLROOTCERT ?? '') : '',
+      },
       onProgress: (n) => (rows = n),
     });
   } finally {

@@ -1,6 +1,6 @@
 import { Client, Pool } from 'pg';
 import { bootstrapCatalog, migrateCatalog } from '@pa/catalog';
-import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shards';
+import { defaultMigrationsDir, migrateShard, readGrants, readMigrations } from '@pa/pg-shards';
 import { registerBenchKey } from './bench-key';
 
 /**
@@ -9,6 +9,7 @@ import { registerBenchKey } from './bench-key';
  */
 export class BenchDatabases {
   private readonly migrations = readMigrations(defaultMigrationsDir());
+  private readonly grants = readGrants(defaultMigrationsDir());
 
   constructor(
     private readonly nodes: string[],
@@ -44,7 +45,7 @@ export class BenchDatabases {
         const pool = new Pool({ connectionString: url, max: 1, options: '-c TimeZone=UTC' });
         pool.on('error', () => undefined);
         try {
-          await migrateShard(pool, this.migrations);
+          await migrateShard(pool, this.migrations, this.grants);
         } finally {
           await pool.end();
         }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { withPgCredentialsOf } from '@pa/config';
 
 /** Where the private bench stack is; infra/bench.sh sets every one of these. */
 export interface BenchEnv {
@@ -27,7 +28,8 @@ export function loadBenchEnv(env: Record<string, string | undefined>): BenchEnv 
   const state = env.PA_STATE_DIR as string;
   return {
     brokers: (env.KAFKA_BROKERS as string).split(','),
-    shardNodes: (env.PG_SHARDS as string).split(','),
+    // With the owner's credentials and TLS (PG_USER, PG_PASSWORD_FILE, PG_SSLROOTCERT of infra/bench.sh).
+    shardNodes: (env.PG_SHARDS as string).split(',').map((url) => withPgCredentialsOf(url, env)),
     kafkaLibDir: env.KAFKA_LIB_DIR as string,
     redisUrl: env.REDIS_URL || undefined,
     dataDir: join(state, 'data'),

@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { evenShardMap, findMigrationsDir, migrateShard, readMigrations, withTransaction, MigrationResult } from '@pa/pg-shards';
+import { evenShardMap, findMigrationsDir, migrateShard, readGrants, readMigrations, withTransaction, MigrationResult } from '@pa/pg-shards';
 import { ClusterState, publishShardMap, readClusterState, registerNode } from './cluster-state.repository';
 import { nodeAddress } from './node-address';
 import { assertShardListAgrees } from './shard-list-agreement';
@@ -26,9 +26,10 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
-/** Applies libs/catalog/sql to the catalog database. */
+/** Applies libs/catalog/sql to the catalog database, then its grants.sql. */
 export function migrateCatalog(pool: Pool): Promise<MigrationResult> {
-  return migrateShard(pool, readMigrations(findMigrationsDir('catalog')));
+  const dir = findMigrationsDir('catalog');
+  return migrateShard(pool, readMigrations(dir), readGrants(dir));
 }
 
 /**

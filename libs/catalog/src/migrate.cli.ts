@@ -3,7 +3,7 @@
 // the catalog, and applies libs/pg-shards/sql to every node.
 import { Pool } from 'pg';
 import { loadShardsConfig } from '@pa/config';
-import { ShardPools, defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shards';
+import { ShardPools, defaultMigrationsDir, migrateShard, readGrants, readMigrations } from '@pa/pg-shards';
 import { bootstrapCatalog, ensureDatabase, migrateCatalog } from './catalog-setup';
 import { redactUrl } from './node-address';
 
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
 
 async function migrateNodes(urls: string[]): Promise<void> {
   const migrations = readMigrations(defaultMigrationsDir());
+  const grants = readGrants(defaultMigrationsDir());
   const pools = new ShardPools({
     urls,
     poolSize: 1,
@@ -35,7 +36,7 @@ async function migrateNodes(urls: string[]): Promise<void> {
   try {
     const results = await Promise.allSettled(
       urls.map(async (url, shard) => {
-        const result = await migrateShard(pools.pool(shard), migrations);
+        const result = await migrateShard(pools.pool(shard), migrations, grants);
         const what = result.applied.length ? `applied ${result.applied.join(', ')}` : 'up to date';
         console.log(`migrate: shard ${shard} (${redactUrl(url)}): ${what}`);
       }),

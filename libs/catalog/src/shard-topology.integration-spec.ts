@@ -1,5 +1,6 @@
 // Issue 12: the shard map is data in the catalog; services refuse a PG_SHARDS that disagrees with it
 // and follow a new version at runtime.
+import { withPgCredentialsOf } from '@pa/config';
 import { Pool } from 'pg';
 import { ShardMap, withTransaction } from '@pa/pg-shards';
 import { pollUntil, uniqueSuffix } from '@pa/testing';
@@ -8,7 +9,7 @@ import { ShardListMismatchError } from './catalog.error';
 import { publishShardMap, readClusterState } from './cluster-state.repository';
 import { ShardTopology, TopologyOptions } from './shard-topology';
 
-const SHARD_URLS = (process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa,postgres://postgres@127.0.0.1:25434/pa').split(',');
+const SHARD_URLS = (process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/pa,postgres://127.0.0.1:25434/pa').split(',').map((url) => withPgCredentialsOf(url));
 
 function withDatabase(url: string, name: string): string {
   const u = new URL(url);

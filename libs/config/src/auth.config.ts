@@ -1,5 +1,6 @@
 import { EnvReader, isPostgresUrl } from './env-reader';
 import { DEFAULT_PG_SHARDS } from './common.config';
+import { readPgCredentials, withPgCredentials } from './pg-credentials';
 
 export interface RateLimitConfig {
   /** events allowed per window */
@@ -32,7 +33,8 @@ export function readAuthConfig(env: EnvReader): AuthConfig {
   const fallbackCatalog = new URL(firstShard ?? DEFAULT_PG_SHARDS[0]);
   fallbackCatalog.pathname = '/pa_catalog';
   return {
-    catalogUrl: env.list('CATALOG_URL', [fallbackCatalog.toString()], isPostgresUrl, 'one postgres:// URL')[0],
+    // With the service's role and TLS (PG_USER, PG_PASSWORD_FILE, PG_SSLROOTCERT), like its shard URLs.
+    catalogUrl: withPgCredentials(env.list('CATALOG_URL', [fallbackCatalog.toString()], isPostgresUrl, 'one postgres:// URL')[0], readPgCredentials(env)),
     secretFile: env.string('PA_API_KEY_SECRET_FILE', DEFAULT_API_KEY_SECRET_FILE),
     // At most 4 s, so a revoke holds everywhere within 5 s even without notifications.
     pollMs: env.int('API_KEYS_POLL_MS', 2_000, { min: 100, max: 4_000 }),

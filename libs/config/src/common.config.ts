@@ -1,5 +1,6 @@
 import { SNAPSHOTS_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
 import { EnvReader, isHostPort, isPostgresUrl } from './env-reader';
+import { readPgCredentials, withPgCredentials } from './pg-credentials';
 
 export interface KafkaConfig {
   /** host:port of every bootstrap broker */
@@ -31,7 +32,7 @@ export interface HttpConfig {
   port: number;
 }
 
-export const DEFAULT_PG_SHARDS = ['postgres://postgres@127.0.0.1:5433/pa', 'postgres://postgres@127.0.0.1:5434/pa'];
+export const DEFAULT_PG_SHARDS = ['postgres://127.0.0.1:5433/pa', 'postgres://127.0.0.1:5434/pa'];
 
 export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
   const topic = env.string('KAFKA_TOPIC', SNAPSHOTS_TOPIC);
@@ -45,10 +46,15 @@ export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
 }
 
 export function readShardsConfig(env: EnvReader, defaultPoolSize: number): ShardsConfig {
-  const urls = env.list('PG_SHARDS', DEFAULT_PG_SHARDS, isPostgresUrl, 'postgres:// URLs');
+  // PG_SHARDS and CATALOG_URL say where the nodes are; PG_USER, PG_PASSWORD_FILE and PG_SSLROOTCERT
+  // say who connects and whom to trust, for every node (also those that join at runtime: their
+  // URLs copy the first one's credentials, libs/catalog urlForNode).
+  const credentials = readPgCredentials(env);
+  const urls = env.list('PG_SHARDS', DEFAULT_PG_SHARDS, isPostgresUrl, 'postgres:// URLs').map((url) => withPgCredentials(url, credentials));
+  const catalogUrl = env.list('CATALOG_URL', [defaultCatalogUrl(urls)], isPostgresUrl, 'one postgres:// URL')[0];
   return {
     urls,
-    catalogUrl: env.list('CATALOG_URL', [defaultCatalogUrl(urls)], isPostgresUrl, 'one postgres:// URL')[0],
+    catalogUrl: withPgCredentials(catalogUrl, credentials),
     mapPollMs: env.int('CATALOG_POLL_MS', 2_000, { min: 100, max: 60_000 }),
     poolSize: env.int('PG_POOL_SIZE', defaultPoolSize, { min: 1, max: 100 }),
     statementTimeoutMs: env.int('PG_STATEMENT_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),

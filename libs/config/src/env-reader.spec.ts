@@ -6,7 +6,7 @@ describe('config loaders', () => {
   it('give the documented defaults', () => {
     const config = loadWriterConfig({});
     expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], topic: 'proc.snapshots.v1', dlqTopic: 'proc.snapshots.v1.dlq', groupId: 'proc-writer' });
-    expect(config.shards.urls).toEqual(['postgres://postgres@127.0.0.1:5433/pa', 'postgres://postgres@127.0.0.1:5434/pa']);
+    expect(config.shards.urls).toEqual(['postgres://127.0.0.1:5433/pa', 'postgres://127.0.0.1:5434/pa']);
     expect(Object.isFrozen(config.kafka)).toBe(true);
   });
 

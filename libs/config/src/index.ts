@@ -10,3 +10,5 @@ export * from './query.config';
 export * from './lifecycle.config';
 export * from './auth.config';
 export * from './scrubbing.config';
+export * from './pg-credentials';
+export * from './pg-roles.constants';

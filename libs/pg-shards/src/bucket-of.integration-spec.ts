@@ -1,9 +1,10 @@
 // Issue 12: SQL computes a machine's bucket exactly as the one routing function does.
+import { withPgCredentialsOf } from '@pa/config';
 import { Pool } from 'pg';
 import { Prng } from '@pa/testing';
 import { bucketOf } from './shard-routing';
 
-const SHARD_URL = (process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa').split(',')[0];
+const SHARD_URL = withPgCredentialsOf((process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/pa').split(',')[0]);
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-';
 
 describe('pa_bucket_of (SQL) equals bucketOf (TypeScript)', () => {

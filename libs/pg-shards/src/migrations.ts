@@ -16,6 +16,8 @@ export interface MigrationResult {
 }
 
 const FILE_PATTERN = /^(\d{3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.sql$/;
+/** The roles' grants of a sql/ folder: run after the migrations on every migrate, not recorded. */
+export const GRANTS_FILE = 'grants.sql';
 
 /** The sql/ folder of this lib, found from both the source tree and the compiled dist/ tree. */
 export function defaultMigrationsDir(): string {
@@ -39,6 +41,7 @@ export function readMigrations(dir: string): Migration[] {
   const migrations: Migration[] = [];
   const seen = new Map<number, string>();
   for (const file of readdirSync(dir).sort()) {
+    if (file === GRANTS_FILE) continue;
     const match = FILE_PATTERN.exec(file);
     if (!match) throw new Error(`migration file ${file} must be named NNN-verb-object.sql (lowercase, kebab-case)`);
     const version = Number(match[1]);
@@ -50,11 +53,18 @@ export function readMigrations(dir: string): Migration[] {
   return migrations;
 }
 
+/** The grants of folder `dir` (its grants.sql), or undefined when it has none. */
+export function readGrants(dir: string): string | undefined {
+  const file = join(dir, GRANTS_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
 /**
  * Applies the missing migrations to one database (a shard node or the catalog), each in its own transaction, under an advisory lock so
- * that two runners cannot interleave. Throws when an applied migration's file has changed since.
+ * that two runners cannot interleave, then `grants` (every time, in one transaction: a role never
+ * sees its rights half revoked). Throws when an applied migration's file has changed since.
  */
-export async function migrateShard(pool: Pool, migrations: Migration[]): Promise<MigrationResult> {
+export async function migrateShard(pool: Pool, migrations: Migration[], grants?: string): Promise<MigrationResult> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', ['pa_migrations']);
@@ -78,6 +88,7 @@ export async function migrateShard(pool: Pool, migrations: Migration[]): Promise
       await applyOne(client, migration);
       result.applied.push(migration.name);
     }
+    if (grants) await applyOne(client, { version: 0, name: GRANTS_FILE, sql: grants, checksum: '' }, false);
     return result;
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['pa_migrations']).catch(() => undefined);
@@ -85,15 +96,17 @@ export async function migrateShard(pool: Pool, migrations: Migration[]): Promise
   }
 }
 
-async function applyOne(client: import('pg').PoolClient, migration: Migration): Promise<void> {
+async function applyOne(client: import('pg').PoolClient, migration: Migration, isRecorded = true): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query(migration.sql);
-    await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-      migration.version,
-      migration.name,
-      migration.checksum,
-    ]);
+    if (isRecorded) {
+      await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        migration.checksum,
+      ]);
+    }
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -10,11 +10,14 @@ export interface StatementStats {
   shards: number[];
 }
 
+// pg_stat_statements keeps one entry per role: since every service has its own (issue 11), the
+// same statement run by the writer and by a test as the owner is summed here, per node.
 const TOP_STATEMENTS = `
-  SELECT query, calls::bigint AS calls, total_exec_time AS total_ms, rows::bigint AS rows
+  SELECT query, sum(calls)::bigint AS calls, sum(total_exec_time) AS total_ms, sum(rows)::bigint AS rows
   FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
   WHERE d.datname = current_database()
-  ORDER BY total_exec_time DESC LIMIT $1`;
+  GROUP BY query
+  ORDER BY sum(total_exec_time) DESC LIMIT $1`;
 
 /**
  * The statements that took the most time, merged across shards by normalized query text
@@ -31,7 +34,7 @@ export async function slowestStatements(pools: Pool[], limit: number): Promise<S
       m.calls += Number(r.calls);
       m.totalMs += r.total_ms;
       m.rows += Number(r.rows);
-      m.shards.push(shard);
+      if (!m.shards.includes(shard)) m.shards.push(shard);
       merged.set(key, m);
     }
   });

@@ -2,6 +2,7 @@
 // The validator's edge cases (a table, plus seeded random mixes of them) go through the real
 // storage path (writeShardBatch: ledger, binary COPY) into a real shard node; every accepted
 // snapshot is read back field by field, every refused one must have stored nothing.
+import { withPgCredentialsOf } from '@pa/config';
 import { Pool } from 'pg';
 import { ProcessSample, ValidSnapshot, checkSnapshot, parseRfc3339 } from '@pa/contracts';
 import { edgeSnapshots, uniqueSuffix } from '@pa/testing';
@@ -9,7 +10,7 @@ import { DayPartitions } from './partitions';
 import { writeShardBatch } from './shard-batch.repository';
 
 
-const SHARD_URL = (process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa').split(',')[0];
+const SHARD_URL = withPgCredentialsOf((process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/pa').split(',')[0]);
 const NOW = Date.now();
 
 interface StoredRow {

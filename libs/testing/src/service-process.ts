@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PG_SERVICE_ROLE, pgPasswordFile } from '@pa/config';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -27,7 +29,7 @@ export class ServiceProcess {
     const main = resolve(REPO_ROOT, 'dist', 'apps', this.app, 'src', 'main.js');
     this.child = spawn(process.execPath, [main, ...this.args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...this.env },
+      env: { ...process.env, ...this.roleEnv(), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
@@ -43,6 +45,19 @@ export class ServiceProcess {
       if (!this.isStopping && signal !== 'SIGKILL') process.stderr.write(`${this.app} exited by itself (${code ?? signal}); its log:\n${this.log()}\n`);
     });
     return this;
+  }
+
+  /**
+   * The app's own PostgreSQL role, as infra/lib/apps.sh starts it, when the test runs with a
+   * password file (PG_PASSWORD_FILE, the owner's) beside which that role's file lies: the suites
+   * then prove each service works with its grants. An env of the test naming PG_USER wins.
+   */
+  private roleEnv(): Record<string, string> {
+    const role = (PG_SERVICE_ROLE as Record<string, string>)[this.app];
+    const ownerFile = process.env.PG_PASSWORD_FILE;
+    if (!role || !ownerFile) return {};
+    const file = pgPasswordFile(dirname(ownerFile), role);
+    return existsSync(file) ? { PG_USER: role, PG_PASSWORD_FILE: file } : {};
   }
 
   /** Waits until GET `url` answers 200; fails at once, with the log, if the process exits. */

@@ -1,10 +1,10 @@
 import { Pool } from 'pg';
 import { bootstrapCatalog, ensureDatabase, migrateCatalog } from '@pa/catalog';
-import { ShardsConfig } from '@pa/config';
-import { defaultMigrationsDir, migrateShard, readMigrations } from '@pa/pg-shards';
+import { ShardsConfig, withPgCredentialsOf } from '@pa/config';
+import { defaultMigrationsDir, migrateShard, readGrants, readMigrations } from '@pa/pg-shards';
 import { copyApiKeys } from './catalog-for';
 
-const SERVERS = (process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa,postgres://postgres@127.0.0.1:25434/pa').split(',');
+const SERVERS = (process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/pa,postgres://127.0.0.1:25434/pa').split(',').map((url) => withPgCredentialsOf(url));
 
 /** A cluster of a test's own: node databases spread over the test servers, and a catalog. */
 export interface TestCluster {
@@ -33,7 +33,7 @@ export async function createTestCluster(name: string, nodes: number): Promise<Te
   pools.forEach((p) => p.on('error', () => undefined));
   for (const [i, url] of urls.entries()) {
     await ensureDatabase(url);
-    await migrateShard(pools[i], migrations);
+    await migrateShard(pools[i], migrations, readGrants(defaultMigrationsDir()));
   }
   await ensureDatabase(catalogUrl);
   const catalog = new Pool({ connectionString: catalogUrl, max: 1 });

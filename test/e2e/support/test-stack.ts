@@ -1,12 +1,14 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
+import { withPgCredentialsOf } from '@pa/config';
 import { ShardRouter, evenShardMap } from '@pa/pg-shards';
 
 /** The test stack started by infra/test.sh (or whatever KAFKA_BROKERS / PG_SHARDS name). */
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',');
-export const SHARD_URLS = (
-  process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa,postgres://postgres@127.0.0.1:25434/pa'
-).split(',');
+/** The nodes with the test's credentials (PG_USER, PG_PASSWORD_FILE: the owner) and TLS (PG_SSLROOTCERT). */
+export const SHARD_URLS = (process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/pa,postgres://127.0.0.1:25434/pa')
+  .split(',')
+  .map((url) => withPgCredentialsOf(url));
 
 export const router = new ShardRouter(evenShardMap(SHARD_URLS.length), SHARD_URLS.length);
 

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { defaultMigrationsDir, migrateShard, readMigrations, withTransaction } from '@pa/pg-shards';
+import { defaultMigrationsDir, migrateShard, readGrants, readMigrations, withTransaction } from '@pa/pg-shards';
 import { ensureDatabase } from '../catalog-setup';
 import { Cluster } from '../cluster';
 import { publishShardMap, readClusterState, registerNode } from '../cluster-state.repository';
@@ -22,7 +22,7 @@ export async function addNode(cluster: Cluster, url: string, log: (line: string)
   const pool = new Pool({ connectionString: url, max: 1 });
   pool.on('error', () => undefined);
   try {
-    const migrated = await migrateShard(pool, readMigrations(defaultMigrationsDir()));
+    const migrated = await migrateShard(pool, readMigrations(defaultMigrationsDir()), readGrants(defaultMigrationsDir()));
     log(`migrated ${redactUrl(url)}: ${migrated.applied.length} migrations applied`);
     const { rows } = await pool.query<{ has_data: boolean }>('SELECT EXISTS (SELECT 1 FROM snapshots) AS has_data');
     if (rows[0].has_data) throw new Error(`${address} holds snapshots already; only an empty node can join (its rows would be counted twice)`);
