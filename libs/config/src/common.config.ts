@@ -1,5 +1,6 @@
 import { SNAPSHOTS_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
 import { EnvReader, isHostPort, isPostgresUrl } from './env-reader';
+import { KafkaSecurityConfig, readKafkaSecurity } from './kafka-security.config';
 
 export interface KafkaConfig {
   /** host:port of every bootstrap broker */
@@ -11,6 +12,8 @@ export interface KafkaConfig {
   dlqTopic: string;
   /** partitions when we create the topic */
   partitions: number;
+  /** TLS + SCRAM (the default) or plaintext */
+  security: KafkaSecurityConfig;
 }
 
 export interface ShardsConfig {
@@ -33,7 +36,8 @@ export interface HttpConfig {
 
 export const DEFAULT_PG_SHARDS = ['postgres://postgres@127.0.0.1:5433/pa', 'postgres://postgres@127.0.0.1:5434/pa'];
 
-export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
+/** `principal` is the service's own Kafka user (KAFKA_USERNAME overrides it). */
+export function readKafkaConfig(env: EnvReader, clientId: string, principal: string): KafkaConfig {
   const topic = env.string('KAFKA_TOPIC', SNAPSHOTS_TOPIC);
   return {
     brokers: env.list('KAFKA_BROKERS', ['127.0.0.1:9092'], isHostPort, 'host:port'),
@@ -41,6 +45,7 @@ export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
     topic,
     dlqTopic: env.string('KAFKA_DLQ_TOPIC', `${topic}.dlq`),
     partitions: env.int('KAFKA_TOPIC_PARTITIONS', SNAPSHOTS_TOPIC_PARTITIONS, { min: 1, max: 1000 }),
+    security: readKafkaSecurity(env, principal),
   };
 }
 

@@ -7,3 +7,5 @@ export * from './summarizer.config';
 export * from './telemetry.config';
 export * from './service-version';
 export * from './query.config';
+export * from './kafka-security.config';
+export * from './state-paths';
