@@ -66,8 +66,13 @@ node_bin=$(command -v node)
 start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
 start_app writer "http://127.0.0.1:$WRITER_PORT/readyz" -- "$node_bin" dist/apps/writer/src/main.js
 start_app summarizer "http://127.0.0.1:$SUMMARIZER_PORT/readyz" -- "$node_bin" dist/apps/summarizer/src/main.js
-# The query API caches fleet-wide answers in Redis when one answers on the default port (optional).
-if [[ -z ${REDIS_URL:-} ]] && port_open 127.0.0.1 6379; then export REDIS_URL=redis://127.0.0.1:6379; fi
+# The query API caches fleet-wide answers in the stack's own Redis (TLS, ACL user query-api;
+# infra/start-redis.sh), unless REDIS_URL names another. The machine's Redis on 6379 is not used.
+if [[ -z ${REDIS_URL:-} ]]; then
+  REDIS_PORT=${REDIS_PORT:-6380} bash infra/start-redis.sh
+  export REDIS_URL=rediss://query-api@127.0.0.1:${REDIS_PORT:-6380}
+  export REDIS_PASSWORD_FILE=${REDIS_PASSWORD_FILE:-$PA_STATE_DIR/secrets/redis-query-api.password}
+fi
 start_app query-api "http://127.0.0.1:$QUERY_PORT/readyz" -- "$node_bin" dist/apps/query-api/src/main.js
 bash infra/start-prometheus.sh
 start_app collector - -- "$node_bin" dist/apps/collector/src/main.js --interval 5s
