@@ -27,6 +27,7 @@ render() {
   sed -e "s/@GATEWAY_PORT@/${GATEWAY_PORT:-8080}/" -e "s/@WRITER_PORT@/${WRITER_PORT:-8082}/" \
     -e "s/@SUMMARIZER_PORT@/${SUMMARIZER_PORT:-8083}/" -e "s/@QUERY_PORT@/${QUERY_PORT:-8081}/" \
     -e "s/@ZIPKIN_PORT@/${ZIPKIN_PORT:-9411}/" -e "s/@PROMETHEUS_PORT@/$PROMETHEUS_PORT/" \
+    -e "s|@CA_FILE@|$PA_STATE_DIR/tls/ca.crt|" \
     "$INFRA_DIR/prometheus.yml" >"$dir/prometheus.yml.new"
   cp "$INFRA_DIR/prometheus-alerts.yml" "$dir/alerts.yml.new"
   for f in prometheus.yml alerts.yml; do

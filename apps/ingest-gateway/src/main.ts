@@ -19,9 +19,10 @@ async function bootstrap(): Promise<void> {
       timeoutMs: config.http.requestTimeoutMs,
     },
     timeouts: config.http,
+    tls: config.http.tls,
   });
   const port = await listen(app, config.http.host, config.http.port);
-  new Logger('IngestGateway').log(`listening on http://${config.http.host}:${port} (topic ${config.kafka.topic})`);
+  new Logger('IngestGateway').log(`listening on ${config.http.tls ? 'https' : 'http'}://${config.http.host}:${port} (topic ${config.kafka.topic})`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -7,6 +7,8 @@ import { kafkaSecurityOptions } from '@pa/kafka';
 // records of one partition in one batch, so a send stays under that whatever the partitioning.
 const MAX_SEND_BYTES = 900 * 1024;
 const SENDS_IN_FLIGHT = 4;
+/** Every bench topic's name starts so: within the topics the services' Kafka principals may use. */
+export const BENCH_TOPIC_PREFIX = 'proc.snapshots.bench.';
 
 /** The bench's own client: the admin principal (TLS + SCRAM unless KAFKA_SECURITY=plaintext). */
 export function benchKafka(brokers: string[]): Kafka {

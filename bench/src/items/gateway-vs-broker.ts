@@ -24,7 +24,7 @@ export async function startGateway(ctx: BenchContext, topic: string, label: stri
   const port = await freePort();
   const env = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port), ...extraEnv };
   const process = new AppProcess('ingest-gateway', env, ctx.env.logDir, label).start();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `https://127.0.0.1:${port}`;
   await process.waitReady(`${url}/readyz`);
   return { url, topic, process };
 }
@@ -48,9 +48,9 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
   const payloadFile = join(ctx.env.dataDir, 'snapshots.payload');
   writeFileSync(payloadFile, bodies.join('\n'));
   const perfRecords = Math.max(500, Math.round((perfMegabytes * 1e6) / recordBytes));
-  const perfTopic = `bench.perf.${ctx.runId}`;
+  const perfTopic = `proc.snapshots.bench.perf.${ctx.runId}`;
   await createTopic(ctx.kafka, perfTopic, 12);
-  const gateway = await startGateway(ctx, `bench.gateway.${ctx.runId}`, 'gateway-load');
+  const gateway = await startGateway(ctx, `proc.snapshots.bench.gateway.${ctx.runId}`, 'gateway-load');
   const samples: Sample[] = [];
   try {
     // JIT and connection warm-up, not measured.

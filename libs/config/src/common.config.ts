@@ -1,5 +1,6 @@
 import { SNAPSHOTS_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
 import { EnvReader, isHostPort, isPostgresUrl } from './env-reader';
+import { ServerTlsConfig } from './https.config';
 import { KafkaSecurityConfig, readKafkaSecurity } from './kafka-security.config';
 
 export interface KafkaConfig {
@@ -32,6 +33,8 @@ export interface ShardsConfig {
 export interface HttpConfig {
   host: string;
   port: number;
+  /** HTTPS with this certificate; absent = plain HTTP (the writer's and summarizer's health ports, HTTP_PLAIN=true) */
+  tls?: ServerTlsConfig;
 }
 
 export const DEFAULT_PG_SHARDS = ['postgres://postgres@127.0.0.1:5433/pa', 'postgres://postgres@127.0.0.1:5434/pa'];

@@ -1,4 +1,5 @@
 import { EnvReader } from './env-reader';
+import { readServerTls } from './https.config';
 import { HttpConfig, KafkaConfig, readHttpConfig, readKafkaConfig } from './common.config';
 
 export interface GatewayConfig {
@@ -31,7 +32,7 @@ export interface GatewayConfig {
 export function loadGatewayConfig(env: Record<string, string | undefined>): Readonly<GatewayConfig> {
   const r = new EnvReader(env);
   const config: GatewayConfig = {
-    http: { ...readHttpConfig(r, 'GATEWAY_PORT', 8080), ...readBodyLimits(r) },
+    http: { ...readHttpConfig(r, 'GATEWAY_PORT', 8080), ...readBodyLimits(r), tls: readServerTls(r) },
     kafka: {
       ...readKafkaConfig(r, 'ingest-gateway', 'gateway'),
       produceTimeoutMs: r.int('GATEWAY_PRODUCE_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 }),

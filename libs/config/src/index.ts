@@ -9,3 +9,4 @@ export * from './service-version';
 export * from './query.config';
 export * from './kafka-security.config';
 export * from './state-paths';
+export * from './https.config';

@@ -1,5 +1,6 @@
 import { EnvReader } from './env-reader';
 import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
+import { readServerTls } from './https.config';
 import { statePath } from './state-paths';
 
 export interface QueryCacheConfig {
@@ -46,7 +47,7 @@ export interface QueryConfig {
 export function loadQueryConfig(env: Record<string, string | undefined>): Readonly<QueryConfig> {
   const r = new EnvReader(env);
   return r.finish({
-    http: readHttpConfig(r, 'QUERY_PORT', 8081),
+    http: { ...readHttpConfig(r, 'QUERY_PORT', 8081), tls: readServerTls(r) },
     shards: readShardsConfig(r, 10),
     cache: readCacheConfig(r),
     limits: {

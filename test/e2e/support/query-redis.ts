@@ -5,7 +5,8 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, pollUntil } from '@pa/testing';
-import { RedisAcl, RedisUser, tlsFiles, writeRedisAcl } from './redis-acl';
+import { tlsFiles } from './local-tls';
+import { RedisAcl, RedisUser, writeRedisAcl } from './redis-acl';
 
 /**
  * A Redis server of our own (no persistence) that a test may stop and start again on the same
