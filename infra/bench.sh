@@ -13,8 +13,11 @@ hash -r
 export PA_STATE_DIR=${PA_BENCH_STATE_DIR:-$PWD/var/bench}
 export KAFKA_PORT=${BENCH_KAFKA_PORT:-19092} KAFKA_CONTROLLER_PORT=${BENCH_KAFKA_CONTROLLER_PORT:-19093}
 export PG_BASE_PORT=${BENCH_PG_BASE_PORT:-15433} SHARDS=${BENCH_SHARDS:-2} ZIPKIN=0
+# Item 4 also measures the gateway with TLS and SASL off: a second, plaintext client listener on
+# the bench broker only (infra/lib/kafka-security.sh), next to the SASL_SSL one everything else uses.
+export KAFKA_PLAINTEXT_PORT=${BENCH_KAFKA_PLAINTEXT_PORT:-19094}
 REDIS_PORT=${BENCH_REDIS_PORT:-16379}
-export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT REDIS_URL=rediss://query-api@127.0.0.1:$REDIS_PORT
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT KAFKA_PLAINTEXT_BROKERS=127.0.0.1:$KAFKA_PLAINTEXT_PORT REDIS_URL=rediss://query-api@127.0.0.1:$REDIS_PORT
 export REDIS_PASSWORD_FILE=$PA_STATE_DIR/secrets/redis-query-api.password
 urls=()
 for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://postgres@127.0.0.1:$((PG_BASE_PORT + i))/pa"); done

@@ -16,8 +16,9 @@
 #   collector  WRITE/DESCRIBE/DESCRIBE_CONFIGS on proc.snapshots.*; denied WRITE on
 #              proc.snapshots.v1.dlq; no CREATE, no READ
 #
-# KAFKA_SECURITY=plaintext turns all of this off (a PLAINTEXT client listener, no authorizer):
-# only for comparisons such as the bench's TLS on/off item.
+# KAFKA_SECURITY=plaintext turns all of this off (a PLAINTEXT client listener, no authorizer).
+# KAFKA_PLAINTEXT_PORT (unset by default) adds a second, plaintext client listener whose anonymous
+# clients are super users: only the bench stack sets it, to measure TLS + SASL on vs off in one run.
 
 PA_SECRETS_DIR="${PA_SECRETS_DIR:-$PA_STATE_DIR/secrets}"
 export PA_SECRETS_DIR
@@ -65,12 +66,16 @@ EOF
   fi
   [[ $KAFKA_SECURITY == sasl_ssl ]] || die "kafka: KAFKA_SECURITY must be sasl_ssl or plaintext, not '$KAFKA_SECURITY'"
   store=$(kafka_keystore "$home")
+  local plain='' plain_map='' anonymous=''
+  if [[ -n ${KAFKA_PLAINTEXT_PORT:-} ]]; then
+    plain=",PLAIN://$PA_HOST:$KAFKA_PLAINTEXT_PORT" plain_map=",PLAIN:PLAINTEXT" anonymous=";User:ANONYMOUS"
+  fi
   cat <<EOF
-listeners=SASL_SSL://$PA_HOST:$KAFKA_PORT,CONTROLLER://$PA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=SASL_SSL://$PA_HOST:$KAFKA_PORT
+listeners=SASL_SSL://$PA_HOST:$KAFKA_PORT,CONTROLLER://$PA_HOST:$KAFKA_CONTROLLER_PORT$plain
+advertised.listeners=SASL_SSL://$PA_HOST:$KAFKA_PORT$plain
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=SASL_SSL
-listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL$plain_map
 ssl.keystore.type=PEM
 ssl.keystore.location=$store
 ssl.truststore.type=PEM
@@ -85,7 +90,7 @@ listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.se
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 allow.everyone.if.no.acl.found=false
 # admin over SCRAM; the broker itself over the controller listener (its certificate's subject).
-super.users=User:admin;User:CN=localhost
+super.users=User:admin;User:CN=localhost$anonymous
 EOF
 }
 

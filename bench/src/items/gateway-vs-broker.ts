@@ -22,9 +22,9 @@ export interface BenchGateway {
 
 export async function startGateway(ctx: BenchContext, topic: string, label: string, extraEnv: Record<string, string> = {}): Promise<BenchGateway> {
   const port = await freePort();
-  const env = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port), ...extraEnv };
+  const env: Record<string, string> = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port), ...extraEnv };
   const process = new AppProcess('ingest-gateway', env, ctx.env.logDir, label).start();
-  const url = `https://127.0.0.1:${port}`;
+  const url = `${env.HTTP_PLAIN === 'true' ? 'http' : 'https'}://127.0.0.1:${port}`;
   await process.waitReady(`${url}/readyz`);
   return { url, topic, process };
 }
@@ -51,19 +51,26 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
   const perfTopic = `proc.snapshots.bench.perf.${ctx.runId}`;
   await createTopic(ctx.kafka, perfTopic, 12);
   const gateway = await startGateway(ctx, `proc.snapshots.bench.gateway.${ctx.runId}`, 'gateway-load');
+  const plain = await startPlainGateway(ctx);
   const samples: Sample[] = [];
   try {
     // JIT and connection warm-up, not measured.
-    await loadGateway(gateway.url, bodies, Math.min(3, seconds), connections);
+    for (const g of [gateway, plain]) if (g) await loadGateway(g.url, bodies, Math.min(3, seconds), connections);
+    const measure: Record<string, (rep: number) => Promise<Sample>> = {
+      gateway: (rep) => measureGateway(ctx, gateway, bodies, rep, processes),
+      'producer-perf': (rep) => measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep),
+      ...(plain ? { 'gateway-plain': (rep: number) => measureGateway(ctx, plain, bodies, rep, processes, 'gateway-plain') } : {}),
+    };
     for (let rep = 0; rep < ctx.options.reps; rep++) {
-      const order = rep % 2 === 0 ? ['gateway', 'producer-perf'] : ['producer-perf', 'gateway'];
+      const names = Object.keys(measure);
+      const order = rep % 2 === 0 ? names : [...names].reverse();
       for (const which of order) {
         ctx.progress.step(`item 4 · round ${rep + 1}/${ctx.options.reps} · ${which}`);
-        samples.push(which === 'gateway' ? await measureGateway(ctx, gateway, bodies, rep, processes) : await measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep));
+        samples.push(await measure[which](rep));
       }
     }
   } finally {
-    await gateway.process.stop();
+    await Promise.all([gateway.process.stop(), plain?.process.stop()]);
   }
   return { rows: gatewayRows(samples, { processes, connections, recordBytes }), samples, summary: { recordBytes, processes, connections, seconds, perfRecords } };
 }
@@ -72,7 +79,7 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
  * One autocannon run, with where the gateway's time went: its CPU over the run (a share of one core)
  * and the mean time a request waited for Kafka's acknowledgement (pa_gateway_produce_seconds).
  */
-async function measureGateway(ctx: BenchContext, gateway: BenchGateway, bodies: string[], rep: number, processes: number): Promise<Sample> {
+async function measureGateway(ctx: BenchContext, gateway: BenchGateway, bodies: string[], rep: number, processes: number, measurement = 'gateway'): Promise<Sample> {
   const { seconds, connections } = ctx.options.gateway;
   const before = await gatewayCounters(gateway);
   const load = await loadGateway(gateway.url, bodies, seconds, connections);
@@ -82,10 +89,22 @@ async function measureGateway(ctx: BenchContext, gateway: BenchGateway, bodies: 
     produceMeanMs: ((after.produceSeconds - before.produceSeconds) / (after.produces - before.produces)) * 1000,
   };
   ctx.progress.step(
-    `  gateway: ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${load.rejected} non-2xx; ` +
+    `  ${measurement}: ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${load.rejected} non-2xx; ` +
       `${formatNumber(profile.gatewayCpuShare * 100)}% of a core, ${formatNumber(profile.produceMeanMs)} ms mean wait for Kafka's ack`,
   );
-  return { measurement: 'gateway', rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes } };
+  return { measurement, rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes } };
+}
+
+/**
+ * The same gateway with transport security off: plain HTTP, and plaintext Kafka on the bench
+ * broker's extra listener (no TLS, no SCRAM; its anonymous client is a super user, so ACLs are not
+ * consulted). Undefined when the stack has no such listener (KAFKA_PLAINTEXT_BROKERS unset).
+ */
+async function startPlainGateway(ctx: BenchContext): Promise<BenchGateway | undefined> {
+  if (!ctx.env.plaintextBrokers) return undefined;
+  const topic = `proc.snapshots.bench.gateway-plain.${ctx.runId}`;
+  const env = { KAFKA_BROKERS: ctx.env.plaintextBrokers.join(','), KAFKA_SECURITY: 'plaintext', HTTP_PLAIN: 'true' };
+  return startGateway(ctx, topic, 'gateway-load-plain', env);
 }
 
 async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; produceSeconds: number; produces: number }> {

@@ -2,8 +2,10 @@ import { join } from 'node:path';
 
 /** Where the private bench stack is; infra/bench.sh sets every one of these. */
 export interface BenchEnv {
-  /** host:port of the bench broker */
+  /** host:port of the bench broker (SASL_SSL) */
   brokers: string[];
+  /** its plaintext listener (item 4's TLS + SASL off variant only); undefined: that variant is skipped */
+  plaintextBrokers?: string[];
   /** the shard nodes as postgres:// URLs (their database part is replaced per measurement) */
   shardNodes: string[];
   /** the Kafka classpath folder (broker + tools jars) */
@@ -25,6 +27,7 @@ export function loadBenchEnv(env: Record<string, string | undefined>): BenchEnv 
   const state = env.PA_STATE_DIR as string;
   return {
     brokers: (env.KAFKA_BROKERS as string).split(','),
+    plaintextBrokers: env.KAFKA_PLAINTEXT_BROKERS ? env.KAFKA_PLAINTEXT_BROKERS.split(',') : undefined,
     shardNodes: (env.PG_SHARDS as string).split(','),
     kafkaLibDir: env.KAFKA_LIB_DIR as string,
     redisUrl: env.REDIS_URL || undefined,
