@@ -117,7 +117,7 @@ async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; pr
 }
 
 async function measureBroker(ctx: BenchContext, topic: string, payloadFile: string, records: number, rep: number): Promise<Sample> {
-  const load = await producerPerformance(ctx.env.kafkaLibDir, ctx.env.brokers, topic, payloadFile, records);
+  const load = await producerPerformance(ctx.env.kafkaLibDir, ctx.env.brokers, topic, payloadFile, records, ctx.env.stateDir);
   ctx.progress.step(`  ProducerPerformance: ${formatNumber(load.recordsPerSecond)} records/s (${load.megabytesPerSecond} MB/s)`);
   return { measurement: 'producer-perf', rep, value: load.recordsPerSecond, unit: 'records/s', detail: { ...load } };
 }
