@@ -13,8 +13,12 @@ hash -r
 export PA_STATE_DIR=${PA_BENCH_STATE_DIR:-$PWD/var/bench}
 export KAFKA_PORT=${BENCH_KAFKA_PORT:-19092} KAFKA_CONTROLLER_PORT=${BENCH_KAFKA_CONTROLLER_PORT:-19093}
 export PG_BASE_PORT=${BENCH_PG_BASE_PORT:-15433} SHARDS=${BENCH_SHARDS:-2} ZIPKIN=0
+# Item 4 also measures the gateway with TLS and SASL off: a second, plaintext client listener on
+# the bench broker only (infra/lib/kafka-security.sh), next to the SASL_SSL one everything else uses.
+export KAFKA_PLAINTEXT_PORT=${BENCH_KAFKA_PLAINTEXT_PORT:-19094}
 REDIS_PORT=${BENCH_REDIS_PORT:-16379}
-export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT KAFKA_PLAINTEXT_BROKERS=127.0.0.1:$KAFKA_PLAINTEXT_PORT REDIS_URL=rediss://query-api@127.0.0.1:$REDIS_PORT
+export REDIS_PASSWORD_FILE=$PA_STATE_DIR/secrets/redis-query-api.password
 urls=()
 for ((i = 0; i < SHARDS; i++)); do urls+=("postgres://127.0.0.1:$((PG_BASE_PORT + i))/pa"); done
 PG_SHARDS=$(IFS=,; echo "${urls[*]}")
@@ -55,11 +59,10 @@ rm -rf "$PA_STATE_DIR"/{data,redis}
 trap 'echo "bench: stopping the bench stack" >&2; bash infra/stop-all.sh >/dev/null 2>&1 || true' EXIT
 echo "bench: starting the bench stack in $PA_STATE_DIR" >&2
 bash infra/start-infra.sh >&2
-mkdir -p "$PA_STATE_DIR/redis"
-# Redis for the query cache; stop-all.sh stops it through its pid file like our apps.
-redis_pid=$(start_background "$PA_RUN_DIR/redis.pid" "$PA_LOG_DIR/redis.log" \
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$PA_STATE_DIR/redis")
-wait_ready redis "$PA_LOG_DIR/redis.log" 20 "$redis_pid" port_open 127.0.0.1 "$REDIS_PORT"
+# Redis for the query cache, as npm start runs it (TLS, ACL users); stop-all.sh stops it through its pid file.
+REDIS_PORT=$REDIS_PORT bash infra/start-redis.sh >&2
+# The gateway and the query API serve HTTPS with the stack's local CA (made by start-infra.sh).
+export NODE_EXTRA_CA_CERTS=$PA_STATE_DIR/tls/ca.crt
 KAFKA_LIB_DIR=$(bash infra/install-kafka.sh --print-lib-dir)
 export KAFKA_LIB_DIR
 # Auth is on in the bench as deployed: the apps' server secret; the bench registers its own key in

@@ -25,7 +25,16 @@ const groupId = `pa-smoke-group-${run}`;
 const t0 = Date.now();
 const ms = () => `${Date.now() - t0}ms`;
 
-const kafka = new Kafka({ clientId: 'pa-smoke', brokers, logLevel: logLevel.WARN });
+// As admin over TLS + SCRAM (infra/lib/kafka-security.sh), unless KAFKA_SECURITY=plaintext.
+const state = process.env.PA_STATE_DIR || require('node:path').resolve(__dirname, '..', 'var');
+const security =
+  process.env.KAFKA_SECURITY === 'plaintext'
+    ? {}
+    : {
+        ssl: { ca: [require('node:fs').readFileSync(`${state}/tls/ca.crt`, 'utf8')] },
+        sasl: { mechanism: 'scram-sha-512', username: 'admin', password: require('node:fs').readFileSync(`${state}/secrets/kafka-admin.password`, 'utf8').trim() },
+      };
+const kafka = new Kafka({ clientId: 'pa-smoke', brokers, logLevel: logLevel.WARN, ...security });
 
 const headersSeen = [];
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

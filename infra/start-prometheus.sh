@@ -30,6 +30,7 @@ render() {
     -e "s/@LIFECYCLE_PORT@/${LIFECYCLE_PORT:-8084}/" \
     -e "s/@ZIPKIN_PORT@/${ZIPKIN_PORT:-9411}/" -e "s/@PROMETHEUS_PORT@/$PROMETHEUS_PORT/" \
     -e "s|@PROMETHEUS_KEY_FILE@|${PROMETHEUS_KEY_FILE:-$PA_STATE_DIR/keys/metrics.key}|" \
+    -e "s|@CA_FILE@|$PA_STATE_DIR/tls/ca.crt|" \
     "$INFRA_DIR/prometheus.yml" >"$dir/prometheus.yml.new"
   cp "$INFRA_DIR/prometheus-alerts.yml" "$dir/alerts.yml.new"
   for f in prometheus.yml alerts.yml; do

@@ -19,7 +19,7 @@ WRITER_PORT=${WRITER_PORT:-8082}
 SUMMARIZER_PORT=${SUMMARIZER_PORT:-8083}
 QUERY_PORT=${QUERY_PORT:-8081}
 LIFECYCLE_PORT=${LIFECYCLE_PORT:-8084}
-GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
+GATEWAY_URL=${GATEWAY_URL:-https://127.0.0.1:$GATEWAY_PORT}
 export SHARDS PG_BASE_PORT KAFKA_PORT GATEWAY_PORT WRITER_PORT SUMMARIZER_PORT QUERY_PORT LIFECYCLE_PORT GATEWAY_URL
 # Only a stack of our own grows by itself (SHARDS=3 on two nodes); external nodes are the operator's.
 is_own_stack=$([[ -z ${PG_SHARDS:-} ]] && echo 1 || echo 0)
@@ -46,10 +46,13 @@ fi
 export OTEL_TRACES_SAMPLER=${OTEL_TRACES_SAMPLER:-parentbased_traceidratio}
 export OTEL_TRACES_SAMPLER_ARG=${OTEL_TRACES_SAMPLER_ARG:-0.1}
 
-say "dashboard: http://127.0.0.1:$QUERY_PORT/ (once the stack is up; the address is repeated at the end)"
+say "dashboard: https://127.0.0.1:$QUERY_PORT/ (once the stack is up; the address is repeated at the end)"
 say "build: compiling TypeScript and the dashboard…"
 npm run -s build
 bash infra/start-infra.sh
+# The gateway and the query API serve HTTPS with the local CA's certificate (infra/lib/tls.sh made
+# it): Node clients (the collectors) trust that CA; curl needs --cacert (printed below).
+export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-$PA_STATE_DIR/tls/ca.crt}
 # SHARDS=3 npm start on a stack of two: the third node goes through the operator's path, `shards
 # add`, then `shards rebalance` once everything runs (README, "Nodes, the shard map and moves").
 known_nodes=0
@@ -72,12 +75,17 @@ export COLLECTOR_API_KEY_FILE=${COLLECTOR_API_KEY_FILE:-$PA_KEYS_DIR/ingest.key}
 export PROMETHEUS_KEY_FILE=${PROMETHEUS_KEY_FILE:-$PA_KEYS_DIR/metrics.key}
 
 node_bin=$(command -v node)
-start_app ingest-gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
+start_app ingest-gateway "https://127.0.0.1:$GATEWAY_PORT/readyz" -- "$node_bin" dist/apps/ingest-gateway/src/main.js
 start_app writer "http://127.0.0.1:$WRITER_PORT/readyz" -- "$node_bin" dist/apps/writer/src/main.js
 start_app summarizer "http://127.0.0.1:$SUMMARIZER_PORT/readyz" -- "$node_bin" dist/apps/summarizer/src/main.js
-# The query API caches fleet-wide answers in Redis when one answers on the default port (optional).
-if [[ -z ${REDIS_URL:-} ]] && port_open 127.0.0.1 6379; then export REDIS_URL=redis://127.0.0.1:6379; fi
-start_app query-api "http://127.0.0.1:$QUERY_PORT/readyz" -- "$node_bin" dist/apps/query-api/src/main.js
+# The query API caches fleet-wide answers in the stack's own Redis (TLS, ACL user query-api;
+# infra/start-redis.sh), unless REDIS_URL names another. The machine's Redis on 6379 is not used.
+if [[ -z ${REDIS_URL:-} ]]; then
+  REDIS_PORT=${REDIS_PORT:-6380} bash infra/start-redis.sh
+  export REDIS_URL=rediss://query-api@127.0.0.1:${REDIS_PORT:-6380}
+  export REDIS_PASSWORD_FILE=${REDIS_PASSWORD_FILE:-$PA_STATE_DIR/secrets/redis-query-api.password}
+fi
+start_app query-api "https://127.0.0.1:$QUERY_PORT/readyz" -- "$node_bin" dist/apps/query-api/src/main.js
 # The demo's lifecycle policy: days older than 1 day sealed, looked at every 30 s (defaults 2d, 60 s).
 LIFECYCLE_LATENESS=${LIFECYCLE_LATENESS:-1d} LIFECYCLE_INTERVAL_MS=${LIFECYCLE_INTERVAL_MS:-30000} \
   start_app lifecycle "http://127.0.0.1:$LIFECYCLE_PORT/readyz" -- "$node_bin" dist/apps/lifecycle/src/main.js
@@ -104,17 +112,17 @@ cache_state=$([[ -n ${REDIS_URL:-} ]] && echo "Redis" || echo "off, no REDIS_URL
 auth="-H \"authorization: Bearer \$(cat $read_key)\""
 cat <<TXT
 
-Dashboard: http://127.0.0.1:$QUERY_PORT/   (it asks for a read key: paste the one in $read_key)
+Dashboard: https://127.0.0.1:$QUERY_PORT/   (it asks for a read key: paste the one in $read_key)
 API keys:  $PA_KEYS_DIR/   (admin.key, ingest.key, read.key, metrics.key; owner-only files; npm run keys -- list)
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
+  curl -s $auth "https://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
 
 Process Analyzer is up ($(node -v)).
-  dashboard        http://127.0.0.1:$QUERY_PORT/   (Fleet, Machine and Process views; leak suspects, missing processes)
-  ingest gateway   http://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
+  dashboard        https://127.0.0.1:$QUERY_PORT/   (Fleet, Machine and Process views; leak suspects, missing processes)
+  ingest gateway   https://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
   writer           http://127.0.0.1:$WRITER_PORT/healthz   (counters, shards down)
   summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
   lifecycle        http://127.0.0.1:$LIFECYCLE_PORT/healthz   (sealed days compressed; npm run lifecycle -- status)
-  query API        http://127.0.0.1:$QUERY_PORT/docs   (OpenAPI; cache: $cache_state)
+  query API        https://127.0.0.1:$QUERY_PORT/docs   (OpenAPI; cache: $cache_state)
   Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
   shard nodes      ${PG_SHARDS//,/ }
   traces (Zipkin)  http://127.0.0.1:$ZIPKIN_PORT/zipkin/   (sampler $OTEL_TRACES_SAMPLER$([[ $OTEL_TRACES_SAMPLER == *ratio* ]] && echo " $OTEL_TRACES_SAMPLER_ARG"); the last $(cat "$PA_STATE_DIR/zipkin/max-spans" 2>/dev/null || echo '?') spans kept)
@@ -126,15 +134,15 @@ Look at the data:
   psql -h $PA_STATE_DIR/pg/sockets -p $PG_BASE_PORT -U postgres pa -c "SELECT machine_id, bucket, snapshots, round((cpu_sum / snapshots)::numeric, 1) AS avg_total_cpu FROM machine_rollup_1m ORDER BY bucket DESC LIMIT 10"   # admin path, as root or postgres
   curl -s http://127.0.0.1:$WRITER_PORT/healthz
 Ask the query API (windows are [from, to), default the last hour; add from=/to= in RFC 3339; every call needs a key):
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/machines?prefix=sim-&limit=5"
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/machines/sim-0001/snapshot?sort=cpu_pct"
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/machines/$host_id/series?metric=cpu_pct&step=1m"
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/top?metric=rss_bytes&by=machine&order=max&from=\$(date -u -d '-24 hours' +%FT%TZ)"
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/processes/systemd/series?metric=mem_pct&step=5m"
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/summary/daily?date=$(date -u +%F)&machine_id=sim-0002"
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/insights/leaks?prefix=sim-"        # leaky-cache on sim-0003/0008/0013 (after ~10 min)
-  curl -s $auth "http://127.0.0.1:$QUERY_PORT/v1/insights/missing?prefix=sim-"      # report-agent on sim-0004 (30 min after start, +10)
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/machines?prefix=sim-&limit=5"
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/machines/sim-0001/snapshot?sort=cpu_pct"
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/machines/$host_id/series?metric=cpu_pct&step=1m"
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/top?metric=rss_bytes&by=machine&order=max&from=\$(date -u -d '-24 hours' +%FT%TZ)"
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/processes/systemd/series?metric=mem_pct&step=5m"
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/summary/daily?date=$(date -u +%F)&machine_id=sim-0002"
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/insights/leaks?prefix=sim-"        # leaky-cache on sim-0003/0008/0013 (after ~10 min)
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/insights/missing?prefix=sim-"      # report-agent on sim-0004 (30 min after start, +10)
 Stop everything: npm stop
 
 TXT

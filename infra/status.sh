@@ -30,10 +30,10 @@ PG_BIN=${PG_BIN:-$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n 1 
 # start_app recorded ($PA_RUN_DIR/NAME.ready) wins, so other ports are probed right.
 APPS=(ingest-gateway writer summarizer query-api lifecycle collector fleet)
 declare -A APP_URL=(
-  [ingest-gateway]="http://$PA_HOST:${GATEWAY_PORT:-8080}/readyz"
+  [ingest-gateway]="https://$PA_HOST:${GATEWAY_PORT:-8080}/readyz"
   [writer]="http://$PA_HOST:${WRITER_PORT:-8082}/readyz"
   [summarizer]="http://$PA_HOST:${SUMMARIZER_PORT:-8083}/readyz"
-  [query-api]="http://$PA_HOST:${QUERY_PORT:-8081}/readyz"
+  [query-api]="https://$PA_HOST:${QUERY_PORT:-8081}/readyz"
   [lifecycle]="http://$PA_HOST:${LIFECYCLE_PORT:-8084}/readyz"
   [collector]=- [fleet]=-
 )
@@ -42,7 +42,8 @@ rows=()
 # row NAME STATE PID DETAIL
 row() { rows+=("$1"$'\t'"$2"$'\t'"${3:--}"$'\t'"$4"); }
 
-http_code() { curl -s --max-time 3 -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true; }
+# The gateway and the query API answer HTTPS with the local CA's certificate.
+http_code() { curl -s --max-time 3 --cacert "$PA_STATE_DIR/tls/ca.crt" -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true; }
 
 # check_pidfile NAME PIDFILE DESCRIPTION PROBE...: ready / unready / down from a pid file and a probe.
 check_pidfile() {

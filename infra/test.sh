@@ -37,5 +37,8 @@ rm -rf "$PA_STATE_DIR"/{kafka/data,kafka/cluster-id,kafka/data-version,pg,run,lo
 trap 'echo "test: stopping the test stack"; bash infra/stop-all.sh >/dev/null 2>&1 || true' EXIT
 echo "test: starting the test stack in $PA_STATE_DIR"
 bash infra/start-infra.sh
+# The gateway and the query API serve HTTPS with the stack's local CA (infra/lib/tls.sh made it
+# just now): jest and every service it starts trust it.
+export NODE_EXTRA_CA_CERTS=$PA_STATE_DIR/tls/ca.crt
 echo "test: end-to-end tests (real Kafka, real PostgreSQL shards)"
 npx jest -c "${E2E_JEST_CONFIG:-test/e2e/jest.e2e.config.js}" --runInBand "$@"

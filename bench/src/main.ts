@@ -17,7 +17,7 @@ import { runScrubbingCost } from './items/scrubbing-cost';
 import { renderTable } from './report/table';
 import { writeResults } from './report/results-file';
 import { loadBenchEnv } from './support/bench-env';
-import { deleteTopics } from './data/topic-filler';
+import { BENCH_TOPIC_PREFIX, deleteTopics } from './data/topic-filler';
 import { Progress } from './support/progress';
 
 const ITEMS: { item: number; title: string; run: (ctx: BenchContext, done: Map<number, ItemResult>) => Promise<ItemResult> }[] = [
@@ -51,8 +51,9 @@ async function run(options: BenchOptions, argv: string[]): Promise<number> {
   const done = new Map<number, ItemResult>();
   const items: Record<string, ItemResult | { error: string }> = {};
   const rows: TableRow[] = [];
-  // Topics of earlier runs would only fill the disk; every topic of this run is named bench.*.
-  const leftovers = await deleteTopics(ctx.kafka, 'bench.');
+  // Topics of earlier runs would only fill the disk. Every topic of this run is named
+  // proc.snapshots.bench.*: under the prefix the services' Kafka ACLs grant (infra/lib/kafka-security.sh).
+  const leftovers = await deleteTopics(ctx.kafka, BENCH_TOPIC_PREFIX);
   if (leftovers) progress.step(`could not delete the topics of earlier runs (${leftovers.message}); going on`);
   for (const { item, title, run: runItem } of ITEMS.filter((i) => options.items.has(i.item))) {
     progress.step(`${title}: starting`);
@@ -69,7 +70,7 @@ async function run(options: BenchOptions, argv: string[]): Promise<number> {
       progress.step(`${title}: FAILED: ${message}`);
     }
   }
-  await deleteTopics(ctx.kafka, 'bench.');
+  await deleteTopics(ctx.kafka, BENCH_TOPIC_PREFIX);
   const table = renderTable(rows);
   process.stdout.write(`\n${table}\n\n`);
   const path = writeResults({ startedAt, argv, options, loadAtStart, items }, table);

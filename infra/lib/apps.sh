@@ -21,7 +21,7 @@ start_app() {
   local stop_timeout=$((${APP_STOP_TIMEOUT_S:-20} + 10)) ready_timeout=${APP_READY_TIMEOUT_S:-90}
   local probe=()
   shift 3
-  if [[ $url == - ]]; then probe=(not_stopping "$log"); else probe=(curl -fs --max-time 2 -o /dev/null "$url"); fi
+  if [[ $url == - ]]; then probe=(not_stopping "$log"); else probe=(curl -fs --max-time 2 --cacert "$PA_STATE_DIR/tls/ca.crt" -o /dev/null "$url"); fi
   echo "$url" >"$PA_RUN_DIR/$name.ready"
   if pid=$(running_pid "$name" "$pidfile" "$stop_timeout" "$ready_timeout" "${probe[@]}"); then
     say "$name: already running (pid $pid)"

@@ -87,6 +87,10 @@ describe('request bodies held at once are capped: the excess gets 503 + Retry-Af
     // Long enough that the uploads let in are still held while the others are refused.
     GATEWAY_BODY_IDLE_TIMEOUT_MS: '4000',
     GATEWAY_REQUEST_TIMEOUT_MS: '60000',
+    // Plain HTTP (as behind a TLS proxy): encrypting 40 x 12 MiB in this one test process on 2 cores
+    // outlasts the gateway's 2 s lingering close, and a reset then drops answers the client had not
+    // read yet. What is tested here, the cap on bodies held, is the same over TLS.
+    HTTP_PLAIN: 'true',
   });
   beforeAll(() => pipeline.startGateway(), 90_000);
   afterAll(() => pipeline.stop());

@@ -4,11 +4,21 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+
+/** The admin principal over TLS + SCRAM, as infra/lib/kafka-security.sh made it (unless KAFKA_SECURITY=plaintext). */
+function adminSecurity(): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  if (process.env.KAFKA_SECURITY === 'plaintext') return {};
+  const state = resolve(process.env.PA_STATE_DIR ?? 'var');
+  return {
+    ssl: { ca: [readFileSync(process.env.KAFKA_CA_FILE ?? resolve(state, 'tls', 'ca.crt'), 'utf8')] },
+    sasl: { mechanism: 'scram-sha-512', username: 'admin', password: readFileSync(resolve(state, 'secrets', 'kafka-admin.password'), 'utf8').trim() },
+  };
+}
 
 export default async function globalSetup(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',');
-  const admin = new Kafka({ clientId: 'e2e-setup', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: 'e2e-setup', brokers, logLevel: logLevel.NOTHING, ...adminSecurity() }).admin();
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {

@@ -32,7 +32,7 @@ describe('query API cache: hits on repeats, never stale, optional', () => {
 
   beforeAll(async () => {
     await redis.start();
-    api = await startQueryApi({ REDIS_URL: redis.url, QUERY_CACHE_PREFIX: `e2e-${uniqueSuffix()}:` });
+    api = await startQueryApi({ REDIS_URL: redis.url, ...redis.clientEnv, QUERY_CACHE_PREFIX: `pa:query:e2e-${uniqueSuffix()}:` });
     summarizer = await startSummarizer();
     await post(history(machines, D + 2 * HOUR, D + 6 * HOUR, MINUTE));
     await waitOutboxEmpty(pools, prefix);

@@ -20,7 +20,8 @@ const TOP = { metric: 'cpu_pct', by: 'machine', from: iso(W.from), to: iso(W.to)
 describe('query API cache on a Redis Cluster', () => {
   const { pipeline, pools } = pipelineSuite();
   const prefix = `e2e-rcluster-${uniqueSuffix()}`;
-  const cachePrefix = `e2e-${uniqueSuffix()}:`;
+  // The query API's Redis user may touch only pa:query:* keys (infra/redis/acl-rules.txt).
+  const cachePrefix = `pa:query:e2e-${uniqueSuffix()}:`;
   const machines = machinesOnEveryShard(prefix, 2);
   const cluster = new PrivateRedisCluster();
   let api: ServiceProcess;
@@ -35,7 +36,7 @@ describe('query API cache on a Redis Cluster', () => {
 
   beforeAll(async () => {
     await cluster.start();
-    api = await startQueryApi({ REDIS_URL: cluster.url, QUERY_CACHE_PREFIX: cachePrefix });
+    api = await startQueryApi({ REDIS_URL: cluster.url, ...cluster.clientEnv, QUERY_CACHE_PREFIX: cachePrefix });
     summarizer = await startSummarizer();
     await post(history(machines, D, D + 5 * HOUR, 5 * MINUTE));
     await waitOutboxEmpty(pools, prefix);

@@ -23,11 +23,12 @@ async function bootstrap(): Promise<void> {
       timeoutMs: config.http.requestTimeoutMs,
     },
     timeouts: config.http,
+    tls: config.http.tls,
   });
   guard.install(app.getHttpAdapter().getInstance(), accessPolicy({ 'POST /v1/snapshots': 'ingest' }));
   const port = await listen(app, config.http.host, config.http.port);
   new Logger('IngestGateway').log(`record batch CRC32C: ${useNativeCrc32c() ? 'native (@node-rs/crc32)' : "kafkajs's JavaScript (KAFKA_NATIVE_CRC32C=off)"}`);
-  new Logger('IngestGateway').log(`listening on http://${config.http.host}:${port} (topic ${config.kafka.topic})`);
+  new Logger('IngestGateway').log(`listening on ${config.http.tls ? 'https' : 'http'}://${config.http.host}:${port} (topic ${config.kafka.topic})`);
 }
 
 bootstrap().catch((error: unknown) => {

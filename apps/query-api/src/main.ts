@@ -19,13 +19,14 @@ async function bootstrap(): Promise<void> {
     serviceName: 'query-api',
     registry,
     maxParamLength: MAX_PATH_PARAM_CHARS,
+    tls: config.http.tls,
   });
   guard.install(app.getHttpAdapter().getInstance(), QUERY_ACCESS);
   serveOpenApi(app, serviceVersion());
   const dashboard = (await serveDashboard(app)) ? 'dashboard at /' : 'dashboard not built';
   const port = await listen(app, config.http.host, config.http.port);
   const cache = config.cache ? 'Redis cache on' : 'no cache (REDIS_URL unset)';
-  new Logger('QueryApi').log(`listening on http://${config.http.host}:${port} over ${config.shards.urls.length} shards; ${cache}; docs at /docs; ${dashboard}`);
+  new Logger('QueryApi').log(`listening on ${config.http.tls ? 'https' : 'http'}://${config.http.host}:${port} over ${config.shards.urls.length} shards; ${cache}; docs at /docs; ${dashboard}`);
 }
 
 bootstrap().catch((error: unknown) => {

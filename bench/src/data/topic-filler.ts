@@ -1,13 +1,21 @@
 import { Kafka, Message, Producer, logLevel } from 'kafkajs';
+import { EnvReader, readKafkaSecurity } from '@pa/config';
 import { HEADER, ProcessSnapshot, SNAPSHOT_CONTENT_TYPE, SNAPSHOT_SCHEMA_VERSION } from '@pa/contracts';
+import { kafkaSecurityOptions } from '@pa/kafka';
 
 // The broker refuses a record batch over message.max.bytes (1 MiB by default) and kafkajs puts all
 // records of one partition in one batch, so a send stays under that whatever the partitioning.
 const MAX_SEND_BYTES = 900 * 1024;
 const SENDS_IN_FLIGHT = 4;
+/** Every bench topic's name starts so: within the topics the services' Kafka principals may use. */
+export const BENCH_TOPIC_PREFIX = 'proc.snapshots.bench.';
 
+/** The bench's own client: the admin principal (TLS + SCRAM unless KAFKA_SECURITY=plaintext). */
 export function benchKafka(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+  const { KAFKA_USERNAME: _user, KAFKA_PASSWORD_FILE: _file, ...env } = process.env;
+  const reader = new EnvReader(env);
+  const security = reader.finish({ security: readKafkaSecurity(reader, 'admin') }).security;
+  return new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 }, ...kafkaSecurityOptions(security) });
 }
 
 /** Creates `topic` with `partitions` partitions unless it exists. */

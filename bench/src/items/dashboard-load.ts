@@ -35,8 +35,8 @@ export async function runDashboardLoad(ctx: BenchContext): Promise<ItemResult> {
     const toMs = await buildHistory(ctx, urls, pools, apps);
     const port = await freePort();
     const env = { PG_SHARDS: urls.join(','), QUERY_PORT: String(port), REDIS_URL: '', QUERY_MAX_POINTS: MAX_POINTS };
-    apps.push(await new AppProcess('query-api', env, ctx.env.logDir, 'query-api-dashboard').start().waitReady(`http://127.0.0.1:${port}/readyz`));
-    const origin = `http://127.0.0.1:${port}`;
+    apps.push(await new AppProcess('query-api', env, ctx.env.logDir, 'query-api-dashboard').start().waitReady(`https://127.0.0.1:${port}/readyz`));
+    const origin = `https://127.0.0.1:${port}`;
     const window = (days: number) => `range=custom&from=${new Date(toMs - days * DAY_MS).toISOString()}&to=${new Date(toMs).toISOString()}`;
     const views = [
       { what: 'Fleet view, 24 h', url: `${origin}/#/fleet?${window(1)}`, mark: 'pa:fleet-chart' },
@@ -97,8 +97,8 @@ function rows(views: string[], loads: Map<string, PageLoad[]>, sizes: ReturnType
 async function buildHistory(ctx: BenchContext, urls: string[], pools: Pool[], apps: AppProcess[]): Promise<number> {
   const { machines, processes, intervalSeconds } = ctx.options.dashboard;
   const nowMs = Date.now();
-  const topic = `bench.dashboard.${ctx.runId}`;
-  const groupId = `bench-dashboard-${ctx.runId}`;
+  const topic = `proc.snapshots.bench.dashboard.${ctx.runId}`;
+  const groupId = `proc-writer-bench-dashboard-${ctx.runId}`;
   const base = { brokers: ctx.env.brokers, kafka: ctx.kafka, topic, groupId, logDir: ctx.env.logDir };
   const fleet: Backfill = { ...base, machines, processes, intervalSeconds, startMs: nowMs - DAY_MS - 600_000, prefix: 'bench-d-', label: 'collector-dashboard-fleet' };
   const week: Backfill = { ...base, machines: 1, processes, intervalSeconds: 60, startMs: nowMs - 7 * DAY_MS - 600_000, prefix: 'bench-m-', label: 'collector-dashboard-week' };

@@ -21,8 +21,8 @@ const MACHINES = 200;
 export async function runFreshness(ctx: BenchContext, done: Map<number, ItemResult>): Promise<ItemResult> {
   const processes = ctx.options.fleet.processes;
   const urls = await ctx.databases.create(DATABASE);
-  const topic = `bench.fresh.${ctx.runId}`;
-  const groupId = `bench-fresh-${ctx.runId}`;
+  const topic = `proc.snapshots.bench.fresh.${ctx.runId}`;
+  const groupId = `proc-writer-bench-fresh-${ctx.runId}`;
   const gateway = await startGateway(ctx, topic, 'gateway-fresh');
   const apps: AppProcess[] = [gateway.process];
   const pools = urls.map((url) => new Pool({ connectionString: url, max: 2 }));

@@ -30,6 +30,7 @@ export function gatewayRows(samples: Sample[], setup: { processes: number; conne
         rejected ? `; ${rejected} requests answered non-2xx over all rounds` : '',
       ].join(' '),
     },
+    ...securityRows(samples, setup.processes),
     {
       item: '4',
       what: "the gateway's CPU per snapshot, native CRC32C over kafkajs's JavaScript one (KAFKA_NATIVE_CRC32C=off), same rounds",
@@ -44,6 +45,21 @@ export function gatewayRows(samples: Sample[], setup: { processes: number; conne
       figure: `${detail(samples, 'gateway', 'p50Ms')} / ${detail(samples, 'gateway', 'p99Ms')} ms`,
       baseline: `ProducerPerformance send→ack ${detail(samples, 'producer-perf', 'p50Ms')} / ${detail(samples, 'producer-perf', 'p99Ms')} ms`,
       ratio: NaN,
+    },
+  ];
+}
+
+/** Item 4's TLS + SASL on vs off line: the same gateway and broker, HTTPS + SASL_SSL against plain HTTP + PLAINTEXT. */
+function securityRows(samples: Sample[], processes: number): TableRow[] {
+  if (!samples.some((s) => s.measurement === 'gateway-plain')) return [];
+  return [
+    {
+      item: '4',
+      what: `gateway with transport security (HTTPS in, TLS + SCRAM-SHA-512 + ACLs to Kafka) vs without (plain HTTP, PLAINTEXT), ${processes} processes per snapshot`,
+      figure: `${formatNumber(medianOf(samples, 'gateway'))} snapshots/s`,
+      baseline: `${formatNumber(medianOf(samples, 'gateway-plain'))} snapshots/s without`,
+      ratio: pairedRatio(samples, 'gateway', 'gateway-plain'),
+      note: `p50 / p99 ${detail(samples, 'gateway', 'p50Ms')} / ${detail(samples, 'gateway', 'p99Ms')} ms vs ${detail(samples, 'gateway-plain', 'p50Ms')} / ${detail(samples, 'gateway-plain', 'p99Ms')} ms; gateway CPU ${formatNumber(detail(samples, 'gateway', 'gatewayCpuShare') * 100)}% vs ${formatNumber(detail(samples, 'gateway-plain', 'gatewayCpuShare') * 100)}% of a core`,
     },
   ];
 }

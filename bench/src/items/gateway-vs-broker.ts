@@ -24,9 +24,9 @@ export interface BenchGateway {
 
 export async function startGateway(ctx: BenchContext, topic: string, label: string, extraEnv: Record<string, string> = {}): Promise<BenchGateway> {
   const port = await freePort();
-  const env = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port), ...extraEnv };
+  const env: Record<string, string> = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port), ...extraEnv };
   const process = new AppProcess('ingest-gateway', env, ctx.env.logDir, label).start();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${env.HTTP_PLAIN === 'true' ? 'http' : 'https'}://127.0.0.1:${port}`;
   await process.waitReady(`${url}/readyz`);
   return { url, topic, process };
 }
@@ -42,7 +42,6 @@ export const GATEWAY_VARIANTS = [
   ['gateway', {}],
   ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
 ] as const satisfies readonly (readonly [string, Record<string, string>])[];
-export type GatewayVariant = (typeof GATEWAY_VARIANTS)[number][0];
 
 /**
  * Item 4: snapshots/s through POST /v1/snapshots under autocannon vs Kafka's ProducerPerformance
@@ -57,22 +56,25 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
   const payloadFile = join(ctx.env.dataDir, 'snapshots.payload');
   writeFileSync(payloadFile, bodies.join('\n'));
   const perfRecords = Math.max(500, Math.round((perfMegabytes * 1e6) / recordBytes));
-  const perfTopic = `bench.perf.${ctx.runId}`;
+  const perfTopic = `proc.snapshots.bench.perf.${ctx.runId}`;
   await createTopic(ctx.kafka, perfTopic, 12);
-  // The gateway as deployed, and beside it the same gateway with kafkajs's own JavaScript CRC32C (the
-  // lever of libs/kafka/src/native-crc32c.ts), on topics of their own, measured in the same rounds.
-  const gateways = new Map<GatewayVariant, BenchGateway>();
-  for (const [variant, env] of GATEWAY_VARIANTS) gateways.set(variant, await startGateway(ctx, `bench.${variant}.${ctx.runId}`, `${variant}-load`, env));
+  // The gateway as deployed; beside it the same gateway with kafkajs's own JavaScript CRC32C (the
+  // lever of libs/kafka/src/native-crc32c.ts) and, where the bench broker has a plaintext listener,
+  // with transport security off; each on a topic of its own, all measured in the same rounds.
+  const gateways = new Map<string, BenchGateway>();
+  for (const [variant, env] of GATEWAY_VARIANTS) gateways.set(variant, await startGateway(ctx, `proc.snapshots.bench.${variant}.${ctx.runId}`, `${variant}-load`, env));
+  const plain = await startPlainGateway(ctx);
+  if (plain) gateways.set('gateway-plain', plain);
   const samples: Sample[] = [];
   try {
     // JIT and connection warm-up, not measured.
     for (const gateway of gateways.values()) await loadGateway(gateway.url, bodies, Math.min(3, seconds), connections);
-    const measurements = [...gateways.keys(), 'producer-perf'] as const;
+    const measurements = [...gateways.keys(), 'producer-perf'];
     for (let rep = 0; rep < ctx.options.reps; rep++) {
       for (const which of rotate(measurements, rep)) {
         ctx.progress.step(`item 4 · round ${rep + 1}/${ctx.options.reps} · ${which}`);
-        const gateway = which === 'producer-perf' ? undefined : gateways.get(which);
-        samples.push(gateway && which !== 'producer-perf' ? await measureGateway(ctx, gateway, which, bodies, rep, processes) : await measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep));
+        const gateway = gateways.get(which);
+        samples.push(gateway ? await measureGateway(ctx, gateway, bodies, rep, processes, which) : await measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep));
       }
     }
   } finally {
@@ -85,7 +87,7 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
  * One autocannon run, with where the gateway's time went: its CPU over the run (a share of one core)
  * and the mean time a request waited for Kafka's acknowledgement (pa_gateway_produce_seconds).
  */
-async function measureGateway(ctx: BenchContext, gateway: BenchGateway, variant: GatewayVariant, bodies: string[], rep: number, processes: number): Promise<Sample> {
+async function measureGateway(ctx: BenchContext, gateway: BenchGateway, bodies: string[], rep: number, processes: number, measurement = 'gateway'): Promise<Sample> {
   const { seconds, connections } = ctx.options.gateway;
   const before = await gatewayCounters(gateway);
   const load = await loadGateway(gateway.url, bodies, seconds, connections);
@@ -95,10 +97,22 @@ async function measureGateway(ctx: BenchContext, gateway: BenchGateway, variant:
     produceMeanMs: ((after.produceSeconds - before.produceSeconds) / (after.produces - before.produces)) * 1000,
   };
   ctx.progress.step(
-    `  ${variant}: ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${load.rejected} non-2xx; ` +
+    `  ${measurement}: ${formatNumber(load.acceptedPerSecond)} snapshots/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${load.rejected} non-2xx; ` +
       `${formatNumber(profile.gatewayCpuShare * 100)}% of a core, ${formatNumber(profile.produceMeanMs)} ms mean wait for Kafka's ack`,
   );
-  return { measurement: variant, rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes, cpuMsPerSnapshot: (profile.gatewayCpuShare * 1000) / load.acceptedPerSecond } };
+  return { measurement, rep, value: load.acceptedPerSecond, unit: 'snapshots/s', detail: { ...load, ...profile, rowsPerSecond: load.acceptedPerSecond * processes, cpuMsPerSnapshot: (profile.gatewayCpuShare * 1000) / load.acceptedPerSecond } };
+}
+
+/**
+ * The same gateway with transport security off: plain HTTP, and plaintext Kafka on the bench
+ * broker's extra listener (no TLS, no SCRAM; its anonymous client is a super user, so ACLs are not
+ * consulted). Undefined when the stack has no such listener (KAFKA_PLAINTEXT_BROKERS unset).
+ */
+async function startPlainGateway(ctx: BenchContext): Promise<BenchGateway | undefined> {
+  if (!ctx.env.plaintextBrokers) return undefined;
+  const topic = `proc.snapshots.bench.gateway-plain.${ctx.runId}`;
+  const env = { KAFKA_BROKERS: ctx.env.plaintextBrokers.join(','), KAFKA_SECURITY: 'plaintext', HTTP_PLAIN: 'true' };
+  return startGateway(ctx, topic, 'gateway-load-plain', env);
 }
 
 async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; produceSeconds: number; produces: number }> {
@@ -111,7 +125,7 @@ async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; pr
 }
 
 async function measureBroker(ctx: BenchContext, topic: string, payloadFile: string, records: number, rep: number): Promise<Sample> {
-  const load = await producerPerformance(ctx.env.kafkaLibDir, ctx.env.brokers, topic, payloadFile, records);
+  const load = await producerPerformance(ctx.env.kafkaLibDir, ctx.env.brokers, topic, payloadFile, records, ctx.env.stateDir);
   ctx.progress.step(`  ProducerPerformance: ${formatNumber(load.recordsPerSecond)} records/s (${load.megabytesPerSecond} MB/s)`);
   return { measurement: 'producer-perf', rep, value: load.recordsPerSecond, unit: 'records/s', detail: { ...load } };
 }

@@ -51,7 +51,7 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
   mkdirSync(ctx.env.dataDir, { recursive: true });
   ctx.progress.step(`items 1–3 · generating ${formatNumber(totalRows)} rows (${machines} machines × ${processes} processes × ${snapshots} snapshots): CSV per shard`);
   const files = await writeShardCsvFiles(generateSnapshots(shape), ctx.router, ctx.env.dataDir);
-  const topic = `bench.load.${ctx.runId}`;
+  const topic = `proc.snapshots.bench.load.${ctx.runId}`;
   await createTopic(ctx.kafka, topic, 12);
   const total = machines * snapshots;
   const stop = ctx.progress.every(5_000, () => `produced ${formatNumber(sent)}/${formatNumber(total)} snapshots`);
@@ -142,7 +142,7 @@ async function drainWriter(ctx: BenchContext, prepared: Prepared, urls: string[]
     return await drainWithWriter({
       brokers: ctx.env.brokers,
       topic: prepared.topic,
-      groupId: `bench-writer-${isTls ? '' : 'no-tls-'}${ctx.runId}-${rep}`,
+      groupId: `proc-writer-bench-${isTls ? '' : 'no-tls-'}${ctx.runId}-${rep}`,
       shardUrls: urls,
       logDir: ctx.env.logDir,
       label: `writer-load-${isTls ? '' : 'no-tls-'}${rep}`,

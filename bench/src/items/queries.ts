@@ -48,8 +48,8 @@ export async function runQueries(ctx: BenchContext): Promise<ItemResult> {
 async function buildHistory(ctx: BenchContext, urls: string[], pools: Pool[], apps: AppProcess[]): Promise<number> {
   const { machines, processes, intervalSeconds } = ctx.options.history;
   const nowMs = Date.now();
-  const topic = `bench.history.${ctx.runId}`;
-  const groupId = `bench-history-${ctx.runId}`;
+  const topic = `proc.snapshots.bench.history.${ctx.runId}`;
+  const groupId = `proc-writer-bench-history-${ctx.runId}`;
   const run: Backfill = { brokers: ctx.env.brokers, kafka: ctx.kafka, topic, groupId, logDir: ctx.env.logDir, machines, processes, intervalSeconds, startMs: nowMs - 24 * HOUR_MS - 600_000 };
   const ticks = Math.floor((nowMs - run.startMs) / (intervalSeconds * 1000)) + 1;
   ctx.progress.step(`item 6 · back-filling ${formatNumber(ticks * machines)} snapshots (${formatNumber(ticks * machines * processes)} rows) through the collector, writer and summarizer`);
@@ -95,6 +95,6 @@ export async function startQueryApi(ctx: BenchContext, urls: string[], redisUrl:
   // child would inherit, and every "rollups" and "raw" answer was then a cache hit.
   const env: Record<string, string> = { PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `bench:${ctx.runId}:`, REDIS_URL: redisUrl ?? '' };
   const process = new AppProcess('query-api', env, ctx.env.logDir, label).start();
-  await process.waitReady(`http://127.0.0.1:${port}/readyz`);
-  return { url: `http://127.0.0.1:${port}`, process };
+  await process.waitReady(`https://127.0.0.1:${port}/readyz`);
+  return { url: `https://127.0.0.1:${port}`, process };
 }

@@ -44,9 +44,9 @@ async function gatewayRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[
   const { seconds, connections } = ctx.options.gateway;
   const bodies = snapshotBodies(64, ctx.options.fleet.processes, 'bench-trace-gw-');
   const gateways: Record<GatewayMode, BenchGateway> = {
-    off: await startGateway(ctx, `bench.trace.off.${ctx.runId}`, 'gateway-trace-off', OFF_ENV),
-    on: await startGateway(ctx, `bench.trace.on.${ctx.runId}`, 'gateway-trace-on', sink.exportEnv),
-    'sampled-10pct': await startGateway(ctx, `bench.trace.ratio.${ctx.runId}`, 'gateway-trace-10pct', { ...sink.exportEnv, ...RATIO_ENV }),
+    off: await startGateway(ctx, `proc.snapshots.bench.trace.off.${ctx.runId}`, 'gateway-trace-off', OFF_ENV),
+    on: await startGateway(ctx, `proc.snapshots.bench.trace.on.${ctx.runId}`, 'gateway-trace-on', sink.exportEnv),
+    'sampled-10pct': await startGateway(ctx, `proc.snapshots.bench.trace.ratio.${ctx.runId}`, 'gateway-trace-10pct', { ...sink.exportEnv, ...RATIO_ENV }),
   };
   const samples: Sample[] = [];
   try {
@@ -71,7 +71,7 @@ async function gatewayRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[
 async function writerRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[]> {
   const { machines, processes, snapshots } = ctx.options.fleet;
   const shape = { machines, processes, snapshots, intervalMs: 10_000, startMs: startOfData(Date.now()), prefix: 'bench-trace-' };
-  const topic = `bench.trace.writer.${ctx.runId}`;
+  const topic = `proc.snapshots.bench.trace.writer.${ctx.runId}`;
   await createTopic(ctx.kafka, topic, 12);
   ctx.progress.step(`item 7 · filling ${topic}: ${formatNumber(machines * snapshots)} snapshots, each with a sampled traceparent`);
   await fillTopic(ctx.kafka, topic, generateSnapshots(shape), undefined, withSampledTraceparent);
@@ -85,7 +85,7 @@ async function writerRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[]
       await ctx.databases.checkpoint();
       try {
         const env = mode === 'off' ? OFF_ENV : sink.exportEnv;
-        const groupId = `bench-trace-${mode}-${ctx.runId}-${rep}`;
+        const groupId = `proc-writer-bench-trace-${mode}-${ctx.runId}-${rep}`;
         const drain = await drainWithWriter({ brokers: ctx.env.brokers, topic, groupId, shardUrls: urls, logDir: ctx.env.logDir, label: `writer-trace-${mode}-${rep}`, expectedRows, env });
         const stored = await ctx.databases.countSamples(database);
         if (stored !== expectedRows) throw new Error(`writer, tracing ${mode}: ${stored} rows stored, ${expectedRows} expected`);

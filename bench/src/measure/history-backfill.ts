@@ -1,6 +1,8 @@
 import { Pool } from 'pg';
 import { Kafka } from 'kafkajs';
+import { SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
 import { consumerLag } from '@pa/kafka';
+import { createTopic } from '../data/topic-filler';
 import { AppProcess, pollUntil } from '../support/app-process';
 
 export interface Backfill {
@@ -30,6 +32,8 @@ export async function backfillHistory(run: Backfill): Promise<void> {
     '--interval', `${run.intervalSeconds}s`, '--start', new Date(run.startMs).toISOString().replace(/\.\d+Z$/, 'Z'), '--prefix', run.prefix ?? 'bench-q-',
   ];
   const env = { KAFKA_BROKERS: run.brokers.join(','), KAFKA_TOPIC: run.topic, COLLECTOR_PROGRESS_INTERVAL_MS: '10000' };
+  // The collector's Kafka principal may write snapshot topics but not create them: the bench (admin) does.
+  await createTopic(run.kafka, run.topic, SNAPSHOTS_TOPIC_PARTITIONS);
   const collector = new AppProcess('collector', env, run.logDir, run.label ?? 'collector-history', args).start();
   const code = await collector.exited();
   if (code !== 0) throw new Error(`collector back-fill exited ${code}; see ${collector.logPath}`);

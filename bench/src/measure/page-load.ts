@@ -1,3 +1,4 @@
+import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,7 +11,14 @@ const CHROMIUM = ['/usr/bin/chromium-headless-shell', '/usr/lib/chromium/headles
 export function launchChromium(): Promise<Browser> {
   const executablePath = [process.env.CHROMIUM_PATH, ...CHROMIUM].find((p): p is string => !!p && existsSync(p));
   if (!executablePath) throw new Error('no headless Chromium: run `bash infra/install-browser.sh` as root (or set CHROMIUM_PATH)');
-  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
+  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', trustLocalServerKey()] });
+}
+
+/** Chromium ignores NODE_EXTRA_CA_CERTS: it is told to accept the stack's own server key (SPKI SHA-256) and no other. */
+function trustLocalServerKey(): string {
+  const cert = join(process.env.PA_STATE_DIR ?? 'var', 'tls', 'server.crt');
+  const spki = createPublicKey(readFileSync(cert)).export({ type: 'spki', format: 'der' });
+  return `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`;
 }
 
 export interface PageLoad {

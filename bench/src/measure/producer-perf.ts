@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -21,11 +23,11 @@ const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\).
  * of the broker's classpath) on the same broker: `records` records read from `payloadFile` (one per
  * line, the very snapshots the gateway is sent), acks=all, everything else the producer's defaults.
  */
-export async function producerPerformance(libDir: string, brokers: string[], topic: string, payloadFile: string, records: number): Promise<BrokerLoad> {
+export async function producerPerformance(libDir: string, brokers: string[], topic: string, payloadFile: string, records: number, stateDir: string): Promise<BrokerLoad> {
   const args = [
     '-Xmx512m', '-cp', `${libDir}/*`, 'org.apache.kafka.tools.ProducerPerformance',
     '--bootstrap-server', brokers.join(','), '--topic', topic, '--num-records', String(records), '--throughput', '-1',
-    '--payload-file', payloadFile, '--producer-props', 'acks=all',
+    '--payload-file', payloadFile, '--producer-props', 'acks=all', ...adminClientConfig(stateDir),
   ];
   const { stdout } = await run('java', args, { maxBuffer: 16 << 20, env: { ...process.env, KAFKA_LOG4J_OPTS: '' } });
   const line = stdout.split('\n').reverse().find((l) => SUMMARY.test(l));
@@ -38,4 +40,18 @@ export async function producerPerformance(libDir: string, brokers: string[], top
     p50Ms: Number(match[4]),
     p99Ms: Number(match[5]),
   };
+}
+
+/**
+ * `--producer.config <file>` logging in as admin over SASL_SSL (a 0600 file in the state dir, so the
+ * password is on no command line), or nothing when KAFKA_SECURITY=plaintext.
+ */
+function adminClientConfig(stateDir: string): string[] {
+  if (process.env.KAFKA_SECURITY === 'plaintext') return [];
+  const password = readFileSync(join(stateDir, 'secrets', 'kafka-admin.password'), 'utf8').trim();
+  const file = join(stateDir, 'secrets', 'producer-perf.properties');
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${password}";`;
+  const lines = ['security.protocol=SASL_SSL', 'sasl.mechanism=SCRAM-SHA-512', `sasl.jaas.config=${jaas}`, 'ssl.truststore.type=PEM', `ssl.truststore.location=${join(stateDir, 'tls', 'ca.crt')}`];
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return ['--producer.config', file];
 }

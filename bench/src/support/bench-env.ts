@@ -3,8 +3,10 @@ import { withPgCredentialsOf } from '@pa/config';
 
 /** Where the private bench stack is; infra/bench.sh sets every one of these. */
 export interface BenchEnv {
-  /** host:port of the bench broker */
+  /** host:port of the bench broker (SASL_SSL) */
   brokers: string[];
+  /** its plaintext listener (item 4's TLS + SASL off variant only); undefined: that variant is skipped */
+  plaintextBrokers?: string[];
   /** the shard nodes as postgres:// URLs (their database part is replaced per measurement) */
   shardNodes: string[];
   /** the Kafka classpath folder (broker + tools jars) */
@@ -30,6 +32,7 @@ export function loadBenchEnv(env: Record<string, string | undefined>): BenchEnv 
     brokers: (env.KAFKA_BROKERS as string).split(','),
     // With the owner's credentials and TLS (PG_USER, PG_PASSWORD_FILE, PG_SSLROOTCERT of infra/bench.sh).
     shardNodes: (env.PG_SHARDS as string).split(',').map((url) => withPgCredentialsOf(url, env)),
+    plaintextBrokers: env.KAFKA_PLAINTEXT_BROKERS ? env.KAFKA_PLAINTEXT_BROKERS.split(',') : undefined,
     kafkaLibDir: env.KAFKA_LIB_DIR as string,
     redisUrl: env.REDIS_URL || undefined,
     dataDir: join(state, 'data'),

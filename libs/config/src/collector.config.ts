@@ -54,7 +54,7 @@ export function loadCollectorConfig(env: Record<string, string | undefined>): Re
       apiKeyFile: r.optionalString('COLLECTOR_API_KEY_FILE'),
     },
     kafka: {
-      ...readKafkaConfig(r, 'collector'),
+      ...readKafkaConfig(r, 'collector', 'collector'),
       ackTimeoutMs: r.int('COLLECTOR_KAFKA_ACK_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
       ensureTopic: r.bool('COLLECTOR_KAFKA_ENSURE_TOPIC', true),
     },

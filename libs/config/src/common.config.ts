@@ -1,6 +1,8 @@
 import { SNAPSHOTS_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
 import { EnvReader, isHostPort, isPostgresUrl } from './env-reader';
 import { readPgCredentials, withPgCredentials } from './pg-credentials';
+import { ServerTlsConfig } from './https.config';
+import { KafkaSecurityConfig, readKafkaSecurity } from './kafka-security.config';
 
 export interface KafkaConfig {
   /** host:port of every bootstrap broker */
@@ -12,6 +14,8 @@ export interface KafkaConfig {
   dlqTopic: string;
   /** partitions when we create the topic */
   partitions: number;
+  /** TLS + SCRAM (the default) or plaintext */
+  security: KafkaSecurityConfig;
 }
 
 export interface ShardsConfig {
@@ -30,11 +34,14 @@ export interface ShardsConfig {
 export interface HttpConfig {
   host: string;
   port: number;
+  /** HTTPS with this certificate; absent = plain HTTP (the writer's and summarizer's health ports, HTTP_PLAIN=true) */
+  tls?: ServerTlsConfig;
 }
 
 export const DEFAULT_PG_SHARDS = ['postgres://127.0.0.1:5433/pa', 'postgres://127.0.0.1:5434/pa'];
 
-export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
+/** `principal` is the service's own Kafka user (KAFKA_USERNAME overrides it). */
+export function readKafkaConfig(env: EnvReader, clientId: string, principal: string): KafkaConfig {
   const topic = env.string('KAFKA_TOPIC', SNAPSHOTS_TOPIC);
   return {
     brokers: env.list('KAFKA_BROKERS', ['127.0.0.1:9092'], isHostPort, 'host:port'),
@@ -42,6 +49,7 @@ export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
     topic,
     dlqTopic: env.string('KAFKA_DLQ_TOPIC', `${topic}.dlq`),
     partitions: env.int('KAFKA_TOPIC_PARTITIONS', SNAPSHOTS_TOPIC_PARTITIONS, { min: 1, max: 1000 }),
+    security: readKafkaSecurity(env, principal),
   };
 }
 

@@ -1,5 +1,6 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
+import { readServerTls } from './https.config';
 import { HttpConfig, KafkaConfig, readHttpConfig, readKafkaConfig } from './common.config';
 import { ScrubbingConfig, readScrubbingConfig } from './scrubbing.config';
 
@@ -37,10 +38,10 @@ export interface GatewayConfig {
 export function loadGatewayConfig(env: Record<string, string | undefined>): Readonly<GatewayConfig> {
   const r = new EnvReader(env);
   const config: GatewayConfig = {
-    http: { ...readHttpConfig(r, 'GATEWAY_PORT', 8080), ...readBodyLimits(r) },
+    http: { ...readHttpConfig(r, 'GATEWAY_PORT', 8080), ...readBodyLimits(r), tls: readServerTls(r) },
     auth: readAuthConfig(r),
     kafka: {
-      ...readKafkaConfig(r, 'ingest-gateway'),
+      ...readKafkaConfig(r, 'ingest-gateway', 'gateway'),
       produceTimeoutMs: r.int('GATEWAY_PRODUCE_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 }),
       maxInFlightRecords: r.int('GATEWAY_MAX_IN_FLIGHT_RECORDS', 20_000, { min: 1, max: 10_000_000 }),
       // Our broker takes 32 MiB (infra/start-kafka.sh); Kafka's own default message.max.bytes is

@@ -12,3 +12,6 @@ export * from './auth.config';
 export * from './scrubbing.config';
 export * from './pg-credentials';
 export * from './pg-roles.constants';
+export * from './kafka-security.config';
+export * from './state-paths';
+export * from './https.config';

@@ -1,6 +1,8 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
+import { readServerTls } from './https.config';
+import { statePath } from './state-paths';
 
 export interface QueryCacheConfig {
   /** redis:// or rediss:// URL of the cache; with several (comma-separated), the seed nodes of a Redis Cluster */
@@ -13,6 +15,10 @@ export interface QueryCacheConfig {
   commandTimeoutMs: number;
   /** prefix of every key, so several deployments can share one Redis */
   keyPrefix: string;
+  /** PEM CA the server certificate must chain to, for rediss:// URLs (REDIS_CA_FILE, default the local CA) */
+  caFile?: string;
+  /** a file holding only the password of the URL's user (REDIS_PASSWORD_FILE); read at boot, never logged */
+  passwordFile?: string;
 }
 
 export interface QueryLimitsConfig {
@@ -44,7 +50,7 @@ export interface QueryConfig {
 export function loadQueryConfig(env: Record<string, string | undefined>): Readonly<QueryConfig> {
   const r = new EnvReader(env);
   return r.finish({
-    http: readHttpConfig(r, 'QUERY_PORT', 8081),
+    http: { ...readHttpConfig(r, 'QUERY_PORT', 8081), tls: readServerTls(r) },
     auth: readAuthConfig(r),
     shards: readShardsConfig(r, 10),
     cache: readCacheConfig(r),
@@ -68,9 +74,13 @@ function readCacheConfig(r: EnvReader): QueryCacheConfig | undefined {
   };
   if (url === undefined) return undefined;
   const urls = url.split(',').map((u) => u.trim());
+  const transport = {
+    caFile: urls.some((u) => u.startsWith('rediss://')) ? r.string('REDIS_CA_FILE', statePath(r, 'tls', 'ca.crt')) : undefined,
+    passwordFile: r.optionalString('REDIS_PASSWORD_FILE'),
+  };
   if (!urls.every((u) => /^rediss?:\/\/[^\s,]+$/.test(u))) {
     // The value is not echoed: it may carry a password.
     r.problem('REDIS_URL: must be a redis:// or rediss:// URL, or several comma-separated for a Redis Cluster (or unset: no cache)');
   }
-  return urls.length > 1 ? { url: urls[0], clusterUrls: urls, ...cache } : { url, ...cache };
+  return urls.length > 1 ? { url: urls[0], clusterUrls: urls, ...cache, ...transport } : { url, ...cache, ...transport };
 }

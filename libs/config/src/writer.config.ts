@@ -42,7 +42,7 @@ export function loadWriterConfig(env: Record<string, string | undefined>): Reado
     http: readHttpConfig(r, 'WRITER_PORT', 8082),
     auth: readAuthConfig(r),
     kafka: {
-      ...readKafkaConfig(r, 'writer'),
+      ...readKafkaConfig(r, 'writer', 'writer'),
       groupId: r.string('WRITER_GROUP_ID', 'proc-writer'),
       partitionsConsumedConcurrently: concurrency,
       maxBytesPerPartition: r.int('WRITER_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024, { min: 65536 }),

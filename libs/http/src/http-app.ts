@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { JsonLogger } from '@pa/telemetry';
 import { Counter, Histogram, Registry } from 'prom-client';
@@ -31,6 +32,8 @@ export interface HttpAppOptions {
   registry?: Registry;
   /** longest path parameter, characters after percent-decoding; longer is a 414 (Fastify's default: 100) */
   maxParamLength?: number;
+  /** serve HTTPS with this PEM certificate and key (read at boot; plain HTTP is then not served) */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /** How often Node looks for requests past headersTimeout / requestTimeout, ms (its default: 30 s, so a 10 s timeout acted after up to 40 s). */
@@ -42,13 +45,16 @@ const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
  * handler can deal with gzip, NDJSON and invalid UTF-8 itself and name what is wrong.
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const timeouts = options.timeouts ? serverTimeouts(options.timeouts) : undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: options.rawBodies?.limitBytes ?? options.bodyLimitBytes ?? 1024 * 1024,
     routerOptions: { maxParamLength: options.maxParamLength ?? 100 },
     frameworkErrors: routerProblem,
     clientErrorHandler: answerClientError,
-    ...(options.timeouts ? serverTimeouts(options.timeouts) : {}),
-  });
+    ...timeouts,
+    // Fastify hands `https` (not `http`) to https.createServer, which takes http.Server's options too.
+    ...(options.tls ? { https: { ...serverTls(options.tls), ...timeouts?.http } } : {}),
+  } as ConstructorParameters<typeof FastifyAdapter>[0]);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new JsonLogger(options.serviceName, options.logLevels?.[0] ?? 'log'),
     bodyParser: !options.rawBodies,
@@ -59,6 +65,18 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   return app;
+}
+
+/** The PEM key and certificate; throws naming the file (never its content) when one cannot be read. */
+function serverTls({ certFile, keyFile }: { certFile: string; keyFile: string }): { cert: string; key: string } {
+  const read = (path: string, variable: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new Error(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); infra/lib/tls.sh creates it, or set HTTP_PLAIN=true behind a TLS proxy`);
+    }
+  };
+  return { cert: read(certFile, 'TLS_CERT_FILE'), key: read(keyFile, 'TLS_KEY_FILE') };
 }
 
 function serverTimeouts(t: ServerTimeouts) {

@@ -74,6 +74,12 @@ function protocolTypes(error: unknown): string[] {
   return types;
 }
 
+/** True when the broker refused for lack of an ACL (in the chain of causes, or in an aggregate's errors). */
+export function isAuthorizationError(error: unknown): boolean {
+  const nested = (error as { errors?: unknown[] } | undefined)?.errors ?? [];
+  return [error, ...nested].some((e) => protocolTypes(e).some((t) => t.endsWith('_AUTHORIZATION_FAILED')));
+}
+
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

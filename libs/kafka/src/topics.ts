@@ -1,4 +1,5 @@
 import { ConfigResourceTypes, Kafka } from 'kafkajs';
+import { KafkaLibError, isAuthorizationError } from './kafka.errors';
 
 export interface TopicSpec {
   topic: string;
@@ -8,6 +9,8 @@ export interface TopicSpec {
 /**
  * Creates the topics that do not exist yet (replication 1: the local stack has one broker; a
  * production cluster creates its topics by its own process). Waits for leaders to be elected.
+ * Throws a non-retriable KafkaLibError when a topic is missing and this principal may not create
+ * it (the writer and collectors have no CREATE ACL: the gateway or an admin creates topics).
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {
   const admin = kafka.admin();
@@ -16,10 +19,16 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: 1 })),
-    });
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: 1 })),
+      })
+      .catch((error: unknown) => {
+        if (!isAuthorizationError(error)) throw error;
+        const names = missing.map((s) => s.topic).join(', ');
+        throw new KafkaLibError(`topic(s) ${names} missing, and this Kafka principal may not create them (start the gateway first, or create them as admin)`, false, { cause: error });
+      });
   } finally {
     await admin.disconnect();
   }

@@ -38,7 +38,8 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     const portVar = { writer: 'WRITER_PORT', summarizer: 'SUMMARIZER_PORT', 'query-api': 'QUERY_PORT' }[app];
     const service = new ServiceProcess(app, { ...pipeline.env, ...env, [portVar]: String(port), OTEL_SDK_DISABLED: 'true', REDIS_URL: '' }).start();
     services.push(service);
-    return service.waitReady(`http://127.0.0.1:${port}/readyz`);
+    // The query API serves HTTPS; the writer's and summarizer's health ports stay plain HTTP.
+    return service.waitReady(`${app === 'query-api' ? 'https' : 'http'}://127.0.0.1:${port}/readyz`);
   };
 
   beforeAll(async () => {

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash, createPublicKey } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pollUntil } from '@pa/testing';
 import { Browser, Page, chromium } from 'playwright-core';
 import { adminKey } from './auth';
+import { tlsFiles } from './local-tls';
 
 /** Where browser tests leave their screenshots (git-ignored; README images are copied from here). */
 export const SCREENSHOT_DIR = resolve(__dirname, '..', '..', '..', 'var', 'e2e', 'screenshots');
@@ -21,7 +23,17 @@ export function chromiumPath(): string {
 
 export function launchBrowser(): Promise<Browser> {
   // --disable-background-networking: the closed network refuses Chromium's own requests.
-  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
+  const args = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', trustLocalServerKey()];
+  return chromium.launch({ executablePath: chromiumPath(), args });
+}
+
+/**
+ * Chromium has its own trust store, not NODE_EXTRA_CA_CERTS: instead of ignoring every HTTPS error,
+ * it accepts only the stack's server key (its SPKI SHA-256), the one infra/lib/tls.sh signed.
+ */
+function trustLocalServerKey(): string {
+  const spki = createPublicKey(readFileSync(tlsFiles().cert)).export({ type: 'spki', format: 'der' });
+  return `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`;
 }
 
 /** A page that records what the API answered it (by path and query) and anything that left the API's origin. */

@@ -33,7 +33,8 @@ export class Pipeline {
 
   async startGateway(): Promise<ServiceProcess> {
     const gatewayPort = await freePort();
-    this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    // HTTPS unless the suite turned it off (HTTP_PLAIN, as behind a TLS-terminating proxy).
+    this.gatewayUrl = `${this.gatewayEnv.HTTP_PLAIN === 'true' ? 'http' : 'https'}://127.0.0.1:${gatewayPort}`;
     this.gateway = new ServiceProcess('ingest-gateway', {
       ...this.env,
       GATEWAY_PORT: String(gatewayPort),

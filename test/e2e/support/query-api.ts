@@ -6,7 +6,7 @@ import { SHARD_URLS } from './test-stack';
 export async function startQueryApi(extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const env = { PG_SHARDS: SHARD_URLS.join(','), QUERY_PORT: String(port), REDIS_URL: '', OTEL_SDK_DISABLED: 'true', ...extraEnv };
-  return new ServiceProcess('query-api', env).start().waitReady(`http://127.0.0.1:${port}/readyz`);
+  return new ServiceProcess('query-api', env).start().waitReady(`https://127.0.0.1:${port}/readyz`);
 }
 
 export interface JsonAnswer<T = Record<string, unknown>> {

@@ -1,4 +1,5 @@
 import { Socket, connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { authHeaders } from './auth';
 
 export interface RawResponse {
@@ -34,14 +35,16 @@ export class RawUpload {
   }
 
   static open(url: string, path: string, options: UploadOptions): Promise<RawUpload> {
-    const { hostname, port } = new URL(url);
-    const socket = connect(Number(port), hostname);
+    const { hostname, port, protocol } = new URL(url);
+    // https: TLS first (the CA comes from NODE_EXTRA_CA_CERTS, as for fetch), then the same bytes.
+    const isTls = protocol === 'https:';
+    const socket = isTls ? connectTls({ port: Number(port), host: hostname }) : connect(Number(port), hostname);
     const upload = new RawUpload(socket);
     const length = options.declaredBytes === undefined ? 'transfer-encoding: chunked' : `content-length: ${options.declaredBytes}`;
     const head = `POST ${path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\nauthorization: ${authHeaders().authorization}\r\ncontent-type: application/json\r\n${length}\r\n`;
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
-      socket.once('connect', () => {
+      socket.once(isTls ? 'secureConnect' : 'connect', () => {
         socket.off('error', reject);
         if (options.headersOnly) {
           socket.write(head);

@@ -1,6 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { withPgCredentialsOf } from '@pa/config';
+import { EnvReader, readKafkaSecurity, withPgCredentialsOf } from '@pa/config';
+import { kafkaSecurityOptions } from '@pa/kafka';
 import { ShardRouter, evenShardMap } from '@pa/pg-shards';
 
 /** The test stack started by infra/test.sh (or whatever KAFKA_BROKERS / PG_SHARDS name). */
@@ -12,8 +13,16 @@ export const SHARD_URLS = (process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/
 
 export const router = new ShardRouter(evenShardMap(SHARD_URLS.length), SHARD_URLS.length);
 
-export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'e2e', brokers: BROKERS, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+/** kafkajs `ssl`/`sasl` for a principal of the test stack (TLS + SCRAM unless KAFKA_SECURITY=plaintext). */
+export function kafkaSecurityAs(principal: string): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const { KAFKA_USERNAME: _user, KAFKA_PASSWORD_FILE: _file, ...env } = process.env;
+  const reader = new EnvReader(env);
+  return kafkaSecurityOptions(reader.finish({ security: readKafkaSecurity(reader, principal) }).security);
+}
+
+/** A client of the test stack as `principal` (admin: creates topics, reads and writes everything). */
+export function testKafka(principal = 'admin'): Kafka {
+  return new Kafka({ clientId: 'e2e', brokers: BROKERS, logLevel: logLevel.NOTHING, retry: { retries: 3 }, ...kafkaSecurityAs(principal) });
 }
 
 /** One small pool per shard, for asserting on what landed. */

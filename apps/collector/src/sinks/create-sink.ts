@@ -16,7 +16,7 @@ export function createSink(config: Readonly<CollectorConfig>, useKafka: boolean)
     return { sink, target: `${url}/v1/snapshots` };
   }
   const { kafka: k } = config;
-  const kafka = createKafka({ brokers: k.brokers, clientId: k.clientId, logger: new Logger('kafkajs') });
+  const kafka = createKafka({ brokers: k.brokers, clientId: k.clientId, security: k.security, logger: new Logger('kafkajs') });
   // RecordProducer refuses sends past this many unacknowledged records; our own buffer is the real bound.
   const producer = new RecordProducer(kafka, {
     ackTimeoutMs: k.ackTimeoutMs,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { QueryCacheConfig, QueryConfig } from '@pa/config';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, RedisOptions } from 'ioredis';
+import { readFileSync } from 'node:fs';
 import { QUERY_CONFIG } from '../query-api.tokens';
 
 /**
@@ -26,15 +27,16 @@ export class QueryCache implements OnModuleInit, OnApplicationShutdown {
       maxRetriesPerRequest: 0,
       commandTimeout: this.config.commandTimeoutMs,
       connectTimeout: 2_000,
+      ...transportOptions(this.config),
     };
     // Keep reconnecting in the background for as long as we run.
     const retry = (attempt: number) => Math.min(attempt * 500, 5_000);
     this.redis = this.config.clusterUrls
       ? new Cluster(
           this.config.clusterUrls.map((u) => ({ host: new URL(u).hostname, port: Number(new URL(u).port || 6379) })),
-          { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: retry, redisOptions: { ...options, ...credentials(this.config.url) } },
+          { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: retry, redisOptions: { ...credentials(this.config.url), ...options } },
         )
-      : new Redis(this.config.url, { ...options, lazyConnect: true, enableOfflineQueue: false, retryStrategy: retry });
+      : new Redis({ ...nodeOptions(this.config.url), ...options, lazyConnect: true, enableOfflineQueue: false, retryStrategy: retry });
     this.redis.on('error', (error: Error) => this.noteFailure(error));
     // A server that shuts down cleanly closes the socket without an error event.
     this.redis.on('close', () => this.isStopping || this.noteFailure(new Error('connection closed')));
@@ -96,6 +98,28 @@ export class QueryCache implements OnModuleInit, OnApplicationShutdown {
     this.isDown = true;
     this.logger.warn(`Redis cache unavailable, answering without it until it is back: ${error.message}`);
   }
+}
+
+/**
+ * TLS against REDIS_CA_FILE for rediss:// URLs and the password from REDIS_PASSWORD_FILE. Throws at
+ * boot when a file cannot be read: a cache that can never log in is a configuration error.
+ */
+function transportOptions(config: QueryCacheConfig): Pick<RedisOptions, 'tls' | 'password'> {
+  return {
+    ...(config.caFile ? { tls: { ca: [readFileSync(config.caFile, 'utf8')], rejectUnauthorized: true } } : {}),
+    ...(config.passwordFile ? { password: readFileSync(config.passwordFile, 'utf8').trim() } : {}),
+  };
+}
+
+/**
+ * Host, port, database and credentials of a redis:// or rediss:// URL. Parsed here rather than by
+ * ioredis because its URL wins over the options: `rediss://user@host` would set an empty password
+ * over REDIS_PASSWORD_FILE's.
+ */
+function nodeOptions(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = Number(u.pathname.slice(1) || 0);
+  return { host: u.hostname, port: Number(u.port || 6379), db, ...credentials(url) };
 }
 
 /** The user and password of a Redis URL, for the nodes of a cluster (every node takes the same). */
