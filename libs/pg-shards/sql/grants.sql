@@ -29,6 +29,8 @@ DO $$
 BEGIN
   EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO pa_writer, pa_summarizer, pa_query, pa_lifecycle', current_database());
+  -- The lifecycle verifies a rewrite against a temporary table of expected counts and checksums.
+  EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO pa_lifecycle', current_database());
 END
 $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;

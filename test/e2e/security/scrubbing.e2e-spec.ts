@@ -3,6 +3,7 @@
 // the tag must appear nowhere: not in any text column of any shard, not in the records the
 // gateway produced, not in the query API's Redis, not in a service's log, not in a trace.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { ProcessSnapshot } from '@pa/contracts';
@@ -10,6 +11,7 @@ import { CORPUS_EXTRA_WORDS, SecretCommandLine, ServiceProcess, buildProcess, po
 import { readDeadLetters } from '../support/dead-letters';
 import { Pipeline } from '../support/pipeline';
 import { getJson, iso, startQueryApi } from '../support/query-api';
+import { tlsFiles } from '../support/local-tls';
 import { PrivateRedis } from '../support/query-redis';
 import { countsByShard, total } from '../support/shard-queries';
 import { shardPools, testKafka } from '../support/test-stack';
@@ -48,7 +50,7 @@ describe('secret scrubbing: no planted secret is stored, produced, cached, logge
   const services = { ...zipkinEnv(), SCRUB_EXTRA_WORDS: CORPUS_EXTRA_WORDS.join(',') };
   const pipeline = new Pipeline(services, services);
   const redis = new PrivateRedis();
-  const cachePrefix = `e2e-scrub-${uniqueSuffix()}:`;
+  const cachePrefix = `pa:query:e2e-scrub-${uniqueSuffix()}:`;
   const pools: Pool[] = [];
   const leaks: Record<string, string[]> = {};
   let api: ServiceProcess;
@@ -76,7 +78,7 @@ describe('secret scrubbing: no planted secret is stored, produced, cached, logge
     });
     await producer.disconnect();
     await pollUntil(() => countsByShard(pools, `${prefix}-`), (c) => total(c).rows === lines.length, { timeoutMs: 60_000, what: `${lines.length} rows stored` });
-    api = await startQueryApi({ ...zipkinEnv(), OTEL_SDK_DISABLED: 'false', REDIS_URL: redis.url, QUERY_CACHE_PREFIX: cachePrefix });
+    api = await startQueryApi({ ...zipkinEnv(), OTEL_SDK_DISABLED: 'false', REDIS_URL: redis.url, ...redis.clientEnv, QUERY_CACHE_PREFIX: cachePrefix });
     leaks.queryApi = api.watchOutput(new RegExp(tag));
   }, 180_000);
 
@@ -132,7 +134,8 @@ describe('secret scrubbing: no planted secret is stored, produced, cached, logge
       const params = path === '/v1/top' ? { metric: 'cpu_pct', by: 'machine', ...window } : { prefix };
       expect((await getJson(api, path, params)).status).toBe(200);
     }
-    const client = new Redis(redis.url);
+    // As the server's admin user: the query API's user may not list keys.
+    const client = new Redis({ host: '127.0.0.1', port: redis.port, username: 'admin', password: redis.users.admin.password, tls: { ca: readFileSync(tlsFiles().ca) } });
     try {
       const keys = await client.keys('*');
       expect(keys.filter((k) => k.startsWith(cachePrefix)).length).toBeGreaterThan(0);

@@ -29,7 +29,7 @@ describe('tenants: machine-id prefixes per key', () => {
 
   beforeAll(async () => {
     await redis.start();
-    api = await startQueryApi({ REDIS_URL: redis.url, QUERY_CACHE_PREFIX: `e2e-${uniqueSuffix()}:` });
+    api = await startQueryApi({ REDIS_URL: redis.url, ...redis.clientEnv, QUERY_CACHE_PREFIX: `pa:query:e2e-${uniqueSuffix()}:` });
     teamA = {
       read: createKey('e2e-team-a-read', ['--scope', 'read', '--read-prefix', `${run}-a-`]).token,
       ingest: createKey('e2e-team-a-ingest', ['--scope', 'ingest', '--write-prefix', `${run}-a-`]).token,

@@ -31,7 +31,9 @@ async function connectAdmin(kafka: Kafka): Promise<void> {
 }
 
 async function produce(kafka: Kafka, topic: string): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+  // Retries: a fresh broker may answer NOT_LEADER for a moment after creating the topic; a refusal
+  // (TOPIC_AUTHORIZATION_FAILED) is not retriable and still fails at once.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages: [{ value: '{}' }] });
