@@ -5,8 +5,9 @@
 import { Pool, PoolClient } from 'pg';
 import { uniqueSuffix } from '@pa/testing';
 import { partitionOf, sealDay } from './day-compressor';
+import { withPgCredentialsOf } from '@pa/config';
 
-const SHARD_URL = (process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa').split(',')[0];
+const SHARD_URL = withPgCredentialsOf((process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/pa').split(',')[0]);
 const DAY_MS = 86_400_000;
 
 // Beyond the contract (NaN, infinities, 1e300) too: the storage takes them. Not the largest double:

@@ -3,8 +3,9 @@ import { Pool, PoolClient } from 'pg';
 import { matchesPrefix } from '@pa/auth';
 import { SqlParams } from '../sql/sql-params';
 import { tenantCondition } from './read-tenant';
+import { withPgCredentialsOf } from '@pa/config';
 
-const SHARD_URL = (process.env.PG_SHARDS ?? 'postgres://postgres@127.0.0.1:25433/pa').split(',')[0];
+const SHARD_URL = withPgCredentialsOf((process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/pa').split(',')[0]);
 
 const IDS = ['team-a', 'team-a-1', 'team-a.2', 'team-a:3', 'team-a_4', 'team-ab-1', 'team-a9', 'team-b-1', 'team-', 'team-a-', 'Team-a-1', 'team-a-zz.9', 'team-a~'];
 
