@@ -28,7 +28,7 @@ describe('query API with a shard node stopped', () => {
   });
 
   afterAll(async () => {
-    startShardNodes();
+    await startShardNodes();
     await api?.stop();
   });
 

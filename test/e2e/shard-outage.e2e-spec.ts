@@ -33,7 +33,7 @@ describe('one shard node stopped during ingest', () => {
     const writerHealth = (await (await fetch(`${pipeline.writerUrl}/healthz`)).json()) as { shards_down: number[] };
     expect(writerHealth.shards_down).toEqual([1]);
 
-    startShardNodes();
+    await startShardNodes();
     await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
     expect(await countsByShard(pools, `${prefix}-`)).toEqual([
       { snapshots: 300, rows: 3000 },

@@ -17,8 +17,8 @@ interface WriterHealth {
 describe('fault: one shard node stopped for a while during a load', () => {
   const { pipeline, pools } = pipelineSuite();
 
-  afterAll(() => {
-    startShardNodes(); // whatever happened, later suites need both nodes
+  afterAll(async () => {
+    await startShardNodes(); // whatever happened, later suites need both nodes
   });
 
   it(`shard 1 down for ${OUTAGE_MS / 1000} s: shard 0 keeps ingesting, then everything lands exactly once and the lag returns to 0`, async () => {
@@ -44,7 +44,7 @@ describe('fault: one shard node stopped for a while during a load', () => {
       growth.push((await shard0()) - before);
     }
     const [health, acceptedDuringOutage] = [await writerHealth(), load.acceptedCount];
-    startShardNodes();
+    await startShardNodes();
     await load.waitForMore(400);
     const report = await load.stop();
 

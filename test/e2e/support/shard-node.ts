@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { SHARD_URLS } from './test-stack';
 
@@ -14,13 +15,17 @@ export function stopShardNode(shard: number): void {
   else execFileSync(command[0], command.slice(1), { stdio: 'pipe' });
 }
 
-/** Starts every stopped shard node again with the project's own (idempotent) script. */
-export function startShardNodes(): void {
+/**
+ * Starts every stopped shard node again with the project's own (idempotent) script. Asynchronous:
+ * on a loaded machine the script (TLS files, roles, ownership checks on every node) takes a while,
+ * and a load running meanwhile must keep going, not stall behind a blocked event loop.
+ */
+export async function startShardNodes(): Promise<void> {
   const env = {
     ...process.env,
     PA_STATE_DIR: STATE_DIR,
     PG_BASE_PORT: new URL(SHARD_URLS[0]).port,
     SHARDS: String(SHARD_URLS.length),
   };
-  execFileSync('bash', [resolve(REPO, 'infra', 'start-pg-shards.sh')], { env, stdio: 'pipe' });
+  await promisify(execFile)('bash', [resolve(REPO, 'infra', 'start-pg-shards.sh')], { env });
 }
