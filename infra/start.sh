@@ -52,7 +52,15 @@ npm run -s build
 bash infra/start-infra.sh
 # The gateway and the query API serve HTTPS with the local CA's certificate (infra/lib/tls.sh made
 # it): Node clients (the collectors) trust that CA; curl needs --cacert (printed below).
-export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-$PA_STATE_DIR/tls/ca.crt}
+# Node reads one extra CA file: a NODE_EXTRA_CA_CERTS the caller set already (some machines point it
+# at the system bundle) is kept, with our CA appended, in a bundle of our own.
+local_ca=$PA_STATE_DIR/tls/ca.crt
+if [[ -n ${NODE_EXTRA_CA_CERTS:-} && -f $NODE_EXTRA_CA_CERTS && $NODE_EXTRA_CA_CERTS != "$local_ca" && $NODE_EXTRA_CA_CERTS != "$PA_STATE_DIR/tls/node-trust.pem" ]]; then
+  cat "$NODE_EXTRA_CA_CERTS" "$local_ca" >"$PA_STATE_DIR/tls/node-trust.pem"
+  export NODE_EXTRA_CA_CERTS=$PA_STATE_DIR/tls/node-trust.pem
+elif [[ ${NODE_EXTRA_CA_CERTS:-} != "$PA_STATE_DIR/tls/node-trust.pem" ]]; then
+  export NODE_EXTRA_CA_CERTS=$local_ca
+fi
 # SHARDS=3 npm start on a stack of two: the third node goes through the operator's path, `shards
 # add`, then `shards rebalance` once everything runs (README, "Nodes, the shard map and moves").
 known_nodes=0
@@ -98,9 +106,10 @@ start_app fleet - -- "$node_bin" dist/apps/collector/src/main.js simulate \
 if [[ ! -e $PA_STATE_DIR/demo-history.started ]]; then
   touch "$PA_STATE_DIR/demo-history.started"
   history_start=$(date -u -d "-${DEMO_HISTORY_DAYS:-3} days" +%Y-%m-%dT00:00:00Z)
-  nohup "$node_bin" dist/apps/collector/src/main.js simulate --machines "${DEMO_HISTORY_MACHINES:-6}" --processes 30 \
-    --interval "${DEMO_HISTORY_INTERVAL:-1m}" --prefix hist- --seed history --start "$history_start" \
-    >"$PA_LOG_DIR/demo-history.log" 2>&1 &
+  # A pid file of its own, so that `npm stop` stops it too (it runs with this script's CA trust).
+  start_background "$PA_RUN_DIR/demo-history.pid" "$PA_LOG_DIR/demo-history.log" \
+    "$node_bin" dist/apps/collector/src/main.js simulate --machines "${DEMO_HISTORY_MACHINES:-6}" --processes 30 \
+    --interval "${DEMO_HISTORY_INTERVAL:-1m}" --prefix hist- --seed history --start "$history_start" >/dev/null
   say "demo history: back-filling from $history_start (log: $PA_LOG_DIR/demo-history.log)"
 fi
 
@@ -114,7 +123,7 @@ cat <<TXT
 
 Dashboard: https://127.0.0.1:$QUERY_PORT/   (it asks for a read key: paste the one in $read_key)
 API keys:  $PA_KEYS_DIR/   (admin.key, ingest.key, read.key, metrics.key; owner-only files; npm run keys -- list)
-  curl -s $auth "https://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
+  curl -s --cacert $PA_STATE_DIR/tls/ca.crt $auth "https://127.0.0.1:$QUERY_PORT/v1/top?metric=cpu_pct&by=process&limit=5"
 
 Process Analyzer is up ($(node -v)).
   dashboard        https://127.0.0.1:$QUERY_PORT/   (Fleet, Machine and Process views; leak suspects, missing processes)
