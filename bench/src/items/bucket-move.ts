@@ -40,8 +40,8 @@ export async function runBucketMove(ctx: BenchContext, done: Map<number, ItemRes
       lastShown = rows;
       ctx.progress.step(`item 9 · ${formatNumber(rows)} rows stored`);
     });
-    const topic = `bench.move.${ctx.runId}`;
-    const groupId = `bench-move-${ctx.runId}`;
+    const topic = `proc.snapshots.bench.move.${ctx.runId}`;
+    const groupId = `proc-writer-bench-move-${ctx.runId}`;
     const gateway = await startGateway(ctx, topic, 'gateway-move');
     apps.push(gateway.process);
     apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: groupId }, 'writer-move'));

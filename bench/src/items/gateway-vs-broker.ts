@@ -24,7 +24,15 @@ export interface BenchGateway {
 
 export async function startGateway(ctx: BenchContext, topic: string, label: string, extraEnv: Record<string, string> = {}): Promise<BenchGateway> {
   const port = await freePort();
-  const env: Record<string, string> = { KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, GATEWAY_PORT: String(port), ...extraEnv };
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: ctx.env.brokers.join(','),
+    KAFKA_TOPIC: topic,
+    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+    GATEWAY_PORT: String(port),
+    // The gateway checks the bench key against a catalog; items without databases of their own share one.
+    CATALOG_URL: await ctx.databases.keysCatalogUrl(),
+    ...extraEnv,
+  };
   const process = new AppProcess('ingest-gateway', env, ctx.env.logDir, label).start();
   const url = `${env.HTTP_PLAIN === 'true' ? 'http' : 'https'}://127.0.0.1:${port}`;
   await process.waitReady(`${url}/readyz`);

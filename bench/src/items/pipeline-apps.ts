@@ -1,5 +1,6 @@
 import { AppProcess, freePort } from '../support/app-process';
 import { benchCatalogUrl } from '../support/bench-databases';
+import { createTopic } from '../data/topic-filler';
 import { BenchContext } from './bench-context';
 
 const PORT_VARIABLE = { writer: 'WRITER_PORT', summarizer: 'SUMMARIZER_PORT' } as const;
@@ -13,6 +14,8 @@ export async function startPipelineApp(
   label: string,
 ): Promise<AppProcess> {
   const port = await freePort();
+  // The writer's Kafka principal may write its dead-letter topic but not create it: the bench (admin) does.
+  if (env.KAFKA_DLQ_TOPIC) await createTopic(ctx.kafka, env.KAFKA_DLQ_TOPIC, 1);
   const all = { KAFKA_BROKERS: ctx.env.brokers.join(','), PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), [PORT_VARIABLE[app]]: String(port), ...env };
   const process = new AppProcess(app, all, ctx.env.logDir, label).start();
   return process.waitReady(`http://127.0.0.1:${port}/readyz`);

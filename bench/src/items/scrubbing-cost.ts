@@ -38,8 +38,8 @@ export async function runScrubbingCost(ctx: BenchContext): Promise<ItemResult> {
 async function gatewayRounds(ctx: BenchContext, bodies: Record<BodySet, string[]>): Promise<Sample[]> {
   const { seconds, connections } = ctx.options.gateway;
   const gateways: Record<Mode, BenchGateway> = {
-    off: await startGateway(ctx, `bench.scrub.off.${ctx.runId}`, 'gateway-scrub-off', { SCRUB_COMMAND_LINES: 'off' }),
-    on: await startGateway(ctx, `bench.scrub.on.${ctx.runId}`, 'gateway-scrub-on', { SCRUB_COMMAND_LINES: 'on' }),
+    off: await startGateway(ctx, `proc.snapshots.bench.scrub.off.${ctx.runId}`, 'gateway-scrub-off', { SCRUB_COMMAND_LINES: 'off' }),
+    on: await startGateway(ctx, `proc.snapshots.bench.scrub.on.${ctx.runId}`, 'gateway-scrub-on', { SCRUB_COMMAND_LINES: 'on' }),
   };
   const samples: Sample[] = [];
   try {

@@ -3,6 +3,8 @@ import { bootstrapCatalog, migrateCatalog } from '@pa/catalog';
 import { defaultMigrationsDir, migrateShard, readGrants, readMigrations } from '@pa/pg-shards';
 import { registerBenchKey } from './bench-key';
 
+const KEYS_DATABASE = 'bench_keys';
+
 /**
  * A fresh database per measurement on every shard node, built by our migrations (the same runner as
  * `npm run migrate`), so that no load sees the tables, indexes or dead tuples another one left.
@@ -16,6 +18,17 @@ export class BenchDatabases {
     /** the API key server secret, to register the bench key in each catalog */
     private readonly apiKeySecretFile: string,
   ) {}
+
+  private keysCatalog?: Promise<string>;
+
+  /**
+   * A catalog holding the bench key, for apps that only check keys (the gateway): made once per run
+   * (database set `bench_keys`), so items without databases of their own start guarded apps too.
+   */
+  keysCatalogUrl(): Promise<string> {
+    this.keysCatalog ??= this.create(KEYS_DATABASE).then(() => this.catalogUrl(KEYS_DATABASE));
+    return this.keysCatalog;
+  }
 
   /** URL of database `name` on each node. */
   urls(name: string): string[] {
