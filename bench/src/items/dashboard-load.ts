@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { Backfill, backfillHistory, waitSettled } from '../measure/history-backfill';
 import { PageLoad, bundleSizes, launchChromium, loadUntilMark } from '../measure/page-load';
 import { AppProcess, freePort } from '../support/app-process';
+import { benchCatalogUrl } from '../support/bench-databases';
 import { BUILD_ROOT, appMain } from '../support/paths';
 import { formatNumber } from '../support/progress';
 import { median } from '../support/stats';
@@ -34,7 +35,7 @@ export async function runDashboardLoad(ctx: BenchContext): Promise<ItemResult> {
   try {
     const toMs = await buildHistory(ctx, urls, pools, apps);
     const port = await freePort();
-    const env = { PG_SHARDS: urls.join(','), QUERY_PORT: String(port), REDIS_URL: '', QUERY_MAX_POINTS: MAX_POINTS };
+    const env = { PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), QUERY_PORT: String(port), REDIS_URL: '', QUERY_MAX_POINTS: MAX_POINTS };
     apps.push(await new AppProcess('query-api', env, ctx.env.logDir, 'query-api-dashboard').start().waitReady(`https://127.0.0.1:${port}/readyz`));
     const origin = `https://127.0.0.1:${port}`;
     const window = (days: number) => `range=custom&from=${new Date(toMs - days * DAY_MS).toISOString()}&to=${new Date(toMs).toISOString()}`;
