@@ -53,6 +53,8 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
   const files = await writeShardCsvFiles(generateSnapshots(shape), ctx.router, ctx.env.dataDir);
   const topic = `proc.snapshots.bench.load.${ctx.runId}`;
   await createTopic(ctx.kafka, topic, 12);
+  // the writer's dead-letter topic: its principal may not create it
+  await createTopic(ctx.kafka, `${topic}.dlq`, 1);
   const total = machines * snapshots;
   const stop = ctx.progress.every(5_000, () => `produced ${formatNumber(sent)}/${formatNumber(total)} snapshots`);
   let sent = 0;

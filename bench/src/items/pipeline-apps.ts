@@ -1,3 +1,4 @@
+import { SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
 import { AppProcess, freePort } from '../support/app-process';
 import { benchCatalogUrl } from '../support/bench-databases';
 import { createTopic } from '../data/topic-filler';
@@ -14,7 +15,8 @@ export async function startPipelineApp(
   label: string,
 ): Promise<AppProcess> {
   const port = await freePort();
-  // The writer's Kafka principal may write its dead-letter topic but not create it: the bench (admin) does.
+  // The writer's Kafka principal may use its topics but not create them: the bench (admin) does.
+  if (env.KAFKA_TOPIC) await createTopic(ctx.kafka, env.KAFKA_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS);
   if (env.KAFKA_DLQ_TOPIC) await createTopic(ctx.kafka, env.KAFKA_DLQ_TOPIC, 1);
   const all = { KAFKA_BROKERS: ctx.env.brokers.join(','), PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), [PORT_VARIABLE[app]]: String(port), ...env };
   const process = new AppProcess(app, all, ctx.env.logDir, label).start();

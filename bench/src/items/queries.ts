@@ -93,7 +93,7 @@ export async function startQueryApi(ctx: BenchContext, urls: string[], redisUrl:
   const port = await freePort();
   // REDIS_URL explicitly empty for the uncached one: infra/bench.sh exports the bench Redis, which the
   // child would inherit, and every "rollups" and "raw" answer was then a cache hit.
-  const env: Record<string, string> = { PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `bench:${ctx.runId}:`, REDIS_URL: redisUrl ?? '' };
+  const env: Record<string, string> = { PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `pa:query:bench:${ctx.runId}:`, REDIS_URL: redisUrl ?? '' };
   const process = new AppProcess('query-api', env, ctx.env.logDir, label).start();
   await process.waitReady(`https://127.0.0.1:${port}/readyz`);
   return { url: `https://127.0.0.1:${port}`, process };

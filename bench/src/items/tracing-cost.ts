@@ -73,6 +73,8 @@ async function writerRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[]
   const shape = { machines, processes, snapshots, intervalMs: 10_000, startMs: startOfData(Date.now()), prefix: 'bench-trace-' };
   const topic = `proc.snapshots.bench.trace.writer.${ctx.runId}`;
   await createTopic(ctx.kafka, topic, 12);
+  // the writer's dead-letter topic: its principal may not create it
+  await createTopic(ctx.kafka, `${topic}.dlq`, 1);
   ctx.progress.step(`item 7 · filling ${topic}: ${formatNumber(machines * snapshots)} snapshots, each with a sampled traceparent`);
   await fillTopic(ctx.kafka, topic, generateSnapshots(shape), undefined, withSampledTraceparent);
   const expectedRows = machines * processes * snapshots;
