@@ -27,6 +27,8 @@ PG_SHARDS=$(IFS=,; echo "${urls[*]}")
 export PG_ALLOW_PLAINTEXT=1
 export PG_SHARDS PG_USER=pa_owner PG_PASSWORD_FILE=$PA_STATE_DIR/secrets/pg-pa_owner.password PG_SSLROOTCERT=$PA_STATE_DIR/tls/ca.crt
 export KAFKAJS_NO_PARTITIONER_WARNING=1
+# A loaded 2-core machine can take minutes to boot the broker (as in infra/test.sh).
+export KAFKA_START_TIMEOUT_S=${KAFKA_START_TIMEOUT_S:-300}
 # kafkajs 2.2.4 on Node 24 sets a negative timer (tulios/kafkajs#1751): harmless, silenced.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
 # The apps run as deployed, minus trace export (no Zipkin in the bench stack).
