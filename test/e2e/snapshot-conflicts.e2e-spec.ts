@@ -13,7 +13,7 @@ import { testKafka } from './support/test-stack';
 
 const ndjson = { 'content-type': 'application/x-ndjson' };
 
-describe('issue 14: replays are absorbed, conflicts are visible', () => {
+describe('replays are absorbed, conflicts are visible', () => {
   const { pipeline, pools } = pipelineSuite(new Pipeline());
 
   async function conflictsCounted(): Promise<number> {
