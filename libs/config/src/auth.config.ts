@@ -1,6 +1,5 @@
-import { EnvReader, isPostgresUrl } from './env-reader';
-import { DEFAULT_PG_SHARDS } from './common.config';
-import { readPgCredentials, withPgCredentials } from './pg-credentials';
+import { EnvReader } from './env-reader';
+import { readCatalogUrl } from './common.config';
 
 export interface RateLimitConfig {
   /** events allowed per window */
@@ -29,12 +28,8 @@ export const DEFAULT_API_KEY_SECRET_FILE = 'var/secrets/api-key-hmac';
 
 /** The auth settings every HTTP service reads (the same variables for all). */
 export function readAuthConfig(env: EnvReader): AuthConfig {
-  const firstShard = env.list('PG_SHARDS', DEFAULT_PG_SHARDS, isPostgresUrl, 'postgres:// URLs')[0];
-  const fallbackCatalog = new URL(firstShard ?? DEFAULT_PG_SHARDS[0]);
-  fallbackCatalog.pathname = '/pa_catalog';
   return {
-    // With the service's role and TLS (PG_USER, PG_PASSWORD_FILE, PG_SSLROOTCERT), like its shard URLs.
-    catalogUrl: withPgCredentials(env.list('CATALOG_URL', [fallbackCatalog.toString()], isPostgresUrl, 'one postgres:// URL')[0], readPgCredentials(env)),
+    catalogUrl: readCatalogUrl(env),
     secretFile: env.string('PA_API_KEY_SECRET_FILE', DEFAULT_API_KEY_SECRET_FILE),
     // At most 4 s, so a revoke holds everywhere within 5 s even without notifications.
     pollMs: env.int('API_KEYS_POLL_MS', 2_000, { min: 100, max: 4_000 }),

@@ -59,14 +59,20 @@ export function readShardsConfig(env: EnvReader, defaultPoolSize: number): Shard
   // URLs copy the first one's credentials, libs/catalog urlForNode).
   const credentials = readPgCredentials(env);
   const urls = env.list('PG_SHARDS', DEFAULT_PG_SHARDS, isPostgresUrl, 'postgres:// URLs').map((url) => withPgCredentials(url, credentials));
-  const catalogUrl = env.list('CATALOG_URL', [defaultCatalogUrl(urls)], isPostgresUrl, 'one postgres:// URL')[0];
   return {
     urls,
-    catalogUrl: withPgCredentials(catalogUrl, credentials),
+    catalogUrl: readCatalogUrl(env),
     mapPollMs: env.int('CATALOG_POLL_MS', 2_000, { min: 100, max: 60_000 }),
     poolSize: env.int('PG_POOL_SIZE', defaultPoolSize, { min: 1, max: 100 }),
     statementTimeoutMs: env.int('PG_STATEMENT_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
   };
+}
+
+/** CATALOG_URL, else database pa_catalog on the first shard node; with the service's role and TLS. */
+export function readCatalogUrl(env: EnvReader): string {
+  const firstShard = env.list('PG_SHARDS', DEFAULT_PG_SHARDS, isPostgresUrl, 'postgres:// URLs').slice(0, 1);
+  const catalogUrl = env.list('CATALOG_URL', [defaultCatalogUrl(firstShard)], isPostgresUrl, 'one postgres:// URL')[0];
+  return withPgCredentials(catalogUrl, readPgCredentials(env));
 }
 
 /** Database pa_catalog on the first shard node's server, with that URL's credentials. */
