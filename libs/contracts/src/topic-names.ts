@@ -45,3 +45,9 @@ export function tenantTopicPattern(snapshotTopic: string): RegExp {
 export function tenantOfTopic(snapshotTopic: string, topic: string): string | undefined {
   return tenantTopicPattern(snapshotTopic).exec(topic)?.[1];
 }
+
+/** The Kafka principal (SCRAM user) of tenant `tenant`'s collectors: `collector-<tenant>`. */
+export function tenantPrincipalOf(tenant: string): string {
+  if (!isTenantName(tenant)) throw new Error(`"${tenant}" is not a tenant name (${TENANT_NAME.source})`);
+  return `collector-${tenant}`;
+}
