@@ -32,8 +32,10 @@ function grants(tenant) {
 async function add(admin, tenant) {
   const topic = tenantTopicOf(process.env.KAFKA_TOPIC || SNAPSHOTS_TOPIC, tenant);
   const numPartitions = Number(process.env.KAFKA_TOPIC_PARTITIONS || 12);
-  // false when it exists already: the command is idempotent.
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions, replicationFactor: 1 }] });
+  // Idempotent: an existing topic is kept (kafkajs would log an error for creating it again).
+  if (!(await admin.listTopics()).includes(topic)) {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions, replicationFactor: 1 }] });
+  }
   await admin.createAcls({ acl: grants(tenant) });
   return topic;
 }
