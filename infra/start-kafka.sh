@@ -44,6 +44,8 @@ fi
 # A broker in controlled shutdown (SIGTERM) is waited for, then replaced.
 if pid=$(running_pid "$name" "$pidfile" "$((${KAFKA_STOP_TIMEOUT_S:-30} + 10))" "$KAFKA_START_TIMEOUT_S" ready); then
   say "$name: already running on $PA_HOST:$KAFKA_PORT (pid $pid)"
+  # A stack upgraded while running gets this version's ACLs now (a no-op when it has them).
+  ensure_kafka_acls "$home"
   exit 0
 elif (($? > 1)); then
   exit 1

@@ -132,7 +132,7 @@ Process Analyzer is up ($(node -v)).
   summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
   lifecycle        http://127.0.0.1:$LIFECYCLE_PORT/healthz   (sealed days compressed; npm run lifecycle -- status)
   query API        https://127.0.0.1:$QUERY_PORT/docs   (OpenAPI; cache: $cache_state)
-  Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.snapshots.v1.dlq)
+  Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.dlq.snapshots.v1; tenant topics: npm run kafka-tenant)
   shard nodes      ${PG_SHARDS//,/ }
   traces (Zipkin)  http://127.0.0.1:$ZIPKIN_PORT/zipkin/   (sampler $OTEL_TRACES_SAMPLER$([[ $OTEL_TRACES_SAMPLER == *ratio* ]] && echo " $OTEL_TRACES_SAMPLER_ARG"); the last $(cat "$PA_STATE_DIR/zipkin/max-spans" 2>/dev/null || echo '?') spans kept)
   metrics          http://127.0.0.1:$PROMETHEUS_PORT/   (Prometheus, when installed; alerts at /alerts), or each service's /metrics

@@ -8,13 +8,16 @@
 # per role, each with a generated password in $PA_SECRETS_DIR/kafka-<principal>.password (0600):
 #
 #   admin      super user: topic creation by operators and tests, tools, the bench
-#   gateway    CREATE/WRITE/DESCRIBE/DESCRIBE_CONFIGS on topics prefixed proc.snapshots.
-#              (it creates its topic and DLQ at start); denied WRITE on proc.snapshots.v1.dlq
-#   writer     READ/DESCRIBE/DESCRIBE_CONFIGS/WRITE on proc.snapshots.* (its DLQs share the
-#              prefix), READ on groups prefixed proc-writer; denied WRITE on proc.snapshots.v1;
-#              no CREATE
-#   collector  WRITE/DESCRIBE/DESCRIBE_CONFIGS on proc.snapshots.*; denied WRITE on
-#              proc.snapshots.v1.dlq; no CREATE, no READ
+#   gateway    CREATE/WRITE/DESCRIBE/DESCRIBE_CONFIGS on topics prefixed proc.snapshots.;
+#              CREATE/DESCRIBE on proc.dlq.* (it creates its topic and DLQ at start, writes no DLQ)
+#   writer     READ/DESCRIBE/DESCRIBE_CONFIGS on proc.snapshots.* and proc.tenant.* (tenant
+#              topics), WRITE on proc.dlq.* (its DLQs), READ on groups prefixed proc-writer;
+#              no CREATE, no WRITE on snapshot topics
+#   collector  WRITE/DESCRIBE/DESCRIBE_CONFIGS on proc.snapshots.*; no CREATE, no READ
+#   collector-<tenant>  (infra/kafka-tenant.sh, not made here) WRITE/DESCRIBE/DESCRIBE_CONFIGS on
+#              proc.tenant.<tenant>.* only
+# Both old DENY lines on proc.snapshots.v1.dlq (the DLQ before ACL version 2) are kept for stacks
+# that still hold that topic.
 #
 # KAFKA_SECURITY=plaintext turns all of this off (a PLAINTEXT client listener, no authorizer).
 # KAFKA_PLAINTEXT_PORT (unset by default) adds a second, plaintext client listener whose anonymous
@@ -25,7 +28,7 @@ export PA_SECRETS_DIR
 KAFKA_SECURITY="${KAFKA_SECURITY:-sasl_ssl}"
 KAFKA_PRINCIPALS=(admin gateway writer collector)
 # Bumped when the ACL set changes, so a running stack is re-granted at its next start.
-KAFKA_SECURITY_VERSION=1
+KAFKA_SECURITY_VERSION=2
 
 # kafka_password_file PRINCIPAL: where that principal's password lives.
 kafka_password_file() { printf '%s/kafka-%s.password' "$PA_SECRETS_DIR" "$1"; }

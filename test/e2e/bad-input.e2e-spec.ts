@@ -99,7 +99,7 @@ describe('bad input never crashes a service and is never silently dropped', () =
     await producer.disconnect();
 
     // The keyless record may land on any partition: its dead letter comes in any order.
-    const letters = await readDeadLetters(`${pipeline.topic}.dlq`, 4);
+    const letters = await readDeadLetters(pipeline.dlqTopic, 4);
     expect(letters).toHaveLength(4);
     expect(letters.map((l) => l.reason)).toEqual(
       expect.arrayContaining([

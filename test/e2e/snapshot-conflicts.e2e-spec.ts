@@ -50,7 +50,7 @@ describe('replays are absorbed, conflicts are visible', () => {
     await producer.send({ topic: pipeline.topic, messages: [snapshotRecord(first), snapshotRecord(conflicting)] });
     await producer.disconnect();
 
-    const letters = await readDeadLetters(`${pipeline.topic}.dlq`, 2);
+    const letters = await readDeadLetters(pipeline.dlqTopic, 2);
     expect(letters.map((l) => l.reason)).toEqual([
       `conflict: a different snapshot of machine_id ${machine} at ts ${new Date(Date.parse(first.ts)).toISOString()} is already stored (same machine_id and ts, other content); not stored`,
       expect.stringMatching(/^conflict: /),

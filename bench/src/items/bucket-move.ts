@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { deadLetterTopicOf } from '@pa/contracts';
 import { Cluster, MoveRecord, Mover } from '@pa/catalog';
 import { fillRange } from '../measure/range-history';
 import { QueryProber } from '../measure/query-prober';
@@ -44,7 +45,7 @@ export async function runBucketMove(ctx: BenchContext, done: Map<number, ItemRes
     const groupId = `proc-writer-bench-move-${ctx.runId}`;
     const gateway = await startGateway(ctx, topic, 'gateway-move');
     apps.push(gateway.process);
-    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: groupId }, 'writer-move'));
+    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic), WRITER_GROUP_ID: groupId }, 'writer-move'));
     apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-move'));
     const query = await startQueryApi(ctx, urls, undefined, 'query-api-move');
     apps.push(query.process);

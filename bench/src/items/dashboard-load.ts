@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { deadLetterTopicOf } from '@pa/contracts';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { Backfill, backfillHistory, waitSettled } from '../measure/history-backfill';
@@ -106,7 +107,7 @@ async function buildHistory(ctx: BenchContext, urls: string[], pools: Pool[], ap
   const rows = machines * processes * (DAY_MS / 1000 / intervalSeconds) + processes * 7 * 1440;
   ctx.progress.step(`item 8 · back-filling about ${formatNumber(rows)} rows (24 h of ${machines} machines, 7 days of one) through the collector, writer and summarizer`);
   await Promise.all([backfillHistory(fleet), backfillHistory(week)]);
-  apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: groupId }, 'writer-dashboard'));
+  apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic), WRITER_GROUP_ID: groupId }, 'writer-dashboard'));
   apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-dashboard'));
   await waitSettled(fleet, pools, 30 * 60_000);
   ctx.progress.step('item 8 · history stored and rolled up');

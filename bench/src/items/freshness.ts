@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { deadLetterTopicOf } from '@pa/contracts';
 import { consumerLag } from '@pa/kafka';
 import { saturatingLoad, steadyLoad } from '../measure/steady-load';
 import { VisibilityWatcher } from '../measure/visibility-watcher';
@@ -27,7 +28,7 @@ export async function runFreshness(ctx: BenchContext, done: Map<number, ItemResu
   const apps: AppProcess[] = [gateway.process];
   const pools = urls.map((url) => new Pool({ connectionString: url, max: 2 }));
   try {
-    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: groupId }, 'writer-fresh'));
+    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic), WRITER_GROUP_ID: groupId }, 'writer-fresh'));
     apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-fresh'));
     const max = await maximumInPlace(ctx, gateway.url, { topic, groupId }, pools, done);
     const rate = max.snapshotsPerSecond / 2;

@@ -1,4 +1,5 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { deadLetterTopicOf } from '@pa/contracts';
 import { join } from 'node:path';
 import { snapshotOf } from '../data/fleet-generator';
 import { createTopic } from '../data/topic-filler';
@@ -27,7 +28,7 @@ export async function startGateway(ctx: BenchContext, topic: string, label: stri
   const env: Record<string, string> = {
     KAFKA_BROKERS: ctx.env.brokers.join(','),
     KAFKA_TOPIC: topic,
-    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+    KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic),
     GATEWAY_PORT: String(port),
     // The gateway checks the bench key against a catalog; items without databases of their own share one.
     CATALOG_URL: await ctx.databases.keysCatalogUrl(),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { deadLetterTopicOf } from '@pa/contracts';
 import { Pool } from 'pg';
 import { backfillHistory, Backfill, waitSettled } from '../measure/history-backfill';
 import { QueryVariant, timeVariants } from '../measure/query-timing';
@@ -54,7 +55,7 @@ async function buildHistory(ctx: BenchContext, urls: string[], pools: Pool[], ap
   const ticks = Math.floor((nowMs - run.startMs) / (intervalSeconds * 1000)) + 1;
   ctx.progress.step(`item 6 · back-filling ${formatNumber(ticks * machines)} snapshots (${formatNumber(ticks * machines * processes)} rows) through the collector, writer and summarizer`);
   await backfillHistory(run);
-  apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: groupId }, 'writer-history'));
+  apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic), WRITER_GROUP_ID: groupId }, 'writer-history'));
   apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-history'));
   // Patient but bounded: under load the summarizer took 18 min to catch up on a 24 h back-fill (README).
   await waitSettled(run, pools, 25 * 60_000);

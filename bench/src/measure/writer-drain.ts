@@ -1,4 +1,5 @@
 import { AppProcess, freePort, sleep } from '../support/app-process';
+import { deadLetterTopicOf } from '@pa/contracts';
 import { benchAuthHeaders } from '../support/bench-key';
 import { benchCatalogUrl } from '../support/bench-databases';
 import { CopyLoad } from './psql-copy';
@@ -47,7 +48,7 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
     {
       KAFKA_BROKERS: run.brokers.join(','),
       KAFKA_TOPIC: run.topic,
-      KAFKA_DLQ_TOPIC: `${run.topic}.dlq`,
+      KAFKA_DLQ_TOPIC: deadLetterTopicOf(run.topic),
       WRITER_GROUP_ID: run.groupId,
       PG_SHARDS: run.shardUrls.join(','),
       CATALOG_URL: benchCatalogUrl(run.shardUrls),

@@ -1,3 +1,4 @@
+import { isTenantName, tenantPrincipalOf, tenantTopicOf } from '@pa/contracts';
 import { EnvReader } from './env-reader';
 import { KafkaConfig, readKafkaConfig } from './common.config';
 
@@ -15,6 +16,8 @@ export interface CollectorConfig {
     apiKeyFile?: string;
   };
   kafka: KafkaConfig & {
+    /** COLLECTOR_TENANT: produce to this tenant's topic as its principal (infra/kafka-tenant.sh made both) */
+    tenant?: string;
     /** ms to wait for acks=all of one send */
     ackTimeoutMs: number;
     /** create the snapshots topic at first connect when missing (local stack); off where topics are managed */
@@ -54,7 +57,7 @@ export function loadCollectorConfig(env: Record<string, string | undefined>): Re
       apiKeyFile: r.optionalString('COLLECTOR_API_KEY_FILE'),
     },
     kafka: {
-      ...readKafkaConfig(r, 'collector', 'collector'),
+      ...readCollectorKafka(r),
       ackTimeoutMs: r.int('COLLECTOR_KAFKA_ACK_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
       ensureTopic: r.bool('COLLECTOR_KAFKA_ENSURE_TOPIC', true),
     },
@@ -70,6 +73,22 @@ export function loadCollectorConfig(env: Record<string, string | undefined>): Re
     progressIntervalMs: r.int('COLLECTOR_PROGRESS_INTERVAL_MS', 30_000, { min: 1_000, max: 3_600_000 }),
     logJson: r.bool('LOG_JSON', false),
   });
+}
+
+/**
+ * With COLLECTOR_TENANT=t the collector writes topic proc.tenant.t.<KAFKA_TOPIC without proc.> as
+ * principal collector-t (KAFKA_USERNAME still overrides it): the broker lets that principal write
+ * nothing else, and the writer stores only t's machines from that topic.
+ */
+function readCollectorKafka(r: EnvReader): KafkaConfig & { tenant?: string } {
+  const tenant = r.optionalString('COLLECTOR_TENANT');
+  if (tenant === undefined) return readKafkaConfig(r, 'collector', 'collector');
+  if (!isTenantName(tenant)) {
+    r.problem(`COLLECTOR_TENANT=${JSON.stringify(tenant)}: must be a tenant name (letters, digits, - and _, at most 63, no dot)`);
+    return readKafkaConfig(r, 'collector', 'collector');
+  }
+  const kafka = readKafkaConfig(r, 'collector', tenantPrincipalOf(tenant));
+  return { ...kafka, tenant, topic: tenantTopicOf(kafka.topic, tenant) };
 }
 
 function readGatewayUrl(r: EnvReader): string {

@@ -1,4 +1,4 @@
-import { SNAPSHOTS_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
+import { SNAPSHOTS_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS, deadLetterTopicOf } from '@pa/contracts';
 import { EnvReader, isHostPort, isPostgresUrl } from './env-reader';
 import { readPgCredentials, withPgCredentials } from './pg-credentials';
 import { ServerTlsConfig } from './https.config';
@@ -10,7 +10,7 @@ export interface KafkaConfig {
   clientId: string;
   /** the snapshots topic (proc.snapshots.v1 unless overridden, e.g. by tests) */
   topic: string;
-  /** dead-letter topic for records the writer cannot decode or validate */
+  /** dead-letter topic for records the writer cannot decode, validate or accept (proc.dlq.<topic without proc.>) */
   dlqTopic: string;
   /** partitions when we create the topic */
   partitions: number;
@@ -47,7 +47,7 @@ export function readKafkaConfig(env: EnvReader, clientId: string, principal: str
     brokers: env.list('KAFKA_BROKERS', ['127.0.0.1:9092'], isHostPort, 'host:port'),
     clientId: env.string('KAFKA_CLIENT_ID', clientId),
     topic,
-    dlqTopic: env.string('KAFKA_DLQ_TOPIC', `${topic}.dlq`),
+    dlqTopic: env.string('KAFKA_DLQ_TOPIC', deadLetterTopicOf(topic)),
     partitions: env.int('KAFKA_TOPIC_PARTITIONS', SNAPSHOTS_TOPIC_PARTITIONS, { min: 1, max: 1000 }),
     security: readKafkaSecurity(env, principal),
   };

@@ -5,7 +5,7 @@ import { loadWriterConfig } from './writer.config';
 describe('config loaders', () => {
   it('give the documented defaults', () => {
     const config = loadWriterConfig({});
-    expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], topic: 'proc.snapshots.v1', dlqTopic: 'proc.snapshots.v1.dlq', groupId: 'proc-writer' });
+    expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], topic: 'proc.snapshots.v1', dlqTopic: 'proc.dlq.snapshots.v1', groupId: 'proc-writer' });
     expect(config.shards.urls).toEqual(['postgres://127.0.0.1:5433/pa', 'postgres://127.0.0.1:5434/pa']);
     expect(Object.isFrozen(config.kafka)).toBe(true);
   });
@@ -26,7 +26,7 @@ describe('config loaders', () => {
   });
 
   it('derives the DLQ topic from an overridden topic', () => {
-    expect(loadWriterConfig({ KAFKA_TOPIC: 'x.v1' }).kafka.dlqTopic).toBe('x.v1.dlq');
+    expect(loadWriterConfig({ KAFKA_TOPIC: 'x.v1' }).kafka.dlqTopic).toBe('proc.dlq.x.v1');
   });
 
   it('rejects a shard list with something that is not a postgres URL', () => {

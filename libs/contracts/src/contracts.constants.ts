@@ -1,7 +1,10 @@
 /** Kafka topic carrying one process snapshot per message, keyed by machine_id. */
 export const SNAPSHOTS_TOPIC = 'proc.snapshots.v1';
-/** Dead-letter topic: records the writer could not decode or validate, with the reason in headers. */
-export const SNAPSHOTS_DLQ_TOPIC = 'proc.snapshots.v1.dlq';
+/**
+ * Dead-letter topic: records the writer could not decode, validate or accept, with the reason in
+ * headers. Under a prefix of its own (topic-names.ts) so that only the writer may write it.
+ */
+export const SNAPSHOTS_DLQ_TOPIC = 'proc.dlq.snapshots.v1';
 /** Partition count used when the snapshots topic is created by us. */
 export const SNAPSHOTS_TOPIC_PARTITIONS = 12;
 /** Value of the `schema-version` header and of the topic's version suffix. */

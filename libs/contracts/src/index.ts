@@ -1,4 +1,5 @@
 export * from './contracts.constants';
+export * from './topic-names';
 export * from './process-snapshot';
 export * from './snapshot-validator';
 export * from './rfc3339';

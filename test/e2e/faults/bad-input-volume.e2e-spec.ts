@@ -156,7 +156,7 @@ describe('fault: bad input at volume', () => {
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      const topic = `${pipeline.topic}.dlq`;
+      const topic = pipeline.dlqTopic;
       await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(DLQ_LIMIT) }] }] });
     } finally {
       await admin.disconnect();
@@ -231,7 +231,7 @@ describe('fault: bad input at volume', () => {
     }
     await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
 
-    const dlq = `${pipeline.topic}.dlq`;
+    const dlq = pipeline.dlqTopic;
     const deadLetters = MALFORMED_RECORDS + OVERSIZED_RECORDS;
     expect(await recordsInTopic(dlq)).toBe(deadLetters);
     const letters = await readDeadLetters(dlq, deadLetters, 60_000);

@@ -3,22 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { Redis, RedisOptions } from 'ioredis';
-import { SNAPSHOTS_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS } from '@pa/contracts';
+import { SNAPSHOTS_DLQ_TOPIC, SNAPSHOTS_TOPIC, deadLetterTopicOf } from '@pa/contracts';
 import { ServiceProcess, uniqueSuffix } from '@pa/testing';
 import { tlsFiles } from '../support/local-tls';
 import { Pipeline } from '../support/pipeline';
 import { startQueryApi } from '../support/query-api';
 import { PrivateRedis } from '../support/query-redis';
-import { BROKERS, kafkaSecurityAs, testKafka } from '../support/test-stack';
-
-/** A client that gives up at once: what is tested is the first refusal, not kafkajs's retries. */
-function kafkaWith(options: Pick<KafkaConfig, 'ssl' | 'sasl'>): Kafka {
-  return new Kafka({ clientId: 'e2e-security', brokers: BROKERS, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 0 }, ...options });
-}
-
-const asPrincipal = (principal: string) => kafkaWith(kafkaSecurityAs(principal));
+import { asPrincipal, createTopics, kafkaWith, produce, refusal } from '../support/kafka-principals';
+import { BROKERS, kafkaSecurityAs } from '../support/test-stack';
 
 async function connectAdmin(kafka: Kafka): Promise<void> {
   const admin = kafka.admin();
@@ -30,44 +24,12 @@ async function connectAdmin(kafka: Kafka): Promise<void> {
   }
 }
 
-async function produce(kafka: Kafka, topic: string): Promise<void> {
-  // Retries: a fresh broker may answer NOT_LEADER for a moment after creating the topic; a refusal
-  // (TOPIC_AUTHORIZATION_FAILED) is not retriable and still fails at once.
-  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
-  await producer.connect();
-  try {
-    await producer.send({ topic, acks: -1, messages: [{ value: '{}' }] });
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-/** Creates `topics` as admin (the writer and collector principals may not); those that exist are kept. */
-async function createTopics(...topics: string[]): Promise<void> {
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: SNAPSHOTS_TOPIC_PARTITIONS })) });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** The broker error type of a refusal (kafkajs puts it on the error, or on its causes). */
-function errorType(error: unknown): string {
-  for (let e = error as { type?: string; cause?: unknown; errors?: unknown[] } | undefined; e; e = e.cause as typeof e) {
-    if (e.type) return e.type;
-    if (e.errors?.length) return errorType(e.errors[0]);
-  }
-  return String((error as Error)?.message ?? error);
-}
-
 describe('Kafka: TLS + SASL/SCRAM-SHA-512 and ACLs', () => {
   const topic = `proc.snapshots.v1.e2e-sec-${uniqueSuffix()}`;
-  const dlq = `${topic}.dlq`;
-  // The literal production names too: the DENY ACLs that keep the gateway and collectors off the
-  // DLQ and the writer off the snapshot topic name them (infra/kafka/ensure-acls.cjs).
-  beforeAll(() => createTopics(topic, dlq, SNAPSHOTS_TOPIC, `${SNAPSHOTS_TOPIC}.dlq`));
+  const dlq = deadLetterTopicOf(topic);
+  // The production names too: DLQs are under proc.dlq., where only the writer may write, for
+  // every snapshot topic (a suite's own as well as production's; infra/kafka/ensure-acls.cjs).
+  beforeAll(() => createTopics(topic, dlq, SNAPSHOTS_TOPIC, SNAPSHOTS_DLQ_TOPIC));
 
   it('refuses a plaintext connection', async () => {
     await expect(connectAdmin(kafkaWith({}))).rejects.toThrow();
@@ -92,7 +54,7 @@ describe('Kafka: TLS + SASL/SCRAM-SHA-512 and ACLs', () => {
     await produce(asPrincipal('writer'), dlq);
   });
 
-  it('refuses the gateway reading the snapshot topic or writing the DLQ', async () => {
+  it('refuses the gateway reading the snapshot topic or writing a DLQ (production\'s or a suite\'s own)', async () => {
     // kafkajs reports a refused FindCoordinator only as "Failed to find group coordinator"; the
     // broker's error type is in its debug log.
     const refusals: string[] = [];
@@ -119,9 +81,7 @@ describe('Kafka: TLS + SASL/SCRAM-SHA-512 and ACLs', () => {
     } finally {
       await consumer.disconnect();
     }
-    await expect(produce(asPrincipal('gateway'), `${SNAPSHOTS_TOPIC}.dlq`).catch((e) => Promise.reject(new Error(errorType(e))))).rejects.toThrow(
-      /TOPIC_AUTHORIZATION_FAILED/,
-    );
+    for (const target of [SNAPSHOTS_DLQ_TOPIC, dlq]) await expect(refusal(produce(asPrincipal('gateway'), target))).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
   });
 
   it('refuses the writer creating topics or writing the snapshot topic, and a collector writing the DLQ', async () => {
@@ -129,13 +89,12 @@ describe('Kafka: TLS + SASL/SCRAM-SHA-512 and ACLs', () => {
     await admin.connect();
     try {
       const created = admin.createTopics({ topics: [{ topic: `proc.snapshots.v1.e2e-sec-new-${uniqueSuffix()}`, numPartitions: 1 }] });
-      await expect(created.catch((e) => Promise.reject(new Error(errorType(e))))).rejects.toThrow(/AUTHORIZATION_FAILED/);
+      await expect(refusal(created)).rejects.toThrow(/AUTHORIZATION_FAILED/);
     } finally {
       await admin.disconnect();
     }
-    const refusal = (p: Promise<void>) => p.catch((e) => Promise.reject(new Error(errorType(e))));
-    await expect(refusal(produce(asPrincipal('writer'), SNAPSHOTS_TOPIC))).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
-    await expect(refusal(produce(asPrincipal('collector'), `${SNAPSHOTS_TOPIC}.dlq`))).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
+    for (const target of [SNAPSHOTS_TOPIC, topic]) await expect(refusal(produce(asPrincipal('writer'), target))).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
+    for (const target of [SNAPSHOTS_DLQ_TOPIC, dlq]) await expect(refusal(produce(asPrincipal('collector'), target))).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
   });
 });
 

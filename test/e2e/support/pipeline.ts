@@ -1,3 +1,4 @@
+import { deadLetterTopicOf } from '@pa/contracts';
 import { ServiceProcess, freePort, uniqueSuffix } from '@pa/testing';
 import { withAuth } from './auth';
 import { BROKERS, SHARD_URLS } from './test-stack';
@@ -15,6 +16,11 @@ export class Pipeline {
     private readonly writerEnv: Record<string, string> = {},
     private readonly gatewayEnv: Record<string, string> = {},
   ) {}
+
+  /** where its writer dead-letters (created by its gateway at start) */
+  get dlqTopic(): string {
+    return deadLetterTopicOf(this.topic);
+  }
 
   get env(): Record<string, string> {
     return {

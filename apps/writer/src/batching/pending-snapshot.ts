@@ -1,10 +1,12 @@
 import { KafkaMessage } from 'kafkajs';
 import { ValidSnapshot } from '@pa/contracts';
+import { PartitionKey } from './partition-key';
 
 /** A validated snapshot on its way to a shard, with the Kafka position it must be acknowledged at. */
 export interface PendingSnapshot {
   snapshot: ValidSnapshot;
-  partition: number;
+  /** the topic and partition it was read from */
+  source: PartitionKey;
   /** Kafka offset, as kafkajs gives it (a decimal string) */
   offset: string;
   /** size of the record's value, for the parked-memory bound */

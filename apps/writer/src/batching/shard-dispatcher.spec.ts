@@ -15,7 +15,7 @@ function machineOn(shard: number, n: number): string {
 
 function item(shard: number, offset: number, partition = 0): PendingSnapshot {
   const snapshot = { ...buildSnapshot(machineOn(shard, offset), 2, 1_000 + offset), tsMs: 1_000 + offset };
-  return { snapshot, partition, offset: String(offset), bytes: 100, message: {} as KafkaMessage };
+  return { snapshot, source: `t:${partition}`, offset: String(offset), bytes: 100, message: {} as KafkaMessage };
 }
 
 /** A ShardWriter double: shards in `down` fail as unavailable; `refuse` offsets are refused for content. */
@@ -46,7 +46,7 @@ class FakeWriter {
 function setup() {
   const writer = new FakeWriter();
   const routing = { current: router, refreshes: 0, next: movedRouter };
-  const events = { deadLettered: [] as string[], unparked: [] as number[][], fatal: [] as Error[] };
+  const events = { deadLettered: [] as string[], unparked: [] as string[][], fatal: [] as Error[] };
   const routes = {
     router: () => routing.current,
     refresh: async () => {
@@ -81,7 +81,7 @@ describe('ShardDispatcher', () => {
     await dispatcher.dispatch([item(0, 10), item(1, 11), item(1, 12), item(0, 13)]);
     expect(writer.written.map((w) => w.offsets).flat()).toEqual(['10', '13']);
     expect(dispatcher.downShards()).toEqual([1]);
-    expect(dispatcher.lowestParked(0)).toBe(11n);
+    expect(dispatcher.lowestParked('t:0')).toBe(11n);
     expect(dispatcher.parkedBytes).toBe(200);
     dispatcher.stop();
   });
@@ -94,8 +94,8 @@ describe('ShardDispatcher', () => {
     await new Promise<void>((resolve) => {
       const check = setInterval(() => events.unparked.length && (clearInterval(check), resolve()), 5);
     });
-    expect(events.unparked).toEqual([[4]]);
-    expect(dispatcher.lowestParked(4)).toBeUndefined();
+    expect(events.unparked).toEqual([['t:4']]);
+    expect(dispatcher.lowestParked('t:4')).toBeUndefined();
     expect(dispatcher.parkedBytes).toBe(0);
     expect(writer.written.at(-1)).toEqual({ shard: 1, offsets: ['20'] });
     dispatcher.stop();
@@ -179,7 +179,7 @@ describe('ShardDispatcher', () => {
     });
     expect(writer.written.filter((w) => w.shard === 0).flatMap((w) => w.offsets)).toEqual(['110']);
     expect(writer.written.filter((w) => w.shard === 1).flatMap((w) => w.offsets)).toEqual(['110']);
-    expect(events.unparked).toEqual([[3]]);
+    expect(events.unparked).toEqual([['t:3']]);
     dispatcher.stop();
   });
 
@@ -188,7 +188,7 @@ describe('ShardDispatcher', () => {
     writer.down.add(0);
     await dispatcher.dispatch([item(0, 40)]);
     dispatcher.clear();
-    expect(dispatcher.lowestParked(0)).toBeUndefined();
+    expect(dispatcher.lowestParked('t:0')).toBeUndefined();
     expect(dispatcher.parkedBytes).toBe(0);
     dispatcher.stop();
   });

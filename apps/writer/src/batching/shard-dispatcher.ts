@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { PgShardError, ShardRouter, ShardWriteError } from '@pa/pg-shards';
 import { ShardWriter } from '../copy/shard-writer';
+import { PartitionKey } from './partition-key';
 import { PendingSnapshot, chunkByRows } from './pending-snapshot';
 
 export interface DispatchOptions {
@@ -22,7 +23,7 @@ export interface DispatchHooks {
   /** snapshots a shard refused for their content; must resolve once they are dead-lettered */
   deadLetter(refused: { item: PendingSnapshot; reason: string }[]): Promise<void>;
   /** parked snapshots of these partitions became durable: their offsets may move on */
-  unparked(partitions: Set<number>): Promise<void>;
+  unparked(partitions: Set<PartitionKey>): Promise<void>;
   /** counts, for metrics and logs; `conflicts` are among the refused */
   stored(shard: number, counts: { inserted: number; duplicates: number; rows: number; conflicts: number }): void;
   /** a write to the shard failed for its availability; its snapshots are parked */
@@ -77,11 +78,11 @@ export class ShardDispatcher {
   }
 
   /** Lowest parked offset of a partition, or undefined. */
-  lowestParked(partition: number): bigint | undefined {
+  lowestParked(partition: PartitionKey): bigint | undefined {
     let lowest: bigint | undefined;
     for (const items of this.parked.values()) {
       for (const item of items) {
-        if (item.partition !== partition) continue;
+        if (item.source !== partition) continue;
         const offset = BigInt(item.offset);
         if (lowest === undefined || offset < lowest) lowest = offset;
       }
@@ -90,9 +91,9 @@ export class ShardDispatcher {
   }
 
   /** Offsets of `partition` currently parked. */
-  parkedOffsets(partition: number): Set<string> {
+  parkedOffsets(partition: PartitionKey): Set<string> {
     const offsets = new Set<string>();
-    for (const items of this.parked.values()) for (const i of items) if (i.partition === partition) offsets.add(i.offset);
+    for (const items of this.parked.values()) for (const i of items) if (i.source === partition) offsets.add(i.offset);
     return offsets;
   }
 
@@ -156,7 +157,7 @@ export class ShardDispatcher {
   private async retryParked(): Promise<void> {
     for (const [shard, queue] of [...this.parked]) {
       const items = queue.slice();
-      const drained = new Set<number>();
+      const drained = new Set<PartitionKey>();
       try {
         // The map may have changed while they waited (a move began or switched): each goes to every
         // shard it is written to now, this one if it still is; the ledger drops what is there already.
@@ -165,14 +166,14 @@ export class ShardDispatcher {
         const here = items.filter((i) => router.writeShardsOf(i.snapshot.machine_id).includes(shard));
         for (const chunk of chunkByRows(here, this.options.maxRows)) {
           await this.writeChunk(shard, chunk, router.map.version);
-          chunk.forEach((i) => drained.add(i.partition));
+          chunk.forEach((i) => drained.add(i.source));
         }
         const elsewhere = new Map<number, PendingSnapshot[]>();
         for (const item of items) {
           for (const other of router.writeShardsOf(item.snapshot.machine_id).filter((s) => s !== shard)) {
             elsewhere.set(other, [...(elsewhere.get(other) ?? []), item]);
           }
-          drained.add(item.partition);
+          drained.add(item.source);
         }
         await Promise.all([...elsewhere].map(([other, group]) => this.dispatchToShard(other, group, router.map.version)));
         this.unpark(shard, items);

@@ -2,18 +2,20 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { context } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
-import { CommandLineScrubber, createCommandLineScrubber } from '@pa/contracts';
+import { CommandLineScrubber, createCommandLineScrubber, tenantTopicPattern } from '@pa/contracts';
 import { KafkaLibError, RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
 import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { ShardDispatcher } from '../batching/shard-dispatcher';
 import { OffsetTracker } from '../batching/offset-tracker';
 import { PendingSnapshot } from '../batching/pending-snapshot';
+import { PartitionKey, partitionKey, splitPartitionKey } from '../batching/partition-key';
 import { ShardWriter } from '../copy/shard-writer';
 import { DeadLetter, DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
 import { WRITER_CONFIG } from '../writer.tokens';
 import { BatchTrace } from './batch-trace';
 import { decodeRecord } from './record-decoder';
+import { TenantBoundary } from './tenant-boundary';
 import { WriterMetrics } from './writer.metrics';
 import { METRICS_REGISTRY } from '@pa/telemetry';
 import { Registry } from 'prom-client';
@@ -21,8 +23,10 @@ import { Registry } from 'prom-client';
 const tracer = tracerFor('writer');
 
 /**
- * Consumes the snapshots topic in batches and makes each record durable on its shard before its
- * offset is committed (DESIGN.md, "Delivery: effectively once").
+ * Consumes the snapshots topic and its tenant topics (`proc.tenant.<tenant>.…`, written by
+ * collectors producing directly) in batches and makes each record durable on its shard before its
+ * offset is committed (DESIGN.md, "Delivery: effectively once"). A record on a tenant topic whose
+ * machine is not that tenant's is dead-lettered (TenantBoundary).
  */
 @Injectable()
 export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,6 +39,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   private dispatcher!: ShardDispatcher;
   private readonly offsets = new OffsetTracker();
   private readonly metrics: WriterMetrics;
+  private readonly tenants: TenantBoundary;
   /** for records produced to Kafka directly (the gateway's are already scrubbed; scrubbing twice changes nothing) */
   private readonly scrub: CommandLineScrubber | undefined;
   private isRunning = false;
@@ -55,7 +60,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     const { enabled, extraWords } = config.scrubbing;
     this.scrub = enabled ? createCommandLineScrubber({ extraWords }) : undefined;
     this.dlqProducer = new RecordProducer(this.kafka, { ackTimeoutMs: 30_000, maxInFlightRecords: 1_000_000 });
-    this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.topic, config.kafka.dlqTopic);
+    this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.dlqTopic);
+    this.tenants = new TenantBoundary(config.kafka.topic);
     this.metrics = new WriterMetrics(registry, () => this.lag(), () => ({
       bytes: this.dispatcher?.parkedBytes ?? 0,
       shardsDown: this.dispatcher?.downShards() ?? [],
@@ -112,7 +118,9 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       this.logger.error(new Error(`consumer crashed: ${event.payload.error.message}`));
       if (!event.payload.restart) this.exitForGood(event.payload.error);
     });
-    await this.consumer.subscribe({ topic, fromBeginning: true });
+    // kafkajs resolves the pattern against the topics that exist now: a tenant added later is
+    // consumed after the writer's next start (from its first record: no committed offset yet).
+    await this.consumer.subscribe({ topics: [topic, tenantTopicPattern(topic)], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: this.config.kafka.partitionsConsumedConcurrently,
@@ -165,9 +173,10 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const generation = this.generation;
     const trace = BatchTrace.start(tracer, batch.topic, batch.partition, batch.messages);
+    const source = partitionKey(batch.topic, batch.partition);
     let rows = 0;
     try {
-      rows = await context.with(trace.context, () => this.storeBatch(batch.partition, batch.messages)).catch((error: unknown) => {
+      rows = await context.with(trace.context, () => this.storeBatch(source, batch.messages)).catch((error: unknown) => {
         // Kafka being away (the DLQ publish) is kafkajs's to retry; anything else is a bug or a
         // broken shard setup: crash, uncommitted, rather than dead-letter good data (issue 14).
         if (error instanceof KafkaLibError && error.retriable) throw error;
@@ -177,22 +186,32 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       // Parked records of this batch were dropped by a rebalance meanwhile: committing now would skip them.
       if (generation !== this.generation) return;
       resolveOffset(batch.lastOffset());
-      this.offsets.markProcessed(batch.partition, BigInt(batch.lastOffset()) + 1n);
-      await context.with(trace.context, () => this.commit([batch.partition]));
+      this.offsets.markProcessed(source, BigInt(batch.lastOffset()) + 1n);
+      await context.with(trace.context, () => this.commit([source]));
     } finally {
-      trace.end({ 'rows.copied': rows }, this.dispatcher.parkedOffsets(batch.partition));
+      trace.end({ 'rows.copied': rows }, this.dispatcher.parkedOffsets(source));
     }
   }
 
   /** Dead-letters what cannot be stored and writes (or parks) the rest; returns the valid rows. */
-  private async storeBatch(partition: number, messages: EachBatchPayload['batch']['messages']): Promise<number> {
+  private async storeBatch(source: PartitionKey, messages: EachBatchPayload['batch']['messages']): Promise<number> {
     const now = Date.now();
     const valid: PendingSnapshot[] = [];
     const invalid: DeadLetter[] = [];
+    const { topic } = splitPartitionKey(source);
     for (const message of messages) {
       const decoded = decodeRecord(message, { nowMs: now, retentionMs: this.config.retentionMs, scrub: this.scrub });
-      if (decoded.ok) valid.push({ snapshot: decoded.snapshot, partition, offset: decoded.offset, bytes: decoded.bytes, message });
-      else invalid.push(toDeadLetter({ partition, offset: decoded.offset, message }, decoded.reason));
+      if (!decoded.ok) {
+        invalid.push(toDeadLetter({ source, offset: decoded.offset, message }, decoded.reason));
+        continue;
+      }
+      const foreign = this.tenants.refusal(topic, decoded.snapshot.machine_id);
+      if (foreign !== undefined) {
+        invalid.push(toDeadLetter({ source, offset: decoded.offset, message }, foreign));
+        this.metrics.foreignMachines.inc({ tenant: this.tenants.tenantOf(topic) });
+        continue;
+      }
+      valid.push({ snapshot: decoded.snapshot, source, offset: decoded.offset, bytes: decoded.bytes, message });
     }
     this.counters.consumed += messages.length;
     this.metrics.consumed.inc(messages.length);
@@ -212,16 +231,16 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Commits, per partition, the offset below which everything is durable (parked records hold it back). */
-  private async commit(partitions: number[]): Promise<void> {
-    const topicPartitions = partitions.flatMap((partition) => {
-      const offset = this.offsets.committable(partition, this.dispatcher.lowestParked(partition));
-      return offset === undefined ? [] : [{ topic: this.config.kafka.topic, partition, offset: offset.toString() }];
+  private async commit(sources: PartitionKey[]): Promise<void> {
+    const topicPartitions = sources.flatMap((source) => {
+      const offset = this.offsets.committable(source, this.dispatcher.lowestParked(source));
+      return offset === undefined ? [] : [{ ...splitPartitionKey(source), source, offset: offset.toString() }];
     });
     if (topicPartitions.length === 0) return;
     await withSpan(tracer, 'kafka.commit_offsets', { 'messaging.kafka.partitions': topicPartitions.length }, () =>
-      this.consumer.commitOffsets(topicPartitions),
+      this.consumer.commitOffsets(topicPartitions.map(({ topic, partition, offset }) => ({ topic, partition, offset }))),
     );
-    for (const tp of topicPartitions) this.offsets.markCommitted(tp.partition, BigInt(tp.offset));
+    for (const tp of topicPartitions) this.offsets.markCommitted(tp.source, BigInt(tp.offset));
   }
 
   private async waitWhileTooMuchParked(heartbeat: () => Promise<void>, stillOurs: () => boolean): Promise<void> {
@@ -232,7 +251,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   }
 }
 
-function toDeadLetter(item: Pick<PendingSnapshot, 'partition' | 'offset' | 'message'>, reason: string): DeadLetter {
+function toDeadLetter(item: Pick<PendingSnapshot, 'source' | 'offset' | 'message'>, reason: string): DeadLetter {
   const { key, value, headers } = item.message;
-  return { key, value, headers, reason, partition: item.partition, offset: item.offset };
+  return { key, value, headers, reason, ...splitPartitionKey(item.source), offset: item.offset };
 }

@@ -6,6 +6,7 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 export class WriterMetrics {
   readonly consumed: Counter;
   readonly deadLettered: Counter;
+  readonly foreignMachines: Counter<'tenant'>;
   readonly snapshotsStored: Counter<'shard'>;
   readonly duplicates: Counter<'shard'>;
   readonly conflicts: Counter<'shard'>;
@@ -22,6 +23,12 @@ export class WriterMetrics {
     const registers = [registry];
     this.consumed = new Counter({ name: 'pa_writer_records_consumed_total', help: 'Kafka records consumed', registers });
     this.deadLettered = new Counter({ name: 'pa_writer_dlq_records_total', help: 'Records sent to the DLQ', registers });
+    this.foreignMachines = new Counter({
+      name: 'pa_writer_foreign_machine_records_total',
+      help: "Records on a tenant topic for a machine outside that tenant (dead-lettered, reason 'machine outside tenant')",
+      labelNames: ['tenant'],
+      registers,
+    });
     const shard = ['shard'] as const;
     this.snapshotsStored = new Counter({ name: 'pa_writer_snapshots_stored_total', help: 'Snapshots newly stored', labelNames: shard, registers });
     this.duplicates = new Counter({ name: 'pa_writer_duplicates_dropped_total', help: 'Snapshots already in the ledger (replays, retried POSTs)', labelNames: shard, registers });

@@ -16,12 +16,12 @@ function fakeProducer(limit: number) {
   return { producer: producer as unknown as RecordProducer, sent };
 }
 
-const letter = (value: string | null, offset: string): DeadLetter => ({ key: 'k', value, headers: {}, reason: 'value is not valid JSON', partition: 0, offset });
+const letter = (value: string | null, offset: string): DeadLetter => ({ key: 'k', value, headers: {}, reason: 'value is not valid JSON', topic: 't', partition: 0, offset });
 
 describe('DeadLetterPublisher', () => {
   it('sends dead letters together, with reason and source in the headers', async () => {
     const { producer, sent } = fakeProducer(1_000_000);
-    await new DeadLetterPublisher(producer, 't', 't.dlq').publish([letter('a', '1'), letter('b', '2')]);
+    await new DeadLetterPublisher(producer, 't.dlq').publish([letter('a', '1'), letter('b', '2')]);
     expect(sent).toHaveLength(1);
     expect(sent[0][1].headers).toMatchObject({ 'dlq-reason': 'value is not valid JSON', 'dlq-source-topic': 't', 'dlq-source-offset': '2' });
   });
@@ -29,14 +29,14 @@ describe('DeadLetterPublisher', () => {
   it('sends a dead letter too large for the DLQ without its value instead of failing for good', async () => {
     const { producer, sent } = fakeProducer(300_000);
     const big = 'x'.repeat(400_000);
-    await new DeadLetterPublisher(producer, 't', 't.dlq').publish([letter('a', '1'), letter(big, '2')]);
+    await new DeadLetterPublisher(producer, 't.dlq').publish([letter('a', '1'), letter(big, '2')]);
     expect(sent.map((s) => s.map((m) => m.value))).toEqual([['a'], [null]]);
     expect(sent[1][0].headers?.['dlq-reason']).toBe('value of 400000 bytes not kept (too large for the DLQ with these headers); value is not valid JSON');
   });
 
   it('still fails on anything else (nothing is committed then)', async () => {
     const producer = { send: async () => Promise.reject(new PublishError('t.dlq', 1, new Error('connection refused'), true)) };
-    await expect(new DeadLetterPublisher(producer as unknown as RecordProducer, 't', 't.dlq').publish([letter('x'.repeat(400_000), '1')])).rejects.toThrow(
+    await expect(new DeadLetterPublisher(producer as unknown as RecordProducer, 't.dlq').publish([letter('x'.repeat(400_000), '1')])).rejects.toThrow(
       'connection refused',
     );
   });

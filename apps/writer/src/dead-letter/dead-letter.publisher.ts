@@ -8,6 +8,8 @@ export interface DeadLetter {
   value: Buffer | string | null;
   headers: Message['headers'];
   reason: string;
+  /** where it was read: the snapshot topic or a tenant topic */
+  topic: string;
   partition: number;
   offset: string;
 }
@@ -22,7 +24,6 @@ const ALONE_ABOVE_BYTES = 256 * 1024;
 export class DeadLetterPublisher {
   constructor(
     private readonly producer: RecordProducer,
-    private readonly sourceTopic: string,
     private readonly dlqTopic: string,
   ) {}
 
@@ -55,7 +56,7 @@ export class DeadLetterPublisher {
       headers: {
         ...(l.headers ?? {}),
         [HEADER.dlqReason]: l.reason.slice(0, MAX_REASON_LENGTH),
-        [HEADER.dlqSourceTopic]: this.sourceTopic,
+        [HEADER.dlqSourceTopic]: l.topic,
         [HEADER.dlqSourcePartition]: String(l.partition),
         [HEADER.dlqSourceOffset]: l.offset,
       },
