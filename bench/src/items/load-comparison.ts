@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { deadLetterTopicOf } from '@pa/contracts';
 import { PG_SERVICE_ROLE, pgPasswordFile } from '@pa/config';
 import { generateSnapshots, FleetShape } from '../data/fleet-generator';
 import { writeShardCsvFiles } from '../data/csv-files';
@@ -54,7 +55,7 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
   const topic = `proc.snapshots.bench.load.${ctx.runId}`;
   await createTopic(ctx.kafka, topic, 12);
   // the writer's dead-letter topic: its principal may not create it
-  await createTopic(ctx.kafka, `${topic}.dlq`, 1);
+  await createTopic(ctx.kafka, deadLetterTopicOf(topic), 1);
   const total = machines * snapshots;
   const stop = ctx.progress.every(5_000, () => `produced ${formatNumber(sent)}/${formatNumber(total)} snapshots`);
   let sent = 0;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Message } from 'kafkajs';
-import { HEADER } from '@pa/contracts';
+import { HEADER, deadLetterTopicOf } from '@pa/contracts';
 import { generateSnapshots } from '../data/fleet-generator';
 import { createTopic, fillTopic } from '../data/topic-filler';
 import { loadGateway } from '../measure/gateway-load';
@@ -74,7 +74,7 @@ async function writerRounds(ctx: BenchContext, sink: SpanSink): Promise<Sample[]
   const topic = `proc.snapshots.bench.trace.writer.${ctx.runId}`;
   await createTopic(ctx.kafka, topic, 12);
   // the writer's dead-letter topic: its principal may not create it
-  await createTopic(ctx.kafka, `${topic}.dlq`, 1);
+  await createTopic(ctx.kafka, deadLetterTopicOf(topic), 1);
   ctx.progress.step(`item 7 · filling ${topic}: ${formatNumber(machines * snapshots)} snapshots, each with a sampled traceparent`);
   await fillTopic(ctx.kafka, topic, generateSnapshots(shape), undefined, withSampledTraceparent);
   const expectedRows = machines * processes * snapshots;
