@@ -7,7 +7,7 @@ import { ServiceProcess, uniqueSuffix } from '@pa/testing';
 import { createKey } from './support/auth';
 import { runLifecycleOk } from './support/lifecycle';
 import { getJson, iso, startQueryApi } from './support/query-api';
-import { ExplainBody, PlanNode, relationPages, samplesPartition, scans, sharedBuffers, wholeScans } from './support/query-plans';
+import { ExplainBody, PlanNode, planNodes, relationPages, samplesPartition, scans, sharedBuffers, wholeScans } from './support/query-plans';
 import { waitOutboxEmpty } from './support/rollup-truth';
 import { startSummarizer } from './support/summarizer';
 import { machinesOnShard, shardPools } from './support/test-stack';
@@ -138,6 +138,15 @@ describe('golden plans: what each endpoint runs, on heap days, a compressed day 
     const root = rootOf(plans[0]);
     expect([...rawPartitions(root)].sort()).toEqual(heapDays.map(samplesPartition));
     expect(wholeScans(root, /^(process_samples_\d{8}|process_segments)$/)).toEqual([]);
+  });
+
+  it('fleet leaks over three days, the widest aggregate: nothing spills at the default work_mem (why no shape sets it)', async () => {
+    const plans = await explained('/v1/insights/leaks', { prefix, from: iso(compressedDay), to: iso(compressedDay + 3 * DAY) });
+    for (const plan of plans) {
+      expect(plan.settings).toEqual({});
+      const nodes = planNodes(rootOf(plan)) as (PlanNode & Record<string, unknown>)[];
+      expect(nodes.filter((n) => Number(n['Temp Written Blocks'] ?? 0) > 0 || Number(n['HashAgg Batches'] ?? 1) > 1 || n['Sort Space Type'] === 'Disk')).toEqual([]);
+    }
   });
 
   it('explain needs the admin scope, takes true|false|analyze, and is never an unknown parameter', async () => {
