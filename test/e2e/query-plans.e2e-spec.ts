@@ -167,5 +167,9 @@ describe('golden plans: what each endpoint runs, on heap days, a compressed day 
     expect(plan.body.explain.mode).toBe('plan');
     // Without ANALYZE: the plan only, no actual rows or buffers.
     expect(JSON.stringify(plan.body.explain.plans)).not.toMatch(/"Actual Rows"/);
+    const doc = (await getJson<{ paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }>(api, '/docs/json')).body;
+    for (const [route, item] of Object.entries(doc.paths).filter(([route]) => route.startsWith('/v1/'))) {
+      expect({ route, names: (item.get?.parameters ?? []).map((p) => p.name) }).toEqual({ route, names: expect.arrayContaining(['explain']) });
+    }
   });
 });
