@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const config = loadQueryConfig(process.env);
   const registry = createMetricsRegistry('query-api');
   const guard = await ApiKeyGuard.open(config.auth, new Logger('ApiKeys'));
-  const app = await createHttpApp(QueryApiModule.forConfig(config, { registry, stopTelemetry }), {
+  const app = await createHttpApp(QueryApiModule.forConfig(config, { registry, stopTelemetry }, guard), {
     serviceName: 'query-api',
     registry,
     maxParamLength: MAX_PATH_PARAM_CHARS,

@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { API_KEY_GUARD, ApiKeyGuard } from '@pa/auth';
 import { QueryConfig } from '@pa/config';
 import { METRICS_REGISTRY, Observability, observabilityModules } from '@pa/telemetry';
 import { Registry } from 'prom-client';
 import { CachedAnswers } from './cache/cached-answers.service';
 import { QueryCache } from './cache/query-cache.service';
+import { ExplainInterceptor } from './explain/explain.interceptor';
 import { HealthController } from './health/health.controller';
 import { INSIGHTS_CONTROLLERS, INSIGHTS_PROVIDERS } from './insights/insights.parts';
 import { MachinesController } from './machines/machines.controller';
@@ -24,13 +27,16 @@ import { TopService } from './top/top.service';
 
 @Module({})
 export class QueryApiModule {
-  static forConfig(config: QueryConfig, observability: Observability): DynamicModule {
+  /** `guard`: the API key guard of the HTTP server, for refusals a handler decides (explain without admin). */
+  static forConfig(config: QueryConfig, observability: Observability, guard?: ApiKeyGuard): DynamicModule {
     return {
       module: QueryApiModule,
       imports: observabilityModules(observability),
       controllers: [MachinesController, SeriesController, TopController, SummaryController, HealthController, ...INSIGHTS_CONTROLLERS],
       providers: [
         { provide: QUERY_CONFIG, useValue: config },
+        ...(guard ? [{ provide: API_KEY_GUARD, useValue: guard }] : []),
+        { provide: APP_INTERCEPTOR, useClass: ExplainInterceptor },
         { provide: QueryMetrics, useFactory: (registry: Registry) => new QueryMetrics(registry), inject: [METRICS_REGISTRY] },
         ShardFanout,
         QueryCache,

@@ -3,6 +3,7 @@ import { QueryConfig } from '@pa/config';
 import { QueryMetrics } from '../metrics/query.metrics';
 import { QUERY_CONFIG } from '../query-api.tokens';
 import { ShardFanout } from '../shards/shard-fanout.service';
+import { currentExplain } from '../explain/explain-context';
 import { cacheKey } from './cache-key';
 import { QueryCache } from './query-cache.service';
 import { ShardWatermark, WATERMARK_SQL } from './watermark.sql';
@@ -26,7 +27,7 @@ export interface Answered<T> {
  * the answer is computed, so the answer holds at least the data of that watermark; any later
  * writer commit changes the watermark and so the key (see watermark.sql.ts for why that holds,
  * and why nothing is stored while a writer is between its outbox insert and COMMIT). Without
- * Redis, or while a shard is missing, it computes (`bypass`).
+ * Redis, while a shard is missing, or for a request with explain=…, it computes (`bypass`).
  */
 @Injectable()
 export class CachedAnswers {
@@ -58,7 +59,8 @@ export class CachedAnswers {
     allowPartial: boolean,
     compute: () => Promise<T>,
   ): Promise<Answered<T>> {
-    if (!this.cache.isAvailable) return { body: await compute(), cache: 'bypass' };
+    // explain=…: plans of this request's statements, never an answer stored or served from Redis.
+    if (!this.cache.isAvailable || currentExplain()) return { body: await compute(), cache: 'bypass' };
     const marks = await this.shards.scatter(this.shards.allShards, allowPartial, (shard) => this.watermark(shard));
     if (marks.missing.length > 0) return { body: await compute(), cache: 'bypass' };
     const watermarks = marks.values.map((mark) => mark.watermark);

@@ -25,7 +25,7 @@ export class ProblemDto {
 const WHEN: Record<number, string> = {
   400: 'a parameter is missing, malformed or out of range (`errors` names each one)',
   401: 'no API key, or one that is malformed, unknown, expired or revoked',
-  403: 'the key lacks the `read` scope',
+  403: 'the key lacks the `read` scope, or `explain` was given without the `admin` scope',
   404: 'unknown machine (or one outside the key\'s read prefixes), or no snapshot at or before `at`',
   429: 'too many failed authentications from this address, or the key\'s request quota is used up (Retry-After says when to retry)',
   503: 'a shard did not answer (and allow_partial was not set); the problem names it',
@@ -45,5 +45,5 @@ export function ApiProblems(...statuses: number[]): MethodDecorator {
 
 /** The `x-cache` header of fleet-wide answers. */
 export const CACHE_HEADER = {
-  'x-cache': { description: 'hit: from the cache; miss: computed and cached; bypass: computed, no cache (none configured, Redis down, or a partial answer)', schema: { type: 'string' } },
+  'x-cache': { description: 'hit: from the cache; miss: computed and cached; bypass: computed, no cache (none configured, Redis down, a partial answer, or explain)', schema: { type: 'string' } },
 };

@@ -9,6 +9,8 @@ export enum QueryErrorCode {
   SNAPSHOT_NOT_FOUND = 'SNAPSHOT_NOT_FOUND',
   /** a shard did not answer (down, or over the statement timeout) and `allow_partial` was not set, or no shard answered */
   SHARD_UNAVAILABLE = 'SHARD_UNAVAILABLE',
+  /** the key lacks a scope that this use of the endpoint needs (explain: admin) */
+  MISSING_SCOPE = 'MISSING_SCOPE',
 }
 
 const STATUS: Record<QueryErrorCode, number> = {
@@ -16,6 +18,7 @@ const STATUS: Record<QueryErrorCode, number> = {
   [QueryErrorCode.MACHINE_NOT_FOUND]: 404,
   [QueryErrorCode.SNAPSHOT_NOT_FOUND]: 404,
   [QueryErrorCode.SHARD_UNAVAILABLE]: 503,
+  [QueryErrorCode.MISSING_SCOPE]: 403,
 };
 
 export function queryProblem(

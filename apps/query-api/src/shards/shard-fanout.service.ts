@@ -8,6 +8,8 @@ import { QueryResultRow } from 'pg';
 import { QueryErrorCode, queryProblem } from '../errors/query.errors';
 import { QueryMetrics } from '../metrics/query.metrics';
 import { QUERY_CONFIG } from '../query-api.tokens';
+import { currentExplain, explainText } from '../explain/explain-context';
+import { plannerSettingsSql } from '../sql/planner-settings';
 import { BoundSql } from '../sql/sql-params';
 
 const tracer = tracerFor('query-api');
@@ -133,14 +135,25 @@ export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
     return this.topology.pools.isReachable(shard);
   }
 
-  /** A statement on a shard; with stale ranges, in a transaction that names them to the read views. */
+  /**
+   * A statement on a shard. In a transaction when it needs one: stale ranges named to the read
+   * views, its query shape's planner settings (SET LOCAL, planner-settings.ts), or a request with
+   * explain=… (the plan is taken in the same transaction, with the same settings, before the statement).
+   */
   private async run<R extends QueryResultRow>(shard: number, sql: BoundSql, stale: { from: number; to: number }[]): Promise<R[]> {
     const pool = this.topology.pools.pool(shard);
     const statement = { name: sql.name, text: sql.text, values: sql.values };
-    if (stale.length === 0) return (await pool.query<R>(statement)).rows;
+    const settings = plannerSettingsSql(sql.settings);
+    const explain = currentExplain();
+    if (stale.length === 0 && !settings && !explain) return (await pool.query<R>(statement)).rows;
     const buckets = stale.map((r) => `${r.from}-${r.to}`).join(',');
     return withTransaction(pool, async (client) => {
-      await client.query("SELECT set_config('pa.stale_buckets', $1, true)", [buckets]);
+      if (stale.length > 0) await client.query("SELECT set_config('pa.stale_buckets', $1, true)", [buckets]);
+      if (settings) await client.query(settings);
+      if (explain) {
+        const [row] = (await client.query<{ 'QUERY PLAN': unknown }>({ text: explainText(explain.mode, sql.text), values: sql.values })).rows;
+        explain.plans.push({ shard, statement: sql.name, settings: { ...sql.settings } as Record<string, string>, plan: row['QUERY PLAN'] });
+      }
       return (await client.query<R>(statement)).rows;
     });
   }

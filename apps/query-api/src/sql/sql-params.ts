@@ -1,3 +1,5 @@
+import { PlannerSettings } from './planner-settings';
+
 /**
  * Collects bind values and hands out their placeholders: every value a caller supplies travels as a
  * parameter, never inside the SQL text. Identifiers and keywords come only from fixed tables in code.
@@ -28,4 +30,6 @@ export interface BoundSql {
   text: string;
   values: unknown[];
   name?: string;
+  /** planner settings of the statement's query shape, set for its transaction (planner-settings.ts) */
+  settings?: PlannerSettings;
 }
