@@ -71,15 +71,17 @@ $fn$;
 -- segment and column; the slices past the segment's planes are empty (unnest pads them with NULL).
 CREATE FUNCTION pa_decode_planes(planes "char"[], n integer) RETURNS bigint[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
-  SELECT array_agg(CASE WHEN u.b0 IS NOT NULL THEN ((x.z >> 1) & 9223372036854775807) # -(x.z & 1) END ORDER BY u.o)
+  -- z's bytes put together, then zigzag undone: (z >>> 1) xor -(z & 1); z & 1 is b0's low bit
+  SELECT array_agg(CASE WHEN u.b0 IS NOT NULL THEN
+           ((((u.b0::integer + 128)::bigint
+             | coalesce((u.b1::integer + 128)::bigint << 8, 0) | coalesce((u.b2::integer + 128)::bigint << 16, 0)
+             | coalesce((u.b3::integer + 128)::bigint << 24, 0) | coalesce((u.b4::integer + 128)::bigint << 32, 0)
+             | coalesce((u.b5::integer + 128)::bigint << 40, 0) | coalesce((u.b6::integer + 128)::bigint << 48, 0)
+             | coalesce((u.b7::integer + 128)::bigint << 56, 0)) >> 1) & 9223372036854775807)
+           # -((u.b0::integer + 128) & 1)::bigint END ORDER BY u.o)
   FROM unnest(planes[1:n], planes[n + 1:2 * n], planes[2 * n + 1:3 * n], planes[3 * n + 1:4 * n],
               planes[4 * n + 1:5 * n], planes[5 * n + 1:6 * n], planes[6 * n + 1:7 * n], planes[7 * n + 1:8 * n])
        WITH ORDINALITY AS u(b0, b1, b2, b3, b4, b5, b6, b7, o)
-  CROSS JOIN LATERAL (SELECT (u.b0::integer + 128)::bigint
-    | coalesce((u.b1::integer + 128)::bigint << 8, 0) | coalesce((u.b2::integer + 128)::bigint << 16, 0)
-    | coalesce((u.b3::integer + 128)::bigint << 24, 0) | coalesce((u.b4::integer + 128)::bigint << 32, 0)
-    | coalesce((u.b5::integer + 128)::bigint << 40, 0) | coalesce((u.b6::integer + 128)::bigint << 48, 0)
-    | coalesce((u.b7::integer + 128)::bigint << 56, 0)) AS x(z)
 $fn$;
 
 -- A segment of the second format back to rows. Like pa_decode_segment (migration 013) a single
