@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { AppProcess, pollUntil } from '../support/app-process';
 import { benchCatalogUrl } from '../support/bench-databases';
+import { createTopic } from '../data/topic-filler';
 import { BUILD_ROOT } from '../support/paths';
 import { formatNumber } from '../support/progress';
 import { BenchContext, ItemResult } from './bench-context';
@@ -33,7 +34,9 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
   const pools = urls.map((url) => new Pool({ connectionString: url, max: 2 }));
   const apps: AppProcess[] = [];
   try {
-    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: `proc.snapshots.bench.storage.${ctx.runId}` }, 'writer-storage'));
+    // Made by the bench as admin: the writer's role may read and write the topic, not create it (ACLs).
+    await createTopic(ctx.kafka, topic, 4);
+    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: `proc-writer-bench-storage-${ctx.runId}` }, 'writer-storage'));
     ctx.progress.step(`item 10 · ${formatNumber(rows)} rows of the simulated fleet into ${day} (Kafka, writer)`);
     const args = ['simulate', '--kafka', '--machines', String(fleet.machines), '--processes', String(fleet.processes), '--interval', '10s', '--ticks', String(fleet.ticks), '--start', new Date(dayMs).toISOString(), '--prefix', 'bench-st-'];
     await run(process.execPath, [join(BUILD_ROOT, 'apps', 'collector', 'src', 'main.js'), ...args], { env: { ...process.env, KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic }, maxBuffer: 1 << 24 });
