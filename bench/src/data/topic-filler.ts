@@ -20,12 +20,22 @@ export function benchKafka(brokers: string[]): Kafka {
 
 /** Creates `topic` with `partitions` partitions unless it exists. */
 export async function createTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
-  } finally {
-    await admin.disconnect();
+  // A broker just started (and loaded) answers "does not host this topic-partition" for a while: a
+  // transient error (kafkajs may give up on it first); asking again within a deadline is enough (an
+  // existing topic is no error).
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    } finally {
+      await admin.disconnect();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

@@ -84,8 +84,8 @@ async function rewriteVerifyDelete(client: PoolClient, day: string, partition: s
   return { day, status: 'done', ...counts };
 }
 
-/** The test hook's damage: one float of one rewritten segment changes (its checksum then differs). */
+/** The test hook's damage: one rss value of one rewritten segment changes (its checksum then differs). */
 const CORRUPT_ONE_SEGMENT = `
-  UPDATE process_segments s SET cpu_pct[1] = s.cpu_pct[1] + 1
+  UPDATE process_segments s SET rss_base = s.rss_base + 1
   WHERE s.ctid = (SELECT ctid FROM process_segments x
                   WHERE (x.machine_id, x.hour) IN (SELECT machine_id, hour FROM lc_expected) LIMIT 1)`;
