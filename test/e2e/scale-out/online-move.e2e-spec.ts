@@ -49,7 +49,8 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     const service = new ServiceProcess(app, { ...pipeline.env, ...env, [portVar]: String(port), OTEL_SDK_DISABLED: 'true', REDIS_URL: '' }).start();
     services.push(service);
     // The query API serves HTTPS; the writer's, summarizer's and lifecycle's health ports stay plain HTTP.
-    return service.waitReady(`${app === 'query-api' ? 'https' : 'http'}://127.0.0.1:${port}/readyz`);
+    // Nine services start on a box shared with other suites: give each up to 3 minutes to load.
+    return service.waitReady(`${app === 'query-api' ? 'https' : 'http'}://127.0.0.1:${port}/readyz`, 180_000);
   };
 
   beforeAll(async () => {
@@ -62,7 +63,7 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     // Two lifecycle services on the same nodes: each takes a node's advisory lock, so one works per node at a time.
     const lifecycle = { ...env, LIFECYCLE_INTERVAL_MS: '300', LIFECYCLE_DAYS: sealedDay };
     await Promise.all([startService('lifecycle', lifecycle), startService('lifecycle', lifecycle)]);
-  });
+  }, 600_000);
   afterAll(async () => {
     await Promise.all([pipeline.gateway?.stop(), ...services.map((s) => s.stop())]);
     await cluster.drop();
