@@ -1,19 +1,20 @@
 // `npm run shards -- <command>`: the operator's tool for shard nodes and bucket moves (README, "Nodes,
 // the shard map and moves"). Talks to the catalog and to every node as their owner.
 import { Cluster, Mover, addNode, clusterStatus, rebalance } from '@pa/catalog';
-import { loadShardsConfig, withPgCredentialsOf } from '@pa/config';
+import { loadMoverConfig, withPgCredentialsOf } from '@pa/config';
 import { ShardsCommand, parseShardsCommand, usage } from './cli/shards-command';
 import { printStatus } from './cli/status-printer';
 
 async function main(): Promise<void> {
   const command = parseShardsCommand(process.argv.slice(2));
   if (command.kind === 'help') return void console.log(usage());
-  const { shards } = loadShardsConfig(process.env);
+  const { shards, copyRowsPerSecond } = loadMoverConfig(process.env);
   const cluster = new Cluster(shards);
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   const mover = new Mover(cluster, {
     graceMs: command.graceMs ?? 3 * shards.mapPollMs,
     sliceRows: 100_000,
+    copyRowsPerSecond: (command.kind === 'move' || command.kind === 'rebalance' ? command.rate : undefined) ?? copyRowsPerSecond,
     verifyAttempts: 5,
     verifyPauseMs: 1_000,
     log,

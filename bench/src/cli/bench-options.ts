@@ -19,8 +19,8 @@ export interface BenchOptions {
   queryRequests: number;
   /** item 8: the dashboard's load times over 24 h of this fleet (plus one machine with 7 days at 1 minute) */
   dashboard: { machines: number; processes: number; intervalSeconds: number; loads: number };
-  /** item 9: a bucket range of node 0 holding this many rows moved to node 1, after this long of load */
-  move: { rows: number; beforeSeconds: number };
+  /** item 9: a bucket range of node 0 holding this many rows moved to node 1, after this long of load; the copy's rate limit (rows/s, 0 = none) */
+  move: { rows: number; beforeSeconds: number; copyRowsPerSecond: number };
   /** print the plan and its estimated time, then exit (infra/bench.sh calls this before starting the stack) */
   isPlanOnly: boolean;
 }
@@ -42,13 +42,14 @@ export const USAGE = `Usage: npm run bench [-- --quick] [-- options]
                           every 60 s), plus one machine with 7 days at 1 minute; N page loads per view
   --move-rows N --move-before-seconds S
                           item 9: rows in the moved bucket range (full 1,000,000), seconds of load before the move
+  --move-rate N           item 9: the move's copy limited to N rows/s (MOVE_COPY_ROWS_PER_SECOND; default unlimited)
   item 7 (tracing on vs off) reuses the sizes of items 1 and 4; item 11 (scrubbing on vs off) those of item 4
   item 10 (storage: heap vs compressed day): 600,000 simulated rows (quick 30,000)`;
 
 const FULL = { reps: 3, machines: 1000, processes: 200, snapshots: 10, gatewaySeconds: 15, connections: 16, perfMb: 200, freshnessSeconds: 30, historyMachines: 20, historyProcesses: 50, historyInterval: 120, queryRequests: 40, dashboardMachines: 50, dashboardProcesses: 100, dashboardInterval: 60, dashboardLoads: 5, moveRows: 1_000_000, moveBefore: 20 };
 const QUICK = { reps: 1, machines: 150, processes: 50, snapshots: 8, gatewaySeconds: 4, connections: 8, perfMb: 30, freshnessSeconds: 8, historyMachines: 5, historyProcesses: 20, historyInterval: 600, queryRequests: 8, dashboardMachines: 5, dashboardProcesses: 20, dashboardInterval: 600, dashboardLoads: 2, moveRows: 100_000, moveBefore: 5 };
 
-const FLAGS = ['reps', 'machines', 'processes', 'snapshots', 'gateway-seconds', 'connections', 'perf-mb', 'freshness-seconds', 'history-machines', 'history-processes', 'history-interval', 'query-requests', 'dashboard-machines', 'dashboard-processes', 'dashboard-interval', 'dashboard-loads', 'move-rows', 'move-before-seconds', 'only'] as const;
+const FLAGS = ['reps', 'machines', 'processes', 'snapshots', 'gateway-seconds', 'connections', 'perf-mb', 'freshness-seconds', 'history-machines', 'history-processes', 'history-interval', 'query-requests', 'dashboard-machines', 'dashboard-processes', 'dashboard-interval', 'dashboard-loads', 'move-rows', 'move-before-seconds', 'move-rate', 'only'] as const;
 
 /** Parses the command line; throws an Error with the usage on a bad flag. */
 export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
@@ -80,7 +81,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       intervalSeconds: int('dashboard-interval', base.dashboardInterval, 3600),
       loads: int('dashboard-loads', base.dashboardLoads, 100),
     },
-    move: { rows: int('move-rows', base.moveRows, 100_000_000), beforeSeconds: int('move-before-seconds', base.moveBefore, 3600) },
+    move: { rows: int('move-rows', base.moveRows, 100_000_000), beforeSeconds: int('move-before-seconds', base.moveBefore, 3600), copyRowsPerSecond: int('move-rate', 0, 100_000_000) },
     isPlanOnly: values.plan === true,
   };
 }

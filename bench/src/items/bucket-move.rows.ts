@@ -3,6 +3,7 @@ import { Probe } from '../measure/query-prober';
 import { RangeHistory } from '../measure/range-history';
 import { SteadyLoadResult } from '../measure/steady-load';
 import { Sighting } from '../measure/visibility-watcher';
+import { HistogramScrape, WindowSummary, summarizeWindow } from '../measure/histogram-window';
 import { formatNumber } from '../support/progress';
 import { percentile, ratio } from '../support/stats';
 import { TableRow } from './bench-context';
@@ -14,6 +15,13 @@ export interface MoveTimes {
   steps: Map<MoveStep, { startMs: number; endMs?: number; fencedMs?: number }>;
 }
 
+const INGEST_PAUSE = 'pa_writer_ingest_pause_seconds';
+const MOVE_WAIT = 'pa_writer_move_wait_seconds';
+/** The writer's histograms item 9 scrapes (move waits split by their cause). */
+export const WRITER_PAUSE_METRICS = [INGEST_PAUSE, MOVE_WAIT];
+/** Issue 12: the writer's ingest pause during a move stays under this, seconds (a bucket bound of the histogram). */
+const PAUSE_TARGET_SECONDS = 2;
+
 export interface BucketMoveRun {
   record: MoveRecord;
   times: MoveTimes;
@@ -24,6 +32,10 @@ export interface BucketMoveRun {
   sightings: Sighting[];
   probes: Probe[];
   unfinished: number;
+  /** the writer's /metrics, every 500 ms from the load's start */
+  scrapes: HistogramScrape[];
+  /** the copy's rate limit, rows/s (0: none) */
+  copyLimit: number;
 }
 
 const ms = (value: number) => `${formatNumber(value)} ms`;
@@ -37,6 +49,38 @@ export function slowestByStep(run: Pick<BucketMoveRun, 'times' | 'sightings'>): 
     slowest[step] = waits.length ? Math.max(...waits) : NaN;
   }
   return slowest;
+}
+
+/** "0.3–0.5 s": the histogram bucket the longest observation fell in. */
+function longest(w: WindowSummary | undefined): string {
+  if (!w) return 'not scraped';
+  if (w.count === 0) return 'none';
+  const bound = (v: number) => (v === Infinity ? '∞' : String(Number(v.toFixed(3))));
+  return `${bound(w.longestAbove)}–${bound(w.longestAtMost)} s`;
+}
+
+/** The writer's own measure of its ingest pause, before vs during the move, against the 2 s target; and what it waited on the move. */
+export function ingestPauseRows(run: Pick<BucketMoveRun, 'times' | 'scrapes' | 'rate' | 'source'>): TableRow[] {
+  const { times, scrapes } = run;
+  const firstMs = scrapes[0]?.atMs ?? times.startedAtMs;
+  const window = (name: string, from: number, to: number) => summarizeWindow(scrapes, name, from, to, PAUSE_TARGET_SECONDS);
+  const during = window(INGEST_PAUSE, times.startedAtMs, times.endedAtMs);
+  const before = window(INGEST_PAUSE, firstMs, times.startedAtMs);
+  const verdict = !during ? 'UNMEASURED' : during.over === 0 ? 'MET' : 'MISSED';
+  const waits = ['fence_lock', 'fenced_rewrite'].map((cause) => {
+    const w = window(`${MOVE_WAIT}{cause="${cause}"}`, times.startedAtMs, times.endedAtMs);
+    return `${cause} longest ${longest(w)} (${w?.count ?? 0})`;
+  });
+  return [
+    {
+      item: '9',
+      what: `writer's longest ingest pause (a shard without a commit while its snapshots waited; pa_writer_ingest_pause_seconds) at ${formatNumber(run.rate, 1)} snapshots/s, target < ${PAUSE_TARGET_SECONDS} s`,
+      figure: `during the move ${longest(during)}: ${verdict} (${during?.over ?? '?'} of ${during?.count ?? '?'} commits over ${PAUSE_TARGET_SECONDS} s)`,
+      baseline: `before ${longest(before)} (${before?.over ?? '?'} of ${before?.count ?? '?'} over ${PAUSE_TARGET_SECONDS} s)`,
+      ratio: NaN,
+      note: `waits on the move during it (pa_writer_move_wait_seconds): ${waits.join(', ')}`,
+    },
+  ];
 }
 
 /** The table lines of item 9: the copy, the move's time, ingest and queries before vs during. */
@@ -67,13 +111,14 @@ export function bucketMoveRows(run: BucketMoveRun): TableRow[] {
       item: '9',
       what: `move of ${formatNumber(run.history.machines.length)} machines, ${formatNumber(run.history.rows)} rows (buckets ${record.from}-${record.to}): rows/s copied and verified`,
       figure: `${formatNumber(record.rowsCopied / copySeconds)} rows/s`,
-      baseline: `${formatNumber(record.rowsCopied)} rows in ${formatNumber(copySeconds, 1)} s`,
+      baseline: `${formatNumber(record.rowsCopied)} rows in ${formatNumber(copySeconds, 1)} s, ${run.copyLimit ? `limit ${formatNumber(run.copyLimit)} rows/s` : 'no rate limit'}`,
       ratio: NaN,
     },
     { item: '9', what: `move's total time (${stepList})`, figure: `${formatNumber(totalSeconds, 1)} s`, baseline: 'grace periods 2 × 6 s included', ratio: NaN, note },
+    ...ingestPauseRows(run),
     {
       item: '9',
-      what: `writer's longest ingest pause: the slowest 202 → rows visible, at ${formatNumber(run.rate, 1)} snapshots/s (half of ${run.source})`,
+      what: `slowest 202 → rows visible (ingest pause plus CPU contention), at ${formatNumber(run.rate, 1)} snapshots/s (half of ${run.source})`,
       figure: `during the move ${ms(maxDuring)} (p99 ${ms(percentile(visibleDuring, 99))})`,
       baseline: `before ${ms(maxBefore)} (p99 ${ms(percentile(visibleBefore, 99))})`,
       ratio: ratio(maxDuring, maxBefore),

@@ -5,10 +5,11 @@ import { fillRange } from '../measure/range-history';
 import { QueryProber } from '../measure/query-prober';
 import { steadyLoad } from '../measure/steady-load';
 import { VisibilityWatcher } from '../measure/visibility-watcher';
-import { AppProcess, sleep } from '../support/app-process';
+import { MetricsSampler } from '../measure/metrics-sampler';
+import { AppProcess, freePort, sleep } from '../support/app-process';
 import { formatNumber } from '../support/progress';
 import { BenchContext, ItemResult } from './bench-context';
-import { MoveTimes, bucketMoveRows } from './bucket-move.rows';
+import { MoveTimes, WRITER_PAUSE_METRICS, bucketMoveRows } from './bucket-move.rows';
 import { maximumInPlace, waitForSummarizer } from './freshness';
 import { startGateway } from './gateway-vs-broker';
 import { startPipelineApp } from './pipeline-apps';
@@ -22,8 +23,9 @@ const HOUR_MS = 3_600_000;
  * Item 9: a bucket range holding ≥ 1M process rows moved from node 0 to node 1 by the real mover
  * while a steady load at half the pipeline's measured maximum goes through gateway, writer and
  * summarizer (some of it into the moving range) and an analyst reads the range through the query
- * API: rows/s copied, the move's total time, the longest 202 → visible time of the load (the
- * writer's ingest pause at a fence), and the query p99, before vs during the move.
+ * API: rows/s copied, the move's total time, the writer's longest ingest pause (its own
+ * histograms, scraped every 500 ms) against issue 12's 2 s, the longest 202 → visible time of the
+ * load, and the query p99, before vs during the move.
  */
 export async function runBucketMove(ctx: BenchContext, done: Map<number, ItemResult>): Promise<ItemResult> {
   const urls = await ctx.databases.create(DATABASE);
@@ -45,7 +47,9 @@ export async function runBucketMove(ctx: BenchContext, done: Map<number, ItemRes
     const groupId = `proc-writer-bench-move-${ctx.runId}`;
     const gateway = await startGateway(ctx, topic, 'gateway-move');
     apps.push(gateway.process);
-    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic), WRITER_GROUP_ID: groupId }, 'writer-move'));
+    const writerPort = await freePort();
+    const writerEnv = { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic), WRITER_GROUP_ID: groupId, WRITER_PORT: String(writerPort) };
+    apps.push(await startPipelineApp(ctx, 'writer', urls, writerEnv, 'writer-move'));
     apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-move'));
     const query = await startQueryApi(ctx, urls, undefined, 'query-api-move');
     apps.push(query.process);
@@ -56,6 +60,7 @@ export async function runBucketMove(ctx: BenchContext, done: Map<number, ItemRes
 
     const watcher = new VisibilityWatcher(pools, 'any shard');
     watcher.start();
+    const pauses = new MetricsSampler(`http://127.0.0.1:${writerPort}/metrics`, WRITER_PAUSE_METRICS, 'cause').start();
     const stopLoad = new AbortController();
     const loadPlan = { rate, seconds: 3_600, machines: LOAD_MACHINES, processes: ctx.options.fleet.processes, prefix: 'bench-mvl-', until: stopLoad.signal };
     const load = steadyLoad(gateway.url, loadPlan, (s) => watcher.add(s));
@@ -67,9 +72,11 @@ export async function runBucketMove(ctx: BenchContext, done: Map<number, ItemRes
     stopLoad.abort();
     const loadResult = await load;
     const probes = await prober.stop();
+    const scrapes = await pauses.stop();
     const unfinished = await watcher.finish(120_000);
-    const rows = bucketMoveRows({ record, times, history, rate, source: max.source, load: loadResult, sightings: watcher.sightings, probes, unfinished });
-    return { rows, samples: [], summary: { range, history: { machines: history.machines.length, rows: history.rows }, rate, rowsCopied: record.rowsCopied, steps: Object.fromEntries(times.steps), unfinished } };
+    const copyLimit = ctx.options.move.copyRowsPerSecond;
+    const rows = bucketMoveRows({ record, times, history, rate, source: max.source, load: loadResult, sightings: watcher.sightings, probes, unfinished, scrapes, copyLimit });
+    return { rows, samples: [], summary: { range, history: { machines: history.machines.length, rows: history.rows }, rate, rowsCopied: record.rowsCopied, copyLimit, steps: Object.fromEntries(times.steps), unfinished } };
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
     await Promise.all(pools.map((p) => p.end()));
@@ -99,6 +106,7 @@ async function timedMove(cluster: Cluster, ctx: BenchContext, range: { from: num
   const mover = new Mover(cluster, {
     graceMs: 3 * 2_000,
     sliceRows: 100_000,
+    copyRowsPerSecond: ctx.options.move.copyRowsPerSecond,
     verifyAttempts: 5,
     verifyPauseMs: 1_000,
     log: (line) => ctx.progress.step(`item 9 · ${line}`),

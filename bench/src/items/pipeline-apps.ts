@@ -6,7 +6,7 @@ import { BenchContext } from './bench-context';
 
 const PORT_VARIABLE = { writer: 'WRITER_PORT', summarizer: 'SUMMARIZER_PORT' } as const;
 
-/** A writer or summarizer of the bench on the databases `urls` (default settings otherwise), once ready. */
+/** A writer or summarizer of the bench on the databases `urls` (default settings otherwise), once ready; `env` may choose its port. */
 export async function startPipelineApp(
   ctx: BenchContext,
   app: 'writer' | 'summarizer',
@@ -14,7 +14,7 @@ export async function startPipelineApp(
   env: Record<string, string>,
   label: string,
 ): Promise<AppProcess> {
-  const port = await freePort();
+  const port = Number(env[PORT_VARIABLE[app]] ?? (await freePort()));
   // The writer's Kafka principal may use its topics but not create them: the bench (admin) does.
   if (env.KAFKA_TOPIC) await createTopic(ctx.kafka, env.KAFKA_TOPIC, SNAPSHOTS_TOPIC_PARTITIONS);
   if (env.KAFKA_DLQ_TOPIC) await createTopic(ctx.kafka, env.KAFKA_DLQ_TOPIC, 1);

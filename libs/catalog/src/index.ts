@@ -12,3 +12,4 @@ export * from './moves/rebalance';
 export * from './moves/rebalance-plan';
 export * from './nodes/add-node';
 export * from './nodes/cluster-status';
+export * from './moves/copy-rate-limiter';

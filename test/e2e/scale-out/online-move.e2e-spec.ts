@@ -1,14 +1,15 @@
 // Issue 12: growing from two shard nodes to three while the fleet writes and analysts read.
 // A cluster of our own (node databases on the test servers, a catalog), two writers in one group,
-// two summarizers and two query APIs; HTTP load through the gateway and records produced straight
-// to Kafka all along; a writer SIGKILLed while reads switch; a replay of moved machines' old records.
+// two summarizers, two query APIs and two lifecycle services; HTTP load through the gateway and
+// records produced straight to Kafka all along (late ones into a sealed day too); a writer
+// SIGKILLed while reads switch; a replay of moved machines' old records.
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
 import { readClusterState } from '@pa/catalog';
 import { ProcessSnapshot } from '@pa/contracts';
 import { ShardRouter } from '@pa/pg-shards';
-import { ServiceProcess, freePort, snapshotRecord, uniqueSuffix } from '@pa/testing';
+import { ServiceProcess, freePort, pollUntil, snapshotRecord, uniqueSuffix } from '@pa/testing';
 import { waitCaughtUp } from '../support/consumer-lag';
 import { exactlyOnceProblems } from '../support/exactly-once';
 import { history } from '../support/history';
@@ -21,6 +22,7 @@ import { TestCluster, createTestCluster } from '../support/test-cluster';
 import { testKafka } from '../support/test-stack';
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const REPO = resolve(__dirname, '..', '..', '..');
 
 describe('scale-out: a third node joins and takes its share online (issue 12)', () => {
@@ -31,15 +33,24 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
   let queryApis: ServiceProcess[] = [];
   const window = { from: Math.floor((Date.now() - 3 * HOUR) / 60_000) * 60_000, to: 0 };
   window.to = window.from + HOUR;
-  const past = history(Array.from({ length: 40 }, (_, i) => `${prefix}-h-${String(i).padStart(2, '0')}`), window.from, window.to, 120_000);
+  const historyMachines = Array.from({ length: 40 }, (_, i) => `${prefix}-h-${String(i).padStart(2, '0')}`);
+  // A day the lifecycle seals (older than its 2 days of lateness): it moves compressed, lands as
+  // heap rows on the new node, and is sealed there again while the move runs.
+  const sealedDayMs = Math.floor((Date.now() - 3 * DAY) / DAY) * DAY;
+  const sealedDay = new Date(sealedDayMs).toISOString().slice(0, 10);
+  const past = [
+    ...history(historyMachines, window.from, window.to, 120_000),
+    ...history(historyMachines, sealedDayMs, sealedDayMs + 6 * HOUR, 30 * 60_000),
+  ];
 
-  const startService = async (app: 'writer' | 'summarizer' | 'query-api', env: Record<string, string>): Promise<ServiceProcess> => {
+  const startService = async (app: 'writer' | 'summarizer' | 'query-api' | 'lifecycle', env: Record<string, string>): Promise<ServiceProcess> => {
     const port = await freePort();
-    const portVar = { writer: 'WRITER_PORT', summarizer: 'SUMMARIZER_PORT', 'query-api': 'QUERY_PORT' }[app];
+    const portVar = { writer: 'WRITER_PORT', summarizer: 'SUMMARIZER_PORT', 'query-api': 'QUERY_PORT', lifecycle: 'LIFECYCLE_PORT' }[app];
     const service = new ServiceProcess(app, { ...pipeline.env, ...env, [portVar]: String(port), OTEL_SDK_DISABLED: 'true', REDIS_URL: '' }).start();
     services.push(service);
-    // The query API serves HTTPS; the writer's and summarizer's health ports stay plain HTTP.
-    return service.waitReady(`${app === 'query-api' ? 'https' : 'http'}://127.0.0.1:${port}/readyz`);
+    // The query API serves HTTPS; the writer's, summarizer's and lifecycle's health ports stay plain HTTP.
+    // Nine services start on a box shared with other suites: give each up to 3 minutes to load.
+    return service.waitReady(`${app === 'query-api' ? 'https' : 'http'}://127.0.0.1:${port}/readyz`, 180_000);
   };
 
   beforeAll(async () => {
@@ -49,7 +60,10 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     const env = { ...cluster.env(2), SUMMARIZER_POLL_INTERVAL_MS: '100' };
     await Promise.all([startService('writer', env), startService('writer', env), startService('summarizer', env), startService('summarizer', env)]);
     queryApis = await Promise.all([startService('query-api', env), startService('query-api', env)]);
-  });
+    // Two lifecycle services on the same nodes: each takes a node's advisory lock, so one works per node at a time.
+    const lifecycle = { ...env, LIFECYCLE_INTERVAL_MS: '300', LIFECYCLE_DAYS: sealedDay };
+    await Promise.all([startService('lifecycle', lifecycle), startService('lifecycle', lifecycle)]);
+  }, 600_000);
   afterAll(async () => {
     await Promise.all([pipeline.gateway?.stop(), ...services.map((s) => s.stop())]);
     await cluster.drop();
@@ -63,6 +77,8 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
   });
 
   it('moves buckets to the new node under load: everything stored once, every answer meanwhile equal to raw truth', async () => {
+    const startedMs = Date.now();
+    const phase = (what: string) => process.stdout.write(`online-move: +${((Date.now() - startedMs) / 1000).toFixed(1)} s ${what}\n`);
     const producer = testKafka().producer();
     await producer.connect();
     await producer.send({ topic: pipeline.topic, messages: past.map(snapshotRecord) });
@@ -70,11 +86,17 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     await waitOutboxEmpty(cluster.pools, prefix, 120_000);
     const truth = byKey(await topTruth(cluster.pools.slice(0, 2), window, 'cpu_pct', 'machine', 'sum'));
     expect(truth.length).toBe(40);
+    phase('history stored and rolled up');
+    await pollUntil(() => heapRowsOfDay(cluster.pools.slice(0, 2), sealedDay), (n) => n === 0, { timeoutMs: 120_000, what: `the lifecycle to seal ${sealedDay} on nodes 0 and 1` });
 
+    phase(`${sealedDay} sealed on nodes 0 and 1`);
     const load = new SteadyLoad(pipeline, { machineIds: ids(`${prefix}-l`, 30), processes: 5, perRequest: 10, concurrency: 2, pauseMs: 20, startMs: Date.now() - HOUR });
     load.start();
-    const direct = new DirectProducer(producer, pipeline.topic, ids(`${prefix}-k`, 20));
+    const direct = new DirectProducer(producer, pipeline.topic, ids(`${prefix}-k`, 20), sealedDayMs + 12 * HOUR);
     direct.start();
+    const targetSeal = new SealWatcher(cluster.pools[2], sealedDay);
+    targetSeal.start();
+    const moveStartMs = Date.now();
     const reader = new ContinuousReader(queryApis, window, truth);
     reader.start();
     try {
@@ -88,18 +110,24 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
         await startService('writer', cluster.env(3));
       });
       const result = await rebalance;
+      const moveSeconds = (Date.now() - moveStartMs) / 1000;
+      const sealedAt = targetSeal.firstSealMs === undefined ? 'not during the move' : `${((targetSeal.firstSealMs - moveStartMs) / 1000).toFixed(1)} s into it`;
+      process.stdout.write(`online-move: the move took ${moveSeconds.toFixed(1)} s; the lifecycle first sealed ${sealedDay} on node 2 ${sealedAt}\n`);
       process.stdout.write(`online-move: what the mover said:\n${result.output}\n`);
       expect(result.output).toMatch(/move \d+: done/);
       expect(result).toMatchObject({ code: 0 });
       await load.waitForMore(100);
+      phase('moved');
     } finally {
       reader.stop();
       direct.stop();
+      targetSeal.stop();
     }
     const report = await load.stop();
     await direct.finished;
     expect(report.failures).toEqual([]);
     await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+    phase('load caught up');
 
     const state = await catalogState(cluster);
     const router = new ShardRouter(state.map, state.nodes.length);
@@ -111,6 +139,11 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     expect(problems).toEqual([]);
     expect(reader.answers).toBeGreaterThan(20);
     expect(reader.mismatches.slice(0, 3)).toEqual([]);
+    // The lifecycle followed the new node and sealed the moved day there, merging late rows; no seal failed its verification.
+    await pollUntil(() => heapRowsOfDay(cluster.pools, sealedDay), (n) => n === 0, { timeoutMs: 120_000, what: `the lifecycle to seal ${sealedDay} everywhere` });
+    expect(await sealSteps(cluster.pools[2], sealedDay)).toEqual([{ status: 'done' }]);
+    phase(`${sealedDay} sealed on every node`);
+    expect(await exactlyOnceProblems(cluster.pools, prefix, expected, new Set(), router)).toEqual([]);
 
     // Old records of machines that moved, replayed straight into Kafka: the new owner's ledger drops them.
     const moved = past.filter((s) => router.shardOf(s.machine_id) === 2).slice(0, 50);
@@ -122,8 +155,47 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     await waitOutboxEmpty(cluster.pools, prefix, 120_000);
     const after = await getJson<{ items: Group[] }>(queryApis[0], '/v1/top', topParams(window));
     expect(difference(byKey(after.body.items), truth)).toBeUndefined();
-  });
+    // Longer than the suites' 180 s: on a loaded 2-core box the move, the sealing and the catch-up each take their minute.
+  }, 420_000);
 });
+
+/** Heap rows of `day` on the nodes (0 once the lifecycle sealed it and merged every late row). */
+async function heapRowsOfDay(pools: Pool[], day: string): Promise<number> {
+  let n = 0;
+  for (const pool of pools) {
+    n += (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM process_samples WHERE ts >= $1::date AND ts < $1::date + 1', [day])).rows[0].n;
+  }
+  return n;
+}
+
+async function sealSteps(pool: Pool, day: string): Promise<{ status: string }[]> {
+  return (await pool.query<{ status: string }>(`SELECT status FROM lifecycle_steps WHERE day = $1::date AND step = 'compress'`, [day])).rows;
+}
+
+/** Notes when a node first records a sealed `day` (printed, to show the lifecycle worked during the move). */
+class SealWatcher {
+  firstSealMs: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly day: string,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      void sealSteps(this.pool, this.day)
+        .then((steps) => {
+          if (steps.some((s) => s.status === 'done')) this.firstSealMs ??= Date.now();
+        })
+        .catch(() => undefined);
+    }, 200);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
 
 function ids(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
@@ -193,7 +265,10 @@ class ContinuousReader {
   }
 }
 
-/** A collector producing straight to Kafka: a snapshot of one of its machines every few milliseconds. */
+/**
+ * A collector producing straight to Kafka: a snapshot of each of its machines every 50 ms, and
+ * one late snapshot (into the sealed day, from `lateFromMs` on) of one of them each time.
+ */
 class DirectProducer {
   readonly sent = new Map<string, number>();
   finished: Promise<void> = Promise.resolve();
@@ -203,6 +278,7 @@ class DirectProducer {
     private readonly producer: ReturnType<ReturnType<typeof testKafka>['producer']>,
     private readonly topic: string,
     private readonly machines: string[],
+    private readonly lateFromMs: number,
   ) {}
 
   start(): void {
@@ -210,11 +286,13 @@ class DirectProducer {
     const startMs = Date.now() - 30 * 60_000;
     this.finished = (async () => {
       for (let k = 0; this.running; k++) {
-        const batch: ProcessSnapshot[] = this.machines.map((m, i) => ({
-          machine_id: m,
-          ts: new Date(startMs + k * 1000 + i).toISOString(),
+        const snapshot = (machine: string, tsMs: number): ProcessSnapshot => ({
+          machine_id: machine,
+          ts: new Date(tsMs).toISOString(),
           processes: [{ pid: 1 + (k % 5), name: 'direct', cpu_pct: k % 100, mem_pct: 1, rss_bytes: 4096 * (k + 1) }],
-        }));
+        });
+        const batch = this.machines.map((m, i) => snapshot(m, startMs + k * 1000 + i));
+        batch.push(snapshot(this.machines[k % this.machines.length], this.lateFromMs + k * 1000));
         await this.producer.send({ topic: this.topic, messages: batch.map(snapshotRecord) });
         for (const s of batch) this.sent.set(`${s.machine_id}|${Date.parse(s.ts)}`, 1);
         await new Promise((r) => setTimeout(r, 50));

@@ -14,17 +14,22 @@ export interface StoredSnapshot {
   pids: number;
 }
 
+// Process rows in either form: heap rows, and the lifecycle's compressed segments decoded (a sealed
+// day holds its rows there; migration 013).
+const SAMPLES = `(SELECT machine_id, ts, pid FROM process_samples WHERE machine_id LIKE $1
+  UNION ALL SELECT machine_id, ts, pid FROM process_segment_rows WHERE machine_id LIKE $1)`;
+
 const STORED = `
   SELECT s.machine_id, (extract(epoch FROM s.ts) * 1000)::bigint AS ts_ms, s.n_processes,
          count(p.pid)::int AS rows, count(DISTINCT p.pid)::int AS pids
-  FROM snapshots s LEFT JOIN process_samples p ON p.machine_id = s.machine_id AND p.ts = s.ts
+  FROM snapshots s LEFT JOIN ${SAMPLES} p ON p.machine_id = s.machine_id AND p.ts = s.ts
   WHERE s.machine_id LIKE $1
   GROUP BY 1, 2, 3`;
 
 // Process rows without a ledger row: a COPY that escaped its transaction.
 const ORPHANS = `
-  SELECT count(*)::int AS n FROM process_samples p
-  WHERE p.machine_id LIKE $1 AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.machine_id = p.machine_id AND s.ts = p.ts)`;
+  SELECT count(*)::int AS n FROM ${SAMPLES} p
+  WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.machine_id = p.machine_id AND s.ts = p.ts)`;
 
 /** Every snapshot of the machine prefix on every shard. */
 export async function storedSnapshots(pools: Pool[], prefix: string): Promise<{ snapshots: StoredSnapshot[]; orphanRows: number }> {

@@ -4,8 +4,8 @@ export type ShardsCommand =
   | { kind: 'help' }
   | { kind: 'add'; url: string; graceMs?: number }
   | { kind: 'status'; json: boolean; graceMs?: number }
-  | { kind: 'move'; from: number; to: number; target: number; resume: boolean; abort: boolean; stopAfter?: MoveStep; graceMs?: number }
-  | { kind: 'rebalance'; dryRun: boolean; graceMs?: number };
+  | { kind: 'move'; from: number; to: number; target: number; resume: boolean; abort: boolean; stopAfter?: MoveStep; graceMs?: number; rate?: number }
+  | { kind: 'rebalance'; dryRun: boolean; graceMs?: number; rate?: number };
 
 export function usage(): string {
   return [
@@ -17,6 +17,8 @@ export function usage(): string {
     '  move --resume | --abort             continue, or roll back, the move under way',
     '  rebalance [--dry-run]               plan and run the moves that even out rows per node',
     'Options: --grace-ms N (how long services get to see a new shard map; default 3 × CATALOG_POLL_MS)',
+    '         --rate N (move, rebalance: copy at most N process rows/s on average; 0 = unlimited;',
+    '                   default MOVE_COPY_ROWS_PER_SECOND, else unlimited)',
   ].join('\n');
 }
 
@@ -31,6 +33,7 @@ export function parseShardsCommand(args: string[]): ShardsCommand {
     else flags.set(rest[i], rest[++i] ?? '');
   }
   const graceMs = flags.has('--grace-ms') ? wholeNumber(flags.get('--grace-ms'), '--grace-ms', 0, 600_000) : undefined;
+  const rate = flags.has('--rate') ? wholeNumber(flags.get('--rate'), '--rate', 0, 100_000_000) : undefined;
   switch (verb) {
     case undefined:
     case 'help':
@@ -42,18 +45,18 @@ export function parseShardsCommand(args: string[]): ShardsCommand {
     case 'status':
       return { kind: 'status', json: flags.has('--json'), graceMs };
     case 'rebalance':
-      return { kind: 'rebalance', dryRun: flags.has('--dry-run'), graceMs };
+      return { kind: 'rebalance', dryRun: flags.has('--dry-run'), graceMs, rate };
     case 'move':
-      return parseMove(flags, graceMs);
+      return parseMove(flags, graceMs, rate);
     default:
       throw new Error(`unknown command ${verb}\n${usage()}`);
   }
 }
 
-function parseMove(flags: Map<string, string | true>, graceMs: number | undefined): ShardsCommand {
+function parseMove(flags: Map<string, string | true>, graceMs: number | undefined, rate: number | undefined): ShardsCommand {
   const stopAfter = flags.get('--stop-after');
   if (stopAfter !== undefined && !MOVE_STEPS.includes(stopAfter as MoveStep)) throw new Error(`--stop-after must be one of ${MOVE_STEPS.join(', ')}`);
-  const base = { kind: 'move' as const, resume: flags.has('--resume'), abort: flags.has('--abort'), stopAfter: stopAfter as MoveStep | undefined, graceMs };
+  const base = { kind: 'move' as const, resume: flags.has('--resume'), abort: flags.has('--abort'), stopAfter: stopAfter as MoveStep | undefined, graceMs, rate };
   if (base.resume || base.abort) return { ...base, from: 0, to: 0, target: 0 };
   const buckets = /^(\d+)-(\d+)$/.exec(String(flags.get('--buckets') ?? ''));
   if (!buckets) throw new Error('move needs --buckets A-B (0 ≤ A ≤ B ≤ 4095) and --to <node id>, or --resume / --abort');

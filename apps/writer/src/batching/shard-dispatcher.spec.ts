@@ -39,14 +39,14 @@ class FakeWriter {
     if (this.down.has(shard)) throw new ShardWriteError(shard, items.length, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     const refused = items.filter((i) => this.refuse.has(i.offset)).map((i) => ({ item: i, reason: 'bad' }));
     this.written.push({ shard, offsets: items.filter((i) => !this.refuse.has(i.offset)).map((i) => i.offset) });
-    return { inserted: items.length - refused.length, duplicates: 0, rows: 0, refused, conflicts: 0 };
+    return { inserted: items.length - refused.length, duplicates: 0, rows: 0, refused, conflicts: 0, fenceWaitMs: 0.5 };
   }
 }
 
 function setup() {
   const writer = new FakeWriter();
   const routing = { current: router, refreshes: 0, next: movedRouter };
-  const events = { deadLettered: [] as string[], unparked: [] as string[][], fatal: [] as Error[] };
+  const events = { deadLettered: [] as string[], unparked: [] as string[][], fatal: [] as Error[], pauses: [] as number[], moveWaits: [] as string[] };
   const routes = {
     router: () => routing.current,
     refresh: async () => {
@@ -62,6 +62,8 @@ function setup() {
     stored: () => undefined,
     failed: () => undefined,
     fatal: (error) => void events.fatal.push(error),
+    paused: (shard) => void events.pauses.push(shard),
+    waitedOnMove: (cause) => void events.moveWaits.push(cause),
   });
   return { writer, events, dispatcher, routing };
 }
@@ -139,6 +141,10 @@ describe('ShardDispatcher', () => {
     expect(writer.written.filter((w) => w.shard === 1).flatMap((w) => w.offsets).sort()).toEqual(['70', '71', '72']);
     expect(dispatcher.downShards()).toEqual([]);
     expect(events.deadLettered).toEqual([]);
+    // Measured for issue 12's ingest pause: one refused write rewritten, a pause and a fence check per commit.
+    expect(events.moveWaits.filter((c) => c === 'fenced_rewrite')).toHaveLength(1);
+    expect(events.moveWaits.filter((c) => c === 'fence_lock')).toHaveLength(3);
+    expect(events.pauses).toEqual([1, 1, 1]);
   });
 
   it('writes a moving range to both its owner and its target', async () => {
@@ -180,6 +186,8 @@ describe('ShardDispatcher', () => {
     expect(writer.written.filter((w) => w.shard === 0).flatMap((w) => w.offsets)).toEqual(['110']);
     expect(writer.written.filter((w) => w.shard === 1).flatMap((w) => w.offsets)).toEqual(['110']);
     expect(events.unparked).toEqual([['t:3']]);
+    // The commits that wrote the parked snapshots ended a pause on each shard.
+    expect(events.pauses.sort()).toEqual([0, 1]);
     dispatcher.stop();
   });
 

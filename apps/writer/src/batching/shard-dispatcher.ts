@@ -3,6 +3,7 @@ import { PgShardError, ShardRouter, ShardWriteError } from '@pa/pg-shards';
 import { ShardWriter } from '../copy/shard-writer';
 import { PartitionKey } from './partition-key';
 import { PendingSnapshot, chunkByRows } from './pending-snapshot';
+import { IngestPauseMeter } from './ingest-pause-meter';
 
 export interface DispatchOptions {
   /** most process rows in one shard transaction */
@@ -30,7 +31,16 @@ export interface DispatchHooks {
   failed(shard: number): void;
   /** a retry of parked snapshots failed for another reason than availability (a bug): stop */
   fatal(error: Error): void;
+  /** a commit on `shard` ended an ingest pause of `ms` (IngestPauseMeter) */
+  paused(shard: number, ms: number): void;
+  /**
+   * time a write spent on a bucket move: `fence_lock` waiting for the fence row (a move raising
+   * it), `fenced_rewrite` from a write the fence refused to the end of its rewrite under the new map
+   */
+  waitedOnMove(cause: MoveWaitCause, ms: number): void;
 }
+
+export type MoveWaitCause = 'fence_lock' | 'fenced_rewrite';
 
 /**
  * Routes snapshots to their shards and writes them, one transaction per shard per chunk (to two
@@ -46,6 +56,7 @@ export class ShardDispatcher {
   private parkedBytesTotal = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly pauses = new IngestPauseMeter();
 
   constructor(
     private readonly routing: Routing,
@@ -99,6 +110,7 @@ export class ShardDispatcher {
 
   /** Drops everything parked: after a rebalance Kafka redelivers it from the committed offsets. */
   clear(): void {
+    for (const shard of this.parked.keys()) this.pauses.end(shard);
     this.parked.clear();
     this.retryDelay.clear();
     this.parkedBytesTotal = 0;
@@ -110,9 +122,19 @@ export class ShardDispatcher {
   }
 
   private async dispatchToShard(shard: number, items: PendingSnapshot[], mapVersion: number): Promise<void> {
+    this.pauses.begin(shard);
+    try {
+      await this.writeOrPark(shard, items, mapVersion);
+    } finally {
+      this.pauses.end(shard);
+    }
+  }
+
+  private async writeOrPark(shard: number, items: PendingSnapshot[], mapVersion: number): Promise<void> {
     if (this.parked.has(shard)) return this.park(shard, items);
     const chunks = chunkByRows(items, this.options.maxRows);
     for (let i = 0; i < chunks.length; i++) {
+      const startedMs = performance.now();
       try {
         await this.writeChunk(shard, chunks[i], mapVersion);
       } catch (error) {
@@ -120,7 +142,10 @@ export class ShardDispatcher {
         // by now: a notification came meanwhile); where they already landed, the ledger drops them.
         if (error instanceof ShardWriteError && error.isFenced) {
           await this.routing.refresh().catch(() => false);
-          if (this.routing.router().map.version > mapVersion) return this.dispatch(chunks.slice(i).flat());
+          if (this.routing.router().map.version > mapVersion) {
+            await this.dispatch(chunks.slice(i).flat());
+            return this.hooks.waitedOnMove('fenced_rewrite', performance.now() - startedMs);
+          }
         }
         if (!(error instanceof PgShardError && error.retriable)) throw error;
         this.hooks.failed(shard);
@@ -132,11 +157,15 @@ export class ShardDispatcher {
 
   private async writeChunk(shard: number, chunk: PendingSnapshot[], mapVersion: number): Promise<void> {
     const outcome = await this.writer.write(shard, chunk, mapVersion);
+    this.hooks.paused(shard, this.pauses.committed(shard));
+    this.hooks.waitedOnMove('fence_lock', outcome.fenceWaitMs);
     this.hooks.stored(shard, outcome);
     if (outcome.refused.length) await this.hooks.deadLetter(outcome.refused);
   }
 
   private park(shard: number, items: PendingSnapshot[]): void {
+    // Parked snapshots wait too: the pause they cause ends with the commit that writes them.
+    if (!this.parked.has(shard)) this.pauses.begin(shard);
     const queue = this.parked.get(shard) ?? [];
     queue.push(...items);
     this.parked.set(shard, queue);
@@ -202,6 +231,7 @@ export class ShardDispatcher {
     else {
       this.parked.delete(shard);
       this.retryDelay.delete(shard);
+      this.pauses.end(shard);
     }
   }
 }

@@ -21,6 +21,8 @@ import { METRICS_REGISTRY } from '@pa/telemetry';
 import { Registry } from 'prom-client';
 
 const tracer = tracerFor('writer');
+/** An ingest pause this long is logged (half of issue 12's 2 s target for a move). */
+const LONG_PAUSE_MS = 1_000;
 
 /**
  * Consumes the snapshots topic and its tenant topics (`proc.tenant.<tenant>.…`, written by
@@ -94,6 +96,11 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
         },
         failed: (shard) => this.metrics.shardErrors.inc({ shard: String(shard) }),
         fatal: (error) => this.exitForGood(error),
+        paused: (shard, ms) => {
+          this.metrics.ingestPause.observe({ shard: String(shard) }, ms / 1000);
+          if (ms >= LONG_PAUSE_MS) this.logger.warn(`shard ${shard}: ingest paused ${Math.round(ms)} ms (no commit while its snapshots waited)`);
+        },
+        waitedOnMove: (cause, ms) => this.metrics.moveWait.observe({ cause }, ms / 1000),
       },
     );
   }

@@ -67,7 +67,7 @@ export class ShardWriter {
   }
 
   private async isolate(shard: number, items: PendingSnapshot[], mapVersion: number): Promise<ShardWriteOutcome> {
-    const outcome: ShardWriteOutcome = { inserted: 0, duplicates: 0, rows: 0, refused: [], conflicts: 0 };
+    const outcome: ShardWriteOutcome = { inserted: 0, duplicates: 0, rows: 0, refused: [], conflicts: 0, fenceWaitMs: 0 };
     for (const item of items) {
       try {
         const r = withConflictsRefused(await this.writeOnce(shard, [item], mapVersion), [item]);
@@ -76,6 +76,7 @@ export class ShardWriter {
         outcome.rows += r.rows;
         outcome.refused.push(...r.refused);
         outcome.conflicts += r.conflicts;
+        outcome.fenceWaitMs = Math.max(outcome.fenceWaitMs, r.fenceWaitMs);
       } catch (error) {
         if (error instanceof ShardWriteError && error.isDataRefusal) {
           outcome.refused.push({ item, reason: `shard ${shard} refused the snapshot: ${(error.cause as Error)?.message}` });

@@ -15,10 +15,13 @@ export class MoveProgress {
     private readonly record: MoveRecord,
     slices: HistorySlice[],
     private readonly log: (line: string) => void,
+    /** the copy's rate limit, rows/s (undefined or 0: none) */
+    private readonly limit?: number,
     private readonly everyMs = 2_000,
   ) {
     this.totalRows = slices.reduce((n, s) => n + s.rows, 0);
-    log(`move ${record.moveId}: copying ${this.totalRows} rows of buckets ${record.from}-${record.to} in ${slices.length} slices`);
+    const limited = limit ? `, at most ${limit} rows/s` : ', no rate limit';
+    log(`move ${record.moveId}: copying ${this.totalRows} rows of buckets ${record.from}-${record.to} in ${slices.length} slices${limited}`);
   }
 
   add(slice: HistorySlice, copied: SliceCopy): void {
@@ -33,7 +36,7 @@ export class MoveProgress {
     const left = rate > 0 ? (this.totalRows - this.doneRows) / rate : 0;
     this.log(
       `move ${this.record.moveId}: ${this.doneRows}/${this.totalRows} rows (${percent(this.doneRows, this.totalRows)}), ` +
-        `${Math.round(rate)} rows/s, about ${Math.ceil(left)} s left`,
+        `${Math.round(rate)} rows/s${this.limit ? ` (limit ${this.limit})` : ''}, about ${Math.ceil(left)} s left`,
     );
   }
 

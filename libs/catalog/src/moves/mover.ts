@@ -7,12 +7,18 @@ import { MoveRecord, finishMove, markStepDone, publishStep, recordMove, recordPr
 import { digestDifferences, digestMachines, sourceKeysMissing } from './range-verifier';
 import { copySlice } from './slice-copier';
 import { MoveProgress } from './move-progress';
+import { CopyRateLimiter } from './copy-rate-limiter';
 
 export interface MoverOptions {
   /** how long after publishing a map every service is sure to have it: a few times their CATALOG_POLL_MS */
   graceMs: number;
   /** most process rows per copy transaction on the target */
   sliceRows: number;
+  /**
+   * Average process rows per second the copy may read from the source (MOVE_COPY_ROWS_PER_SECOND,
+   * `--rate`); undefined or 0 = as fast as the nodes go. Slices then hold about a second of rows.
+   */
+  copyRowsPerSecond?: number;
   /** how often a difference found by verification is looked at again before the move stops, and how long between */
   verifyAttempts: number;
   verifyPauseMs: number;
@@ -134,13 +140,16 @@ export class Mover {
   private async copyHistory(record: MoveRecord): Promise<void> {
     const [source, target] = await Promise.all([this.cluster.node(record.source), this.cluster.node(record.target)]);
     const machines = await machinesInRange(source, record.from, record.to);
-    const slices = await historySlices(source, machines, this.options.sliceRows);
-    const progress = new MoveProgress(record, slices, this.options.log);
+    const limiter = new CopyRateLimiter(this.options.copyRowsPerSecond);
+    const slices = await historySlices(source, machines, limiter.sliceRows(this.options.sliceRows));
+    const progress = new MoveProgress(record, slices, this.options.log, limiter.rowsPerSecond);
     for (const slice of slices) {
       const copied = await copySlice(source, target, slice);
       progress.add(slice, copied);
       await recordProgress(this.cluster.catalog, record, progress.snapshots, progress.rows);
       this.options.onPoint?.('slice-copied', 'dual_write');
+      // Between slices, outside their transactions: what the source read counts, new on the target or not.
+      await limiter.take(slice.rows);
     }
     progress.finish(machines.length);
   }
