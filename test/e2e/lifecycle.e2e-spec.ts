@@ -4,7 +4,7 @@ import { LIFECYCLE_STOP_POINTS } from '@pa/config';
 import { ServiceProcess, buildProcess, freePort, pollUntil, uniqueSuffix } from '@pa/testing';
 import { waitCaughtUp } from './support/consumer-lag';
 import { history, ndjsonBodies } from './support/history';
-import { dayStatus, heapRowCount, runLifecycle, runLifecycleOk, samplesOf, waitLifecycleSessionsGone } from './support/lifecycle';
+import { KEEP_EVERYTHING, dayStatus, heapRowCount, runLifecycle, runLifecycleOk, samplesOf, waitLifecycleSessionsGone } from './support/lifecycle';
 import { Pipeline } from './support/pipeline';
 import { difference, getJson, iso, startQueryApi } from './support/query-api';
 import { rollupMismatch, waitOutboxEmpty } from './support/rollup-truth';
@@ -211,7 +211,7 @@ describe('lifecycle: sealed days compressed, exact in every form', () => {
       holder.release();
     }
     const port = await freePort();
-    const service = await new ServiceProcess('lifecycle', { PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_PORT: String(port), LIFECYCLE_DAYS: day, LIFECYCLE_INTERVAL_MS: '200', OTEL_SDK_DISABLED: 'true' })
+    const service = await new ServiceProcess('lifecycle', { PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_PORT: String(port), LIFECYCLE_DAYS: day, LIFECYCLE_INTERVAL_MS: '200', OTEL_SDK_DISABLED: 'true', ...KEEP_EVERYTHING })
       .start()
       .waitReady(`http://127.0.0.1:${port}/readyz`);
     try {

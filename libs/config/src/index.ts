@@ -15,3 +15,4 @@ export * from './pg-roles.constants';
 export * from './kafka-security.config';
 export * from './state-paths';
 export * from './https.config';
+export * from './retention.config';

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { pollUntil } from '@pa/testing';
 import { SHARD_URLS } from './test-stack';
@@ -12,9 +13,21 @@ export interface CliRun {
   output: string;
 }
 
+/**
+ * Retention that keeps everything the suites write (their days lie up to 3,000 days back): a
+ * suite that tests retention overrides it. Its archive goes to a folder of the test run.
+ */
+export const KEEP_EVERYTHING: Record<string, string> = {
+  RETENTION_DAYS: '3650',
+  RETENTION_ROLLUP_1M_DAYS: '36500',
+  RETENTION_ROLLUP_1H_DAYS: '36500',
+  ARCHIVE_DIR: join(tmpdir(), `pa-e2e-archive-${process.pid}`),
+  ARCHIVE_KEY_FILE: join(tmpdir(), `pa-e2e-archive-${process.pid}`, 'archive.key'),
+};
+
 /** `npm run lifecycle -- <args>` on the test shards, limited to `days` (a shared node holds other suites' days). */
 export function runLifecycle(args: string[], days: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
-  const env = { ...process.env, PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_DAYS: days.join(','), LIFECYCLE_LATENESS: '2d', ...extraEnv };
+  const env = { ...process.env, PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_DAYS: days.join(','), LIFECYCLE_LATENESS: '2d', ...KEEP_EVERYTHING, ...extraEnv };
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
@@ -49,6 +62,8 @@ export interface DayStatusJson {
   compressedRows: number;
   segments: number;
   lastStep?: { status: string; detail: string | null };
+  archive?: { samples: number; ledgerRows: number; bytes: number; files: string[]; problem?: string };
+  retentionStep?: { step: string; status: string; detail: string | null };
 }
 
 /** `status --json` of `day` on every shard. */
