@@ -1,18 +1,27 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Pool } from 'pg';
-import { RETENTION_STOP_POINTS } from '@pa/config';
+import { PG_SERVICE_ROLE, RETENTION_STOP_POINTS, pgPasswordFile } from '@pa/config';
 import { ServiceProcess, uniqueSuffix } from '@pa/testing';
 import { history } from './support/history';
 import { dayStatus, edgeSnapshot, ingestAll, ledgerOf, lonelyDay, runLifecycle, runLifecycleOk, samplesOf, waitLifecycleSessionsGone } from './support/lifecycle';
 import { Pipeline } from './support/pipeline';
-import { iso } from './support/query-api';
+import { getJson, iso, startQueryApi } from './support/query-api';
 import { waitOutboxEmpty } from './support/rollup-truth';
 import { startSummarizer } from './support/summarizer';
 import { machinesOnEveryShard, shardPools } from './support/test-stack';
 
 const MINUTE = 60_000;
+
+/** PG_USER and PG_PASSWORD_FILE of pa_lifecycle, beside the owner's password file the suites run with. */
+function lifecycleRole(): Record<string, string> {
+  const ownerFile = process.env.PG_PASSWORD_FILE;
+  if (!ownerFile) throw new Error('PG_PASSWORD_FILE is not set: source the stack env');
+  const file = pgPasswordFile(dirname(ownerFile), PG_SERVICE_ROLE.lifecycle);
+  if (!existsSync(file)) throw new Error(`${file}: no password file of the lifecycle role`);
+  return { PG_USER: PG_SERVICE_ROLE.lifecycle, PG_PASSWORD_FILE: file };
+}
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
@@ -27,12 +36,15 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
   const archiveDir = mkdtempSync(join(tmpdir(), 'pa-e2e-retention-'));
   // The lonely day lies 1,000+ days back: a raw retention of 999 days puts it past; 1-minute
   // rollups go with it, hourly ones stay; a restored day may be dropped again at once.
-  const retention = {
+  const retention: Record<string, string> = {
+    // As the service runs: its own role (partition DDL through pa_partitions), not the owner.
+    ...lifecycleRole(),
     RETENTION_DAYS: '999', RETENTION_ROLLUP_1M_DAYS: '999', RETENTION_RESTORE_HOLD_DAYS: '0',
     ARCHIVE_DIR: archiveDir, ARCHIVE_KEY_FILE: join(archiveDir, 'secrets', 'archive.key'),
   };
   let pools: Pool[];
   let summarizer: ServiceProcess;
+  let api: ServiceProcess;
   let samples: string[];
   let ledger: string[];
 
@@ -72,6 +84,7 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
     pools = shardPools();
     await pipeline.start();
     summarizer = await startSummarizer();
+    api = await startQueryApi({ RETENTION_DAYS: '999' });
     await ingestAll(pipeline, [...history(machines, dayMs + HOUR, dayMs + 3 * HOUR, MINUTE), edgeSnapshot(machines[0], dayMs + 2 * HOUR + 5_000)]);
     await waitOutboxEmpty(pools, prefix);
     samples = await samplesOf(pools, prefix, dayFrom, dayTo);
@@ -79,7 +92,7 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all([pipeline.stop(), summarizer?.stop()]);
+    await Promise.all([pipeline.stop(), summarizer?.stop(), api?.stop()]);
     await Promise.all((pools ?? []).map((p) => p.end()));
     rmSync(archiveDir, { recursive: true, force: true });
   });
@@ -98,6 +111,12 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
     const sealed = readFileSync(join(archiveDir, '0', day, 'samples.parquet.enc'));
     expect(sealed.subarray(0, 7).toString()).toBe('PAARC1\n');
     expect(sealed.includes(Buffer.from('PAR1'))).toBe(false);
+    // A window past the raw retention (RETENTION_DAYS: '999' here) says which part raw rows cannot answer.
+    const top = await getJson(api, '/v1/top', { metric: 'cpu_pct', by: 'machine', order: 'sum', from: dayFrom, to: dayTo });
+    expect(top.status).toBe(200);
+    expect(top.headers.get('x-archived-range')).toMatch(new RegExp(`^${dayFrom.replace('.000Z', '')}\\.000Z/\\d{4}-\\d{2}-\\d{2}T00:00:00\\.000Z$`));
+    const recent = await getJson(api, '/v1/top', { metric: 'cpu_pct', by: 'machine', order: 'sum', from: iso(Date.now() - HOUR), to: iso(Date.now()) });
+    expect(recent.headers.get('x-archived-range')).toBeNull();
     await restoreOk();
     expect((await dayStatus(day, retention)).map((s) => s.retentionStep?.step)).toEqual(['restore', 'restore']);
     // A second restore would double every row: refused.

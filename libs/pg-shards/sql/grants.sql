@@ -98,3 +98,25 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- Retention (docs/lifecycle.md, "Retention"): the lifecycle drops archived days with
+-- `DETACH PARTITION … CONCURRENTLY` and `DROP TABLE`, which only an owner of the parent and the
+-- partition may run, and which cannot run inside a function (so no SECURITY DEFINER wrapper). The
+-- two raw tables and their day partitions belong to pa_partitions (NOLOGIN), whose members are
+-- pa_owner (migrations, pa_ensure_day_partition) and pa_lifecycle: partition DDL on those two
+-- tables and nothing else. pa_ensure_day_partition hands new partitions to it (migration 016).
+DO $$
+DECLARE
+  t regclass;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pa_partitions') THEN
+    CREATE ROLE pa_partitions NOLOGIN;
+  END IF;
+  GRANT pa_partitions TO pa_owner, pa_lifecycle;
+  FOR t IN SELECT x::regclass FROM unnest(ARRAY['snapshots', 'process_samples']) x
+           UNION ALL
+           SELECT i.inhrelid::regclass FROM pg_inherits i WHERE i.inhparent IN ('snapshots'::regclass, 'process_samples'::regclass) LOOP
+    EXECUTE format('ALTER TABLE %s OWNER TO pa_partitions', t);
+  END LOOP;
+END
+$$;
