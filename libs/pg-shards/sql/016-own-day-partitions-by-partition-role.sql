@@ -17,7 +17,11 @@ BEGIN
       EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
                      parent || '_' || suffix, parent, lower_ts, upper_ts);
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pa_partitions') THEN
+        -- A new owner needs CREATE on the schema: granted and revoked in this transaction, so no
+        -- member of pa_partitions ever sees it.
+        GRANT CREATE ON SCHEMA public TO pa_partitions;
         EXECUTE format('ALTER TABLE %I OWNER TO pa_partitions', parent || '_' || suffix);
+        REVOKE CREATE ON SCHEMA public FROM pa_partitions;
       END IF;
     END IF;
   END LOOP;

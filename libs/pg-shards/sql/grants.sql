@@ -113,10 +113,13 @@ BEGIN
     CREATE ROLE pa_partitions NOLOGIN;
   END IF;
   GRANT pa_partitions TO pa_owner, pa_lifecycle;
+  -- A new owner needs CREATE on the schema; held only inside this transaction, never visible to a member.
+  GRANT CREATE ON SCHEMA public TO pa_partitions;
   FOR t IN SELECT x::regclass FROM unnest(ARRAY['snapshots', 'process_samples']) x
            UNION ALL
            SELECT i.inhrelid::regclass FROM pg_inherits i WHERE i.inhparent IN ('snapshots'::regclass, 'process_samples'::regclass) LOOP
     EXECUTE format('ALTER TABLE %s OWNER TO pa_partitions', t);
   END LOOP;
+  REVOKE CREATE ON SCHEMA public FROM pa_partitions;
 END
 $$;
