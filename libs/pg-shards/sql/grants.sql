@@ -10,7 +10,7 @@
 --   pa_summarizer  reads the raw tables and the outbox, writes the rollups, deletes outbox rows
 --   pa_query       SELECT on the pa_read views, plus the outbox (dirty buckets) and machines
 --   pa_lifecycle   SELECT/INSERT/DELETE on every pa table, UPDATE on its step rows, its sequences,
---                  the pa_read views; no partition DDL (a VACUUM of a day it emptied is skipped)
+--                  the pa_read views; member of pa_partitions (below): detaches and drops archived day partitions
 --   pa_gateway     nothing on a shard (it reads API keys in the catalog)
 DO $$
 DECLARE
