@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { AppProcess, pollUntil } from '../support/app-process';
 import { benchCatalogUrl } from '../support/bench-databases';
+import { createTopic } from '../data/topic-filler';
 import { BUILD_ROOT } from '../support/paths';
 import { formatNumber } from '../support/progress';
 import { BenchContext, ItemResult } from './bench-context';
@@ -40,7 +41,9 @@ export async function runRetention(ctx: BenchContext): Promise<ItemResult> {
   const archiveDir = mkdtempSync(join(tmpdir(), 'pa-bench-archive-'));
   const apps: AppProcess[] = [];
   try {
-    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: `proc.snapshots.bench.retention.${ctx.runId}` }, 'writer-retention'));
+    // The writer's principal may read its topic but not create it (the ACLs): the bench, as admin, does.
+    for (const name of [topic, `${topic}.dlq`]) await createTopicOnceLeadersAre(ctx, name);
+    apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: `proc-writer-bench-retention-${ctx.runId}` }, 'writer-retention'));
     ctx.progress.step(`item 12 · ${formatNumber(rows)} rows of the simulated fleet into ${day} (Kafka, writer)`);
     const args = ['simulate', '--kafka', '--machines', String(fleet.machines), '--processes', String(fleet.processes), '--interval', '10s', '--ticks', String(fleet.ticks), '--start', new Date(dayMs).toISOString(), '--prefix', 'bench-rt-'];
     await run(process.execPath, [join(BUILD_ROOT, 'apps', 'collector', 'src', 'main.js'), ...args], { env: { ...process.env, KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic }, maxBuffer: 1 << 24 });
@@ -75,6 +78,22 @@ export async function runRetention(ctx: BenchContext): Promise<ItemResult> {
     await Promise.all(pools.map((p) => p.end()));
     await ctx.databases.drop(DATABASE);
     rmSync(archiveDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * createTopic, tried again for up to 60 s: a broker that just started answers "does not host this
+ * topic-partition" while it waits for the new topic's leaders (kafkajs retries a few times only).
+ */
+async function createTopicOnceLeadersAre(ctx: BenchContext, topic: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await createTopic(ctx.kafka, topic, 2);
+    } catch (error) {
+      if (Date.now() > deadline || !/does not host this topic-partition/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
 
