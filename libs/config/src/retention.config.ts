@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION_MS } from '@pa/contracts';
 import { EnvReader } from './env-reader';
 import { statePath } from './state-paths';
 
@@ -9,7 +10,7 @@ const DAY_MS = 86_400_000;
  * dropped), so that nothing is accepted into a day that is already gone.
  */
 export function readRawRetentionMs(r: EnvReader): number {
-  return r.int('RETENTION_DAYS', 30, { min: 1, max: 3650 }) * DAY_MS;
+  return r.int('RETENTION_DAYS', DEFAULT_RETENTION_MS / DAY_MS, { min: 1, max: 3650 }) * DAY_MS;
 }
 
 /** What the lifecycle keeps, and where the archive of what it drops goes (docs/lifecycle.md, "Retention"). */
