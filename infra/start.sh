@@ -94,15 +94,19 @@ if [[ -z ${REDIS_URL:-} ]]; then
   export REDIS_PASSWORD_FILE=${REDIS_PASSWORD_FILE:-$PA_STATE_DIR/secrets/redis-query-api.password}
 fi
 start_app query-api "https://127.0.0.1:$QUERY_PORT/readyz" -- "$node_bin" dist/apps/query-api/src/main.js
-# The demo's lifecycle policy: days older than 1 day sealed, looked at every 30 s (defaults 2d, 60 s).
-LIFECYCLE_LATENESS=${LIFECYCLE_LATENESS:-1d} LIFECYCLE_INTERVAL_MS=${LIFECYCLE_INTERVAL_MS:-30000} \
+# The demo's lifecycle policy: days older than 1 day sealed, looked at every 30 s (defaults 2d, 60 s),
+# and raw days archived once they ended 2 days ago (DEMO_RETENTION_DAYS; default RETENTION_DAYS, 30):
+# the demo history's oldest day (3 days back) is archived within minutes. The gateway and the writer
+# keep RETENTION_DAYS, which must be longer here so that the history can be written at all; outside
+# the demo the three use the one RETENTION_DAYS. The archive: var/archive, its key var/secrets/archive.key.
+RETENTION_DAYS=${DEMO_RETENTION_DAYS:-2} LIFECYCLE_LATENESS=${LIFECYCLE_LATENESS:-1d} LIFECYCLE_INTERVAL_MS=${LIFECYCLE_INTERVAL_MS:-30000} \
   start_app lifecycle "http://127.0.0.1:$LIFECYCLE_PORT/readyz" -- "$node_bin" dist/apps/lifecycle/src/main.js
 bash infra/start-prometheus.sh
 start_app collector - -- "$node_bin" dist/apps/collector/src/main.js --interval 5s
 start_app fleet - -- "$node_bin" dist/apps/collector/src/main.js simulate \
   --machines "${DEMO_MACHINES:-50}" --processes "${DEMO_PROCESSES:-100}" --interval "${DEMO_INTERVAL:-10s}"
 # Once per state dir: a few past days of a small sparse fleet (its own machine ids), so that
-# `npm run lifecycle -- status` shows sealed, compressed days next to heap ones within minutes.
+# `npm run lifecycle -- status` shows archived and compressed days next to heap ones within minutes.
 if [[ ! -e $PA_STATE_DIR/demo-history.started ]]; then
   touch "$PA_STATE_DIR/demo-history.started"
   history_start=$(date -u -d "-${DEMO_HISTORY_DAYS:-3} days" +%Y-%m-%dT00:00:00Z)
@@ -130,7 +134,7 @@ Process Analyzer is up ($(node -v)).
   ingest gateway   https://127.0.0.1:$GATEWAY_PORT   POST /v1/snapshots, GET /readyz
   writer           http://127.0.0.1:$WRITER_PORT/healthz   (counters, shards down)
   summarizer       http://127.0.0.1:$SUMMARIZER_PORT/healthz   (outbox rows done, lag per shard)
-  lifecycle        http://127.0.0.1:$LIFECYCLE_PORT/healthz   (sealed days compressed; npm run lifecycle -- status)
+  lifecycle        http://127.0.0.1:$LIFECYCLE_PORT/healthz   (sealed days compressed, days past the retention archived; npm run lifecycle -- status)
   query API        https://127.0.0.1:$QUERY_PORT/docs   (OpenAPI; cache: $cache_state)
   Kafka            $KAFKA_BROKERS   topic proc.snapshots.v1 (DLQ proc.dlq.snapshots.v1; tenant topics: npm run kafka-tenant)
   shard nodes      ${PG_SHARDS//,/ }

@@ -14,6 +14,7 @@ import { runDashboardLoad } from './items/dashboard-load';
 import { runBucketMove } from './items/bucket-move';
 import { runStorage } from './items/storage';
 import { runScrubbingCost } from './items/scrubbing-cost';
+import { runRetention } from './items/retention';
 import { renderTable } from './report/table';
 import { writeResults } from './report/results-file';
 import { loadBenchEnv } from './support/bench-env';
@@ -30,6 +31,7 @@ const ITEMS: { item: number; title: string; run: (ctx: BenchContext, done: Map<n
   { item: 9, title: 'item 9: a bucket move under load', run: (ctx, done) => runBucketMove(ctx, done) },
   { item: 10, title: 'item 10: storage, heap vs compressed day', run: (ctx) => runStorage(ctx) },
   { item: 11, title: 'item 11: secret scrubbing cost on ingest', run: (ctx) => runScrubbingCost(ctx) },
+  { item: 12, title: 'item 12: retention, INSERT wait while a day is archived and dropped', run: (ctx) => runRetention(ctx) },
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -2,9 +2,8 @@ import { Pool } from 'pg';
 import { ProcessSnapshot } from '@pa/contracts';
 import { LIFECYCLE_STOP_POINTS } from '@pa/config';
 import { ServiceProcess, buildProcess, freePort, pollUntil, uniqueSuffix } from '@pa/testing';
-import { waitCaughtUp } from './support/consumer-lag';
-import { history, ndjsonBodies } from './support/history';
-import { dayStatus, heapRowCount, runLifecycle, runLifecycleOk, samplesOf, waitLifecycleSessionsGone } from './support/lifecycle';
+import { history } from './support/history';
+import { KEEP_EVERYTHING, dayStatus, ingestAll, edgeSnapshot, lonelyDay, heapRowCount, runLifecycle, runLifecycleOk, samplesOf, waitLifecycleSessionsGone } from './support/lifecycle';
 import { Pipeline } from './support/pipeline';
 import { difference, getJson, iso, startQueryApi } from './support/query-api';
 import { rollupMismatch, waitOutboxEmpty } from './support/rollup-truth';
@@ -15,27 +14,6 @@ import { authHeaders } from './support/auth';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/**
- * A day of its own, 1,000 to 3,000 days back: no other suite writes there (they stay within the
- * 90-day retention), so sealing it touches nobody else's rows on the shared nodes.
- */
-function lonelyDay(): number {
-  const today = Math.floor(Date.now() / DAY) * DAY;
-  return today - (1000 + Math.floor(Math.random() * 2000)) * DAY;
-}
-
-/** Values at the edges of what must come back bit for bit and byte for byte. */
-function edgeSnapshot(machine: string, tsMs: number): ProcessSnapshot {
-  return {
-    machine_id: machine,
-    ts: iso(tsMs),
-    processes: [
-      buildProcess(7, { cpu_pct: -0, mem_pct: 5e-324, cmdline: 'naïve 日本語 🎉 "q" \\ \t end', start_time: '2020-01-01T00:00:00.123456Z' }),
-      buildProcess(8, { cpu_pct: 0.1 + 0.2, mem_pct: 2.2250738585072014e-308, vms_bytes: undefined, io_read_bytes: undefined, io_write_bytes: undefined, cmdline: undefined, state: undefined }),
-    ],
-  };
-}
 
 describe('lifecycle: sealed days compressed, exact in every form', () => {
   const retention = { RETENTION_DAYS: '3650' };
@@ -52,13 +30,7 @@ describe('lifecycle: sealed days compressed, exact in every form', () => {
   let api: ServiceProcess;
   let expected: string[];
 
-  async function ingest(snapshots: ProcessSnapshot[]): Promise<void> {
-    for (const body of ndjsonBodies(snapshots, 200)) {
-      const response = await pipeline.post(body, { 'content-type': 'application/x-ndjson' });
-      expect(response.status).toBe(202);
-    }
-    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
-  }
+  const ingest = (snapshots: ProcessSnapshot[]) => ingestAll(pipeline, snapshots);
 
   /** Every endpoint, on windows with unaligned edges (raw reads), a sub-hour window (raw only) and the whole day. */
   async function answers(): Promise<unknown[]> {
@@ -211,7 +183,7 @@ describe('lifecycle: sealed days compressed, exact in every form', () => {
       holder.release();
     }
     const port = await freePort();
-    const service = await new ServiceProcess('lifecycle', { PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_PORT: String(port), LIFECYCLE_DAYS: day, LIFECYCLE_INTERVAL_MS: '200', OTEL_SDK_DISABLED: 'true' })
+    const service = await new ServiceProcess('lifecycle', { PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_PORT: String(port), LIFECYCLE_DAYS: day, LIFECYCLE_INTERVAL_MS: '200', OTEL_SDK_DISABLED: 'true', ...KEEP_EVERYTHING })
       .start()
       .waitReady(`http://127.0.0.1:${port}/readyz`);
     try {

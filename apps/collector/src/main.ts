@@ -64,7 +64,7 @@ async function openSource(command: RunCommand, config: Readonly<CollectorConfig>
   if (command.kind === 'sample') return openProcfsSource(resolveMachineId(config.machineId), command.intervalMs);
   const { machines, processes, seed, prefix, startMs } = command;
   if (startMs !== undefined && startMs < Date.now() - DEFAULT_RETENTION_MS) {
-    logger.warn('--start is older than the default retention (90 days): the gateway will refuse those snapshots');
+    logger.warn('--start is older than the default raw retention (RETENTION_DAYS, 30 days): the gateway will refuse those snapshots');
   }
   return simulatedSource({ machines, processes, seed, prefix });
 }

@@ -5,6 +5,7 @@ import { ApiKeyGuard } from '@pa/auth';
 import { loadQueryConfig, serviceVersion } from '@pa/config';
 import { createHttpApp, listen } from '@pa/http';
 import { createMetricsRegistry } from '@pa/telemetry';
+import { installArchivedRangeHeader } from './common/archived-range';
 import { serveDashboard } from './dashboard/serve-dashboard';
 import { serveOpenApi } from './docs/open-api';
 import { MAX_PATH_PARAM_CHARS } from './params/path-params';
@@ -22,6 +23,7 @@ async function bootstrap(): Promise<void> {
     tls: config.http.tls,
   });
   guard.install(app.getHttpAdapter().getInstance(), QUERY_ACCESS);
+  installArchivedRangeHeader(app.getHttpAdapter().getInstance(), config.rawRetentionMs);
   serveOpenApi(app, serviceVersion());
   const dashboard = (await serveDashboard(app)) ? 'dashboard at /' : 'dashboard not built';
   const port = await listen(app, config.http.host, config.http.port);

@@ -1,4 +1,5 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
+import { readRawRetentionMs } from './retention.config';
 import { EnvReader } from './env-reader';
 import { readServerTls } from './https.config';
 import { HttpConfig, KafkaConfig, readHttpConfig, readKafkaConfig } from './common.config';
@@ -48,7 +49,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Read
       // 1 MiB (1,048,588) for the record and its headers: set this below what the broker takes.
       maxRecordBytes: r.int('GATEWAY_MAX_RECORD_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
     },
-    retentionMs: r.int('RETENTION_DAYS', 90, { min: 1, max: 3650 }) * 86_400_000,
+    retentionMs: readRawRetentionMs(r),
     scrubbing: readScrubbingConfig(r),
   };
   if (config.http.maxInFlightBodyBytes < config.http.bodyLimitBytes) {

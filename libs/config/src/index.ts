@@ -16,3 +16,4 @@ export * from './kafka-security.config';
 export * from './state-paths';
 export * from './https.config';
 export * from './mover.config';
+export * from './retention.config';

@@ -1,10 +1,14 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
+import { RetentionPolicy, readRetentionPolicy } from './retention.config';
 
 /** Where a test may stop the sealing of a day with SIGKILL (LIFECYCLE_STOP_AT); see docs/lifecycle.md. */
 export const LIFECYCLE_STOP_POINTS = ['after-rewrite', 'after-verify', 'after-delete', 'after-commit'] as const;
-export type LifecycleStopPoint = (typeof LIFECYCLE_STOP_POINTS)[number];
+/** Where a test may stop the retention of a day: files written (before verify), verified (before the drop), detached (mid-drop). */
+export const RETENTION_STOP_POINTS = ['after-archive-write', 'after-archive-verify', 'after-detach'] as const;
+export type LifecycleStopPoint = (typeof LIFECYCLE_STOP_POINTS)[number] | (typeof RETENTION_STOP_POINTS)[number];
+const STOP_POINTS: readonly string[] = [...LIFECYCLE_STOP_POINTS, ...RETENTION_STOP_POINTS];
 
 export interface LifecycleConfig {
   http: HttpConfig;
@@ -21,6 +25,8 @@ export interface LifecycleConfig {
   stopAt?: LifecycleStopPoint;
   /** test hook: damage one rewritten segment before verification, to show a failed verification */
   corruptForTest: boolean;
+  /** what is kept how long, and where the archive goes */
+  retention: RetentionPolicy;
 }
 
 const DAY_MS = 86_400_000;
@@ -36,6 +42,7 @@ export function loadLifecycleConfig(env: Record<string, string | undefined>): Re
     onlyDays: r.optionalString('LIFECYCLE_DAYS') === undefined ? undefined : r.list('LIFECYCLE_DAYS', [], isDay, 'days YYYY-MM-DD'),
     stopAt: readStopPoint(r),
     corruptForTest: r.bool('LIFECYCLE_CORRUPT_FOR_TEST', false),
+    retention: readRetentionPolicy(r),
   });
 }
 
@@ -57,8 +64,8 @@ function readDuration(r: EnvReader, name: string, fallback: string): number {
 function readStopPoint(r: EnvReader): LifecycleStopPoint | undefined {
   const raw = r.optionalString('LIFECYCLE_STOP_AT');
   if (raw === undefined) return undefined;
-  if ((LIFECYCLE_STOP_POINTS as readonly string[]).includes(raw)) return raw as LifecycleStopPoint;
-  r.problem(`LIFECYCLE_STOP_AT=${JSON.stringify(raw)}: must be one of ${LIFECYCLE_STOP_POINTS.join(', ')}`);
+  if (STOP_POINTS.includes(raw)) return raw as LifecycleStopPoint;
+  r.problem(`LIFECYCLE_STOP_AT=${JSON.stringify(raw)}: must be one of ${STOP_POINTS.join(', ')}`);
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
+import { readRawRetentionMs } from './retention.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, ShardsConfig, readHttpConfig, readShardsConfig } from './common.config';
 import { readServerTls } from './https.config';
@@ -44,6 +45,8 @@ export interface QueryConfig {
   /** absent: no REDIS_URL, answers are always computed */
   cache?: QueryCacheConfig;
   limits: QueryLimitsConfig;
+  /** the raw retention (RETENTION_DAYS, shared with the gateway, writer and lifecycle): older windows get x-archived-range */
+  rawRetentionMs: number;
 }
 
 /** Reads the query API's environment; throws one ConfigError naming every bad variable. */
@@ -54,6 +57,7 @@ export function loadQueryConfig(env: Record<string, string | undefined>): Readon
     auth: readAuthConfig(r),
     shards: readShardsConfig(r, 10),
     cache: readCacheConfig(r),
+    rawRetentionMs: readRawRetentionMs(r),
     limits: {
       maxWindowDays: r.int('QUERY_MAX_WINDOW_DAYS', 93, { min: 1, max: 3650 }),
       maxRawWindowHours: r.int('QUERY_MAX_RAW_WINDOW_HOURS', 48, { min: 1, max: 87_600 }),

@@ -1,4 +1,5 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
+import { readRawRetentionMs } from './retention.config';
 import { EnvReader } from './env-reader';
 import { HttpConfig, KafkaConfig, ShardsConfig, readHttpConfig, readKafkaConfig, readShardsConfig } from './common.config';
 import { ScrubbingConfig, readScrubbingConfig } from './scrubbing.config';
@@ -56,7 +57,7 @@ export function loadWriterConfig(env: Record<string, string | undefined>): Reado
       maxWaitMs: r.int('WRITER_BATCH_MAX_WAIT_MS', 200, { min: 1, max: 60_000 }),
     },
     parkedLimitBytes: r.int('WRITER_PARKED_LIMIT_BYTES', 256 * 1024 * 1024, { min: 1024 }),
-    retentionMs: r.int('RETENTION_DAYS', 90, { min: 1, max: 3650 }) * 86_400_000,
+    retentionMs: readRawRetentionMs(r),
     scrubbing: readScrubbingConfig(r),
   });
 }

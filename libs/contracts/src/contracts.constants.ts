@@ -25,6 +25,6 @@ export const HEADER = {
 /** A snapshot whose ts lies further in the future than this is rejected (clock skew). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Default retention: snapshots older than this are rejected at ingest. */
-export const DEFAULT_RETENTION_MS = 90 * 24 * 3_600_000;
+export const DEFAULT_RETENTION_MS = 30 * 24 * 3_600_000;
 /** Hard cap of processes in one snapshot (mirrors the schema's maxItems). */
 export const MAX_PROCESSES_PER_SNAPSHOT = 10_000;

@@ -10,7 +10,7 @@
 --   pa_summarizer  reads the raw tables and the outbox, writes the rollups, deletes outbox rows
 --   pa_query       SELECT on the pa_read views, plus the outbox (dirty buckets) and machines
 --   pa_lifecycle   SELECT/INSERT/DELETE on every pa table, UPDATE on its step rows, its sequences,
---                  the pa_read views; no partition DDL (a VACUUM of a day it emptied is skipped)
+--                  the pa_read views; member of pa_partitions (below): detaches and drops archived day partitions
 --   pa_gateway     nothing on a shard (it reads API keys in the catalog)
 DO $$
 DECLARE
@@ -96,5 +96,30 @@ BEGIN
               WHERE i.inhparent IN ('snapshots'::regclass, 'process_samples'::regclass) LOOP
     EXECUTE format('GRANT INSERT ON %s TO pa_writer', part);
   END LOOP;
+END
+$$;
+
+-- Retention (docs/lifecycle.md, "Retention"): the lifecycle drops archived days with
+-- `DETACH PARTITION … CONCURRENTLY` and `DROP TABLE`, which only an owner of the parent and the
+-- partition may run, and which cannot run inside a function (so no SECURITY DEFINER wrapper). The
+-- two raw tables and their day partitions belong to pa_partitions (NOLOGIN), whose members are
+-- pa_owner (migrations, pa_ensure_day_partition) and pa_lifecycle: partition DDL on those two
+-- tables and nothing else. pa_ensure_day_partition hands new partitions to it (migration 016).
+DO $$
+DECLARE
+  t regclass;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pa_partitions') THEN
+    CREATE ROLE pa_partitions NOLOGIN;
+  END IF;
+  GRANT pa_partitions TO pa_owner, pa_lifecycle;
+  -- A new owner needs CREATE on the schema; held only inside this transaction, never visible to a member.
+  GRANT CREATE ON SCHEMA public TO pa_partitions;
+  FOR t IN SELECT x::regclass FROM unnest(ARRAY['snapshots', 'process_samples']) x
+           UNION ALL
+           SELECT i.inhrelid::regclass FROM pg_inherits i WHERE i.inhparent IN ('snapshots'::regclass, 'process_samples'::regclass) LOOP
+    EXECUTE format('ALTER TABLE %s OWNER TO pa_partitions', t);
+  END LOOP;
+  REVOKE CREATE ON SCHEMA public FROM pa_partitions;
 END
 $$;

@@ -1,8 +1,13 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
-import { pollUntil } from '@pa/testing';
+import { ProcessSnapshot } from '@pa/contracts';
+import { buildProcess, pollUntil } from '@pa/testing';
 import { SHARD_URLS } from './test-stack';
+import { Pipeline } from './pipeline';
+import { waitCaughtUp } from './consumer-lag';
+import { ndjsonBodies } from './history';
 
 const CLI = resolve(__dirname, '..', '..', '..', 'dist', 'apps', 'lifecycle', 'src', 'cli.js');
 
@@ -12,9 +17,21 @@ export interface CliRun {
   output: string;
 }
 
+/**
+ * Retention that keeps everything the suites write (their days lie up to 3,000 days back): a
+ * suite that tests retention overrides it. Its archive goes to a folder of the test run.
+ */
+export const KEEP_EVERYTHING: Record<string, string> = {
+  RETENTION_DAYS: '3650',
+  RETENTION_ROLLUP_1M_DAYS: '36500',
+  RETENTION_ROLLUP_1H_DAYS: '36500',
+  ARCHIVE_DIR: join(tmpdir(), `pa-e2e-archive-${process.pid}`),
+  ARCHIVE_KEY_FILE: join(tmpdir(), `pa-e2e-archive-${process.pid}`, 'archive.key'),
+};
+
 /** `npm run lifecycle -- <args>` on the test shards, limited to `days` (a shared node holds other suites' days). */
 export function runLifecycle(args: string[], days: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
-  const env = { ...process.env, PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_DAYS: days.join(','), LIFECYCLE_LATENESS: '2d', ...extraEnv };
+  const env = { ...process.env, PG_SHARDS: SHARD_URLS.join(','), LIFECYCLE_DAYS: days.join(','), LIFECYCLE_LATENESS: '2d', ...KEEP_EVERYTHING, ...extraEnv };
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
@@ -49,11 +66,13 @@ export interface DayStatusJson {
   compressedRows: number;
   segments: number;
   lastStep?: { status: string; detail: string | null };
+  archive?: { samples: number; ledgerRows: number; bytes: number; files: string[]; problem?: string };
+  retentionStep?: { step: string; status: string; detail: string | null };
 }
 
-/** `status --json` of `day` on every shard. */
-export async function dayStatus(day: string): Promise<DayStatusJson[]> {
-  const run = await runLifecycle(['status', '--json'], [day]);
+/** `status --json` of `day` on every shard (`extraEnv`: e.g. the archive folder of a retention suite). */
+export async function dayStatus(day: string, extraEnv: Record<string, string> = {}): Promise<DayStatusJson[]> {
+  const run = await runLifecycle(['status', '--json'], [day], extraEnv);
   if (run.code !== 0) throw new Error(`lifecycle status exited ${run.code}:\n${run.output}`);
   const parsed = JSON.parse(run.output) as { shards: { shard: number; days: DayStatusJson[] }[] };
   return parsed.shards.flatMap((s) => s.days.filter((d) => d.day === day));
@@ -81,4 +100,46 @@ export async function heapRowCount(pools: Pool[], prefix: string, fromIso: strin
     n += Number((await pool.query('SELECT count(*) AS n FROM public.process_samples WHERE machine_id LIKE $1 AND ts >= $2 AND ts < $3', [`${prefix}%`, fromIso, toIso])).rows[0].n);
   }
   return n;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A day of its own, 1,000 to 3,000 days back: no other suite writes there (they stay within the
+ * raw retention), so sealing or archiving it touches nobody else's rows on the shared nodes.
+ */
+export function lonelyDay(): number {
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  return today - (1000 + Math.floor(Math.random() * 2000)) * DAY_MS;
+}
+
+/** Values at the edges of what must come back bit for bit and byte for byte. */
+export function edgeSnapshot(machine: string, tsMs: number): ProcessSnapshot {
+  return {
+    machine_id: machine,
+    ts: new Date(tsMs).toISOString(),
+    processes: [
+      buildProcess(7, { cpu_pct: -0, mem_pct: 5e-324, cmdline: 'naïve 日本語 🎉 "q" \\ \t end', start_time: '2020-01-01T00:00:00.123456Z' }),
+      buildProcess(8, { cpu_pct: 0.1 + 0.2, mem_pct: 2.2250738585072014e-308, vms_bytes: undefined, io_read_bytes: undefined, io_write_bytes: undefined, cmdline: undefined, state: undefined }),
+    ],
+  };
+}
+
+/** The snapshot ledger rows of the prefix's machines in [from, to), as text rows, over all shards. */
+export async function ledgerOf(pools: Pool[], prefix: string, fromIso: string, toIso: string): Promise<string[]> {
+  const sql = `SELECT concat_ws('|', machine_id, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), batch_id, n_processes,
+      to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), encode(content_hash, 'hex')) AS r
+    FROM public.snapshots WHERE machine_id LIKE $1 AND ts >= $2 AND ts < $3`;
+  const rows: string[] = [];
+  for (const pool of pools) rows.push(...(await pool.query<{ r: string }>(sql, [`${prefix}%`, fromIso, toIso])).rows.map((x) => x.r));
+  return rows.sort();
+}
+
+/** Posts `snapshots` through the gateway (NDJSON, 200 a body) and waits until the writer has consumed them. */
+export async function ingestAll(pipeline: Pipeline, snapshots: ProcessSnapshot[]): Promise<void> {
+  for (const body of ndjsonBodies(snapshots, 200)) {
+    const response = await pipeline.post(body, { 'content-type': 'application/x-ndjson' });
+    if (response.status !== 202) throw new Error(`gateway answered ${response.status}`);
+  }
+  await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
 }

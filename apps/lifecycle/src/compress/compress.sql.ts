@@ -11,7 +11,7 @@ const ROW_TEXT = (a: string) => `ROW(${a}.ts, ${a}.machine_id, ${a}.pid, ${a}.pp
  * Order-independent checksum of a set of rows: the sum of a 64-bit hash of each row's text.
  * float8 text is the shortest exact form (extra_float_digits ≥ 1), so a flipped bit changes it.
  */
-const CHECKSUM = (a: string) => `sum(hashtextextended(${ROW_TEXT(a)}, 0)::numeric)`;
+export const CHECKSUM = (a: string) => `sum(hashtextextended(${ROW_TEXT(a)}, 0)::numeric)`;
 
 export const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ';
 

@@ -1,7 +1,10 @@
 import { Pool } from 'pg';
-import { LifecycleConfig, LifecycleStopPoint } from '@pa/config';
+import { LifecycleConfig } from '@pa/config';
 import { SealResult, sealDay } from '../compress/day-compressor';
 import { dueDays } from '../compress/sealed-days';
+import { ShardRetention, describeRetention, retainShard } from '../retention/retention-runner';
+import { stopHook } from './stop-hook';
+
 
 /** What one run did on one shard node. */
 export interface ShardRun {
@@ -9,25 +12,22 @@ export interface ShardRun {
   /** set when another instance held the node's lifecycle lock: nothing was done */
   skipped?: string;
   sealed: SealResult[];
+  /** what retention did (absent when skipped) */
+  retention?: ShardRetention;
 }
 
 /** The session advisory lock that gives one shard node to one lifecycle instance at a time. */
 export const LIFECYCLE_LOCK_SQL = `SELECT pg_try_advisory_lock(hashtext('pa_lifecycle')) AS locked`;
 const UNLOCK_SQL = `SELECT pg_advisory_unlock(hashtext('pa_lifecycle'))`;
 
-/** Where the test hook kills the process: SIGKILL, as an operator's `kill -9` or an OOM kill would. */
-export function stopHook(stopAt: LifecycleStopPoint | undefined): (point: LifecycleStopPoint) => void {
-  return (point) => {
-    if (point === stopAt) process.kill(process.pid, 'SIGKILL');
-  };
-}
 
 /**
- * Every due step once on the node behind `pool`: each sealed day with heap rows is compressed (or
- * its late rows merged), oldest first, while this session holds the node's lifecycle lock. A node
- * another instance works on is skipped. `log` hears a line per day.
+ * Every due step once on the node behind `pool`, while this session holds the node's lifecycle
+ * lock: each sealed day with heap rows is compressed (or its late rows merged), oldest first; then
+ * each day past the raw retention is archived (encrypted with `archiveKey`), verified and dropped,
+ * and old rollups deleted. A node another instance works on is skipped. `log` hears a line per day.
  */
-export async function runShard(shard: number, pool: Pool, config: LifecycleConfig, log: (line: string) => void): Promise<ShardRun> {
+export async function runShard(shard: number, pool: Pool, config: LifecycleConfig, archiveKey: Buffer, log: (line: string) => void): Promise<ShardRun> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -43,7 +43,10 @@ export async function runShard(shard: number, pool: Pool, config: LifecycleConfi
         log(describeSeal(shard, result));
         sealed.push(result);
       }
-      return { shard, sealed };
+      const retention = await retainShard(client, shard, config, archiveKey);
+      for (const r of retention.days) log(describeRetention(shard, r));
+      for (const [table, n] of Object.entries(retention.rollupsDeleted)) log(`shard ${shard}: ${n} rows of ${table} past their retention deleted`);
+      return { shard, sealed, retention };
     } finally {
       await client.query(UNLOCK_SQL);
     }

@@ -5,6 +5,8 @@ import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { METRICS_REGISTRY } from '@pa/telemetry';
 import { LIFECYCLE_CONFIG } from '../lifecycle.tokens';
 import { dayStatuses } from '../status/day-status';
+import { loadOrCreateArchiveKey } from '../retention/archive-crypto';
+import { dayArchive } from '../retention/archive-store';
 import { LifecycleMetrics, ShardDays } from './lifecycle.metrics';
 import { runShard } from './lifecycle-runner';
 
@@ -12,6 +14,10 @@ export interface ShardProgress {
   shard: number;
   runs: number;
   daysSealed: number;
+  /** days archived, verified and dropped */
+  daysArchived: number;
+  /** the last retention failure (a day not dropped, and why) */
+  lastRetentionProblem?: string;
   lastRunAt?: string;
   /** why the last run did nothing: another instance held the node */
   lastSkipped?: string;
@@ -26,6 +32,7 @@ export interface ShardProgress {
 export class LifecycleWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LifecycleWorker.name);
   private topology!: ShardTopology;
+  private archiveKey!: Buffer;
   private loop?: Promise<void>;
   private wake?: () => void;
   isRunning = false;
@@ -37,6 +44,8 @@ export class LifecycleWorker implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Made on first start (owner-only); a key file that is there but unreadable stops the boot.
+    this.archiveKey = loadOrCreateArchiveKey(this.config.retention.archiveKeyFile);
     this.topology = await openServiceTopology(this.config.shards, { applicationName: 'pa-lifecycle', logger: this.logger });
     this.isRunning = true;
     this.loop = this.run();
@@ -60,9 +69,9 @@ export class LifecycleWorker implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async runOne(shard: number): Promise<void> {
-    const progress = (this.progress[shard] ??= { shard, runs: 0, daysSealed: 0 });
+    const progress = (this.progress[shard] ??= { shard, runs: 0, daysSealed: 0, daysArchived: 0 });
     try {
-      const run = await runShard(shard, this.topology.pools.pool(shard), this.config, (line) => this.logger.log(line));
+      const run = await runShard(shard, this.topology.pools.pool(shard), this.config, this.archiveKey, (line) => this.logger.log(line));
       progress.runs++;
       progress.lastSkipped = run.skipped;
       progress.lastError = undefined;
@@ -70,6 +79,11 @@ export class LifecycleWorker implements OnApplicationBootstrap, OnApplicationShu
       for (const r of run.sealed) {
         this.metrics.daysSealed.inc({ shard: String(shard), outcome: r.status });
         if (r.status === 'done') progress.daysSealed++;
+      }
+      for (const r of run.retention?.days ?? []) {
+        if (r.outcome === 'dropped' || r.outcome === 'failed') this.metrics.daysArchived.inc({ shard: String(shard), outcome: r.outcome });
+        if (r.outcome === 'dropped') progress.daysArchived++;
+        if (r.outcome === 'failed') progress.lastRetentionProblem = `${r.day}: ${r.detail}`;
       }
       this.metrics.lastRun.set({ shard: String(shard) }, Date.now() / 1000);
     } catch (error) {
@@ -84,7 +98,7 @@ export class LifecycleWorker implements OnApplicationBootstrap, OnApplicationShu
     for (let shard = 0; shard < this.topology.pools.count; shard++) {
       const client = await this.topology.pools.pool(shard).connect();
       try {
-        out.push({ shard, days: await dayStatuses(client, this.config) });
+        out.push({ shard, days: await dayStatuses(client, this.config, (day) => dayArchive(this.config.retention.archiveDir, shard, day, this.archiveKey)) });
       } finally {
         client.release();
       }

@@ -1,0 +1,90 @@
+import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+
+/** A Parquet column of the archive, and how its PostgreSQL text form maps to it. */
+export interface ArchiveColumn {
+  name: string;
+  type: 'INT64' | 'INT32' | 'DOUBLE' | 'STRING';
+  nullable: boolean;
+}
+
+/** A row as PostgreSQL text (NULL as null), in the order of its columns. */
+export type TextRow = (string | null)[];
+
+/**
+ * process_samples' columns. Times are INT64 microseconds since the Unix epoch (UTC): exact, where
+ * a Parquet TIMESTAMP read back by hyparquet becomes a millisecond Date.
+ */
+export const SAMPLE_COLUMNS: ArchiveColumn[] = [
+  { name: 'ts_us', type: 'INT64', nullable: false },
+  { name: 'machine_id', type: 'STRING', nullable: false },
+  { name: 'pid', type: 'INT64', nullable: false },
+  { name: 'ppid', type: 'INT64', nullable: true },
+  { name: 'name', type: 'STRING', nullable: false },
+  { name: 'username', type: 'STRING', nullable: true },
+  { name: 'cmdline', type: 'STRING', nullable: true },
+  { name: 'cpu_pct', type: 'DOUBLE', nullable: false },
+  { name: 'mem_pct', type: 'DOUBLE', nullable: false },
+  { name: 'rss_bytes', type: 'INT64', nullable: false },
+  { name: 'vms_bytes', type: 'INT64', nullable: true },
+  { name: 'threads', type: 'INT32', nullable: true },
+  { name: 'state', type: 'STRING', nullable: true },
+  { name: 'io_read_bytes', type: 'INT64', nullable: true },
+  { name: 'io_write_bytes', type: 'INT64', nullable: true },
+  { name: 'start_time_us', type: 'INT64', nullable: true },
+];
+
+/** The snapshot ledger's columns (content_hash as hex). */
+export const SNAPSHOT_COLUMNS: ArchiveColumn[] = [
+  { name: 'machine_id', type: 'STRING', nullable: false },
+  { name: 'ts_us', type: 'INT64', nullable: false },
+  { name: 'batch_id', type: 'STRING', nullable: true },
+  { name: 'n_processes', type: 'INT32', nullable: false },
+  { name: 'received_at_us', type: 'INT64', nullable: false },
+  { name: 'content_hash_hex', type: 'STRING', nullable: true },
+];
+
+/** PostgreSQL text to the column's JS value (INT64 as bigint; float8 text is the shortest exact form). */
+function fromText(type: ArchiveColumn['type'], text: string | null): unknown {
+  if (text === null) return null;
+  if (type === 'INT64') return BigInt(text);
+  if (type === 'INT32' || type === 'DOUBLE') return Number(text);
+  return text;
+}
+
+/** The JS value back to text PostgreSQL reads as the same value: -0 keeps its sign, NaN and infinities their names. */
+export function toText(type: ArchiveColumn['type'], value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (type === 'DOUBLE') {
+    const n = value as number;
+    if (Object.is(n, -0)) return '-0';
+    return Number.isNaN(n) ? 'NaN' : n === Infinity ? 'Infinity' : n === -Infinity ? '-Infinity' : String(n);
+  }
+  return String(value);
+}
+
+/** `rows` as a Parquet file, zstd-compressed (Node 24's zlib), 100,000 rows a row group. */
+export async function encodeParquet(columns: ArchiveColumn[], rows: TextRow[], kv: Record<string, string>): Promise<Uint8Array> {
+  // hyparquet-writer is an ES module: imported, not required (this package compiles to CommonJS).
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const buffer = parquetWriteBuffer({
+    codec: 'ZSTD',
+    compressors: { ZSTD: (bytes: Uint8Array) => new Uint8Array(zstdCompressSync(bytes)) },
+    rowGroupSize: 100_000,
+    kvMetadata: Object.entries(kv).map(([key, value]) => ({ key, value })),
+    columnData: columns.map((c, i) => ({ name: c.name, type: c.type, nullable: c.nullable, data: rows.map((r) => fromText(c.type, r[i])) as never })),
+  });
+  return new Uint8Array(buffer);
+}
+
+/** The rows of a Parquet file written by encodeParquet, as text again; throws when its columns are not `columns`. */
+export async function decodeParquet(columns: ArchiveColumn[], file: Uint8Array): Promise<TextRow[]> {
+  const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
+  const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+  const names = parquetMetadata(buffer).schema.slice(1).map((s) => s.name);
+  if (names.join(',') !== columns.map((c) => c.name).join(',')) throw new Error(`archive columns ${names.join(',')} are not ${columns.map((c) => c.name).join(',')}`);
+  const rows = (await parquetReadObjects({
+    file: buffer,
+    compressors: { ZSTD: (input: Uint8Array) => new Uint8Array(zstdDecompressSync(input)) },
+  })) as Record<string, unknown>[];
+  return rows.map((row) => columns.map((c) => toText(c.type, row[c.name])));
+}
