@@ -15,7 +15,7 @@ import { history } from '../support/history';
 import { Pipeline } from '../support/pipeline';
 import { difference, getJson, iso } from '../support/query-api';
 import { Group, topTruth } from '../support/query-truth';
-import { waitOutboxEmpty } from '../support/rollup-truth';
+import { waitFleetRebuilt, waitOutboxEmpty } from '../support/rollup-truth';
 import { SteadyLoad } from '../support/steady-load';
 import { TestCluster, createTestCluster } from '../support/test-cluster';
 import { testKafka } from '../support/test-stack';
@@ -70,12 +70,16 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     await waitOutboxEmpty(cluster.pools, prefix, 120_000);
     const truth = byKey(await topTruth(cluster.pools.slice(0, 2), window, 'cpu_pct', 'machine', 'sum'));
     expect(truth.length).toBe(40);
+    // By process name the answer reads the nodes' fleet rollups where it may (issue 15): never on
+    // a node in the move, and on the source only once its cleanup's fleet buckets are rebuilt.
+    const truthByName = byKey(await topTruth(cluster.pools.slice(0, 2), window, 'cpu_pct', 'process', 'sum'));
+    expect(truthByName.length).toBeGreaterThan(0);
 
     const load = new SteadyLoad(pipeline, { machineIds: ids(`${prefix}-l`, 30), processes: 5, perRequest: 10, concurrency: 2, pauseMs: 20, startMs: Date.now() - HOUR });
     load.start();
     const direct = new DirectProducer(producer, pipeline.topic, ids(`${prefix}-k`, 20));
     direct.start();
-    const reader = new ContinuousReader(queryApis, window, truth);
+    const reader = new ContinuousReader(queryApis, window, { machine: truth, process: truthByName });
     reader.start();
     try {
       await load.waitForMore(300);
@@ -122,6 +126,9 @@ describe('scale-out: a third node joins and takes its share online (issue 12)', 
     await waitOutboxEmpty(cluster.pools, prefix, 120_000);
     const after = await getJson<{ items: Group[] }>(queryApis[0], '/v1/top', topParams(window));
     expect(difference(byKey(after.body.items), truth)).toBeUndefined();
+    await waitFleetRebuilt(cluster.pools);
+    const afterByName = await getJson<{ items: Group[] }>(queryApis[1], '/v1/top', topParams(window, 'process'));
+    expect(difference(byKey(afterByName.body.items), truthByName)).toBeUndefined();
   });
 });
 
@@ -133,8 +140,8 @@ function byKey(items: Group[]): Group[] {
   return [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-function topParams(w: { from: number; to: number }) {
-  return { metric: 'cpu_pct', by: 'machine', from: iso(w.from), to: iso(w.to), limit: 1000 };
+function topParams(w: { from: number; to: number }, by: 'machine' | 'process' = 'machine') {
+  return { metric: 'cpu_pct', by, from: iso(w.from), to: iso(w.to), limit: 1000 };
 }
 
 async function catalogState(cluster: TestCluster) {
@@ -171,7 +178,7 @@ class ContinuousReader {
   constructor(
     private readonly apis: ServiceProcess[],
     private readonly window: { from: number; to: number },
-    private readonly truth: Group[],
+    private readonly truth: Record<'machine' | 'process', Group[]>,
   ) {}
 
   start(): void {
@@ -179,10 +186,11 @@ class ContinuousReader {
     this.loop = (async () => {
       while (this.running) {
         const api = this.apis[this.answers % this.apis.length];
-        const answer = await getJson<{ items: Group[] }>(api, '/v1/top', topParams(this.window));
+        const by = Math.floor(this.answers / this.apis.length) % 2 === 0 ? 'machine' : 'process';
+        const answer = await getJson<{ items: Group[] }>(api, '/v1/top', topParams(this.window, by));
         this.answers++;
-        const diff = answer.status === 200 ? difference(byKey(answer.body.items), this.truth) : `status ${answer.status}: ${JSON.stringify(answer.body)}`;
-        if (diff) this.mismatches.push(`answer ${this.answers}: ${diff}`);
+        const diff = answer.status === 200 ? difference(byKey(answer.body.items), this.truth[by]) : `status ${answer.status}: ${JSON.stringify(answer.body)}`;
+        if (diff) this.mismatches.push(`answer ${this.answers} (by ${by}): ${diff}`);
       }
     })();
   }
