@@ -113,8 +113,10 @@ export async function startQueryApi(
 ): Promise<{ url: string; process: AppProcess }> {
   const port = await freePort();
   // REDIS_URL explicitly empty for the uncached one: infra/bench.sh exports the bench Redis, which the
-  // child would inherit, and every "rollups" and "raw" answer was then a cache hit.
-  const env: Record<string, string> = { PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `bench:${ctx.runId}:`, REDIS_URL: redisUrl ?? '', ...extraEnv };
+  // child would inherit, and every "rollups" and "raw" answer was then a cache hit. The prefix stays
+  // under pa:query:, the only keys the Redis ACL lets user query-api touch (infra/redis/acl-rules.txt):
+  // outside it every command was NOPERM and every "cached" answer a miss.
+  const env: Record<string, string> = { PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), QUERY_PORT: String(port), QUERY_CACHE_PREFIX: `pa:query:bench:${ctx.runId}:`, REDIS_URL: redisUrl ?? '', ...extraEnv };
   const process = new AppProcess('query-api', env, ctx.env.logDir, label).start();
   await process.waitReady(`https://127.0.0.1:${port}/readyz`);
   return { url: `https://127.0.0.1:${port}`, process };
