@@ -8,7 +8,7 @@ import { history } from './support/history';
 import { dayStatus, edgeSnapshot, ingestAll, ledgerOf, lonelyDay, runLifecycle, runLifecycleOk, samplesOf, waitLifecycleSessionsGone } from './support/lifecycle';
 import { Pipeline } from './support/pipeline';
 import { getJson, iso, startQueryApi } from './support/query-api';
-import { waitOutboxEmpty } from './support/rollup-truth';
+import { waitFleetRebuilt, waitOutboxEmpty } from './support/rollup-truth';
 import { startSummarizer } from './support/summarizer';
 import { machinesOnEveryShard, shardPools } from './support/test-stack';
 
@@ -47,6 +47,13 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
   let api: ServiceProcess;
   let samples: string[];
   let ledger: string[];
+
+  // The day is the suite's own (lonelyDay): every fleet row in it sums this suite's machines.
+  const fleetRows = async () => {
+    let n = 0;
+    for (const pool of pools) n += Number((await pool.query('SELECT count(*) AS n FROM process_fleet_rollup_1m WHERE bucket >= $1 AND bucket < $2', [dayFrom, dayTo])).rows[0].n);
+    return n;
+  };
 
   const rollupRows = async (table: string) => {
     let n = 0;
@@ -87,6 +94,7 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
     api = await startQueryApi({ RETENTION_DAYS: '999' });
     await ingestAll(pipeline, [...history(machines, dayMs + HOUR, dayMs + 3 * HOUR, MINUTE), edgeSnapshot(machines[0], dayMs + 2 * HOUR + 5_000)]);
     await waitOutboxEmpty(pools, prefix);
+    await waitFleetRebuilt(pools);
     samples = await samplesOf(pools, prefix, dayFrom, dayTo);
     ledger = await ledgerOf(pools, prefix, dayFrom, dayTo);
   }, 300_000);
@@ -102,7 +110,9 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
     expect(await rollupRows('machine_rollup_1m')).toBeGreaterThan(0);
     const hourly = await rollupRows('machine_rollup_1h');
     expect(hourly).toBeGreaterThan(0);
+    expect(await fleetRows()).toBeGreaterThan(0);
     await expectArchivedAndDropped();
+    expect(await fleetRows()).toBe(0);
     expect(await rollupRows('machine_rollup_1m')).toBe(0);
     expect(await rollupRows('process_rollup_1m')).toBe(0);
     expect(await rollupRows('machine_rollup_1h')).toBe(hourly);

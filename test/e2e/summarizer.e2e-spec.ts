@@ -5,8 +5,8 @@ import { startSummarizer } from './support/summarizer';
 import { waitCaughtUp } from './support/consumer-lag';
 import { history, ndjsonBodies } from './support/history';
 import { Pipeline } from './support/pipeline';
-import { outboxDepth, rollupMismatch, rollupRows, waitOutboxEmpty } from './support/rollup-truth';
-import { router, shardPools, testKafka } from './support/test-stack';
+import { fleetMismatch, outboxDepth, rollupMismatch, rollupRows, waitFleetRebuilt, waitOutboxEmpty } from './support/rollup-truth';
+import { machinesOnShard, router, shardPools, testKafka } from './support/test-stack';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -78,6 +78,29 @@ describe('summarizer: rollups equal the raw truth', () => {
     ]);
     expect(changed.filter((k) => k.startsWith('process')).length).toBeGreaterThan(0);
     expect(changed.every((k) => k.includes(`|${m}|`) && (k.endsWith(minute) || k.endsWith(hour) || k.endsWith(day)))).toBe(true);
+  });
+
+  it('fleet rollups (per name, every machine of a node) equal the raw truth on both shards, late data included', async () => {
+    const prefix = `e2e-fleet-${uniqueSuffix()}`;
+    const machines = [...machinesOnShard(prefix, 0, 3), ...machinesOnShard(prefix, 1, 3)];
+    const { from, to } = window(1.5, 1.5);
+    summarizers.push(await startSummarizer());
+    await ingest(history(machines, from, to, 30_000));
+    await settle(prefix);
+    await waitFleetRebuilt(pools);
+    expect(await fleetMismatch(pools, from, to)).toBeUndefined();
+
+    // Late data into an old minute of a machine on each shard: the fleet rows follow its recompute.
+    const lateTs = from + 20 * 60_000 + 11_000;
+    const minute = new Date(Math.floor(lateTs / 60_000) * 60_000);
+    const samplesAt = async (shard: number) =>
+      Number((await pools[shard].query('SELECT coalesce(sum(samples), 0) AS n FROM process_fleet_rollup_1m WHERE bucket = $1', [minute])).rows[0].n);
+    const before = [await samplesAt(0), await samplesAt(1)];
+    await ingest([buildSnapshot(machines[0], 4, lateTs), buildSnapshot(machines[3], 5, lateTs)]);
+    await settle(prefix);
+    await waitFleetRebuilt(pools);
+    expect(await fleetMismatch(pools, from, to)).toBeUndefined();
+    expect([await samplesAt(0), await samplesAt(1)]).toEqual([before[0] + 4, before[1] + 5]);
   });
 
   it('re-delivered snapshots change nothing and dirty nothing', async () => {

@@ -50,8 +50,11 @@ export async function waitSettled(run: Backfill, pools: Pool[], timeoutMs: numbe
     await admin.disconnect();
   }
   const depth = async () => {
-    const counts = await Promise.all(pools.map((p) => p.query<{ n: string }>('SELECT count(*) AS n FROM rollup_outbox')));
+    // The fleet rollups' outbox too (migration 017): until it is empty, fleet answers read per-machine rows.
+    const counts = await Promise.all(
+      pools.map((p) => p.query<{ n: string }>('SELECT (SELECT count(*) FROM rollup_outbox) + (SELECT count(*) FROM fleet_rollup_outbox) AS n')),
+    );
     return counts.reduce((n, r) => n + Number(r.rows[0].n), 0);
   };
-  await pollUntil(depth, (n) => n === 0, timeoutMs, 'the summarizer to empty the outbox', 500);
+  await pollUntil(depth, (n) => n === 0, timeoutMs, 'the summarizer to empty the outbox and the fleet outbox', 500);
 }

@@ -18,11 +18,15 @@ export async function timedGet(url: string): Promise<TimedAnswer> {
   return { ms, status: response.status, cache: response.headers.get('x-cache'), resolution };
 }
 
-/** A query variant: which endpoint, window and path (rollups, forced raw, cached) it measures. */
+/**
+ * A query variant: which endpoint, window and path it measures: rollups (the API's own choice,
+ * fleet rollups included), per-machine (QUERY_FLEET_ROLLUPS=false: per-machine rollups only),
+ * forced raw, cached.
+ */
 export interface QueryVariant {
   endpoint: 'top' | 'series';
-  window: '1h' | '24h';
-  path: 'rollups' | 'raw' | 'cached';
+  window: '1h' | '24h' | '7d';
+  path: 'rollups' | 'per-machine' | 'raw' | 'cached';
   url: string;
 }
 

@@ -7,6 +7,7 @@ export * from './shard-topology';
 export * from './cluster';
 export * from './moves/move-steps';
 export * from './moves/mover';
+export { deleteMachines } from './moves/machine-cleaner';
 export * from './moves/move.repository';
 export * from './moves/rebalance';
 export * from './moves/rebalance-plan';

@@ -47,6 +47,11 @@ export interface QueryConfig {
   limits: QueryLimitsConfig;
   /** the raw retention (RETENTION_DAYS, shared with the gateway, writer and lifecycle): older windows get x-archived-range */
   rawRetentionMs: number;
+  /**
+   * fleet-wide answers (/v1/top by process, no tenant) read the fleet rollups (migration 017) for
+   * their clean buckets; false: per-machine rollups only (the comparison baseline of bench item 6)
+   */
+  fleetRollups: boolean;
 }
 
 /** Reads the query API's environment; throws one ConfigError naming every bad variable. */
@@ -66,6 +71,7 @@ export function loadQueryConfig(env: Record<string, string | undefined>): Readon
       maxTopLimit: r.int('QUERY_MAX_TOP_LIMIT', 1_000, { min: 1, max: 100_000 }),
       maxPageSize: r.int('QUERY_MAX_PAGE_SIZE', 1_000, { min: 1, max: 100_000 }),
     },
+    fleetRollups: r.bool('QUERY_FLEET_ROLLUPS', true),
   });
 }
 

@@ -13,6 +13,10 @@ export interface SummarizerConfig {
   claimLimit: number;
   /** a machine's outbox rows wait this long (ms) so that one recompute covers several snapshots */
   settleMs: number;
+  /** fleet-rollup outbox rows claimed per rebuild transaction (migration 017) */
+  fleetClaimLimit: number;
+  /** longest a fleet bucket waits for its rebuild while per-machine work keeps coming, ms (idle shards rebuild at once) */
+  fleetMaxDelayMs: number;
 }
 
 export function loadSummarizerConfig(env: Record<string, string | undefined>): Readonly<SummarizerConfig> {
@@ -24,5 +28,7 @@ export function loadSummarizerConfig(env: Record<string, string | undefined>): R
     pollIntervalMs: r.int('SUMMARIZER_POLL_INTERVAL_MS', 500, { min: 10, max: 600_000 }),
     claimLimit: r.int('SUMMARIZER_CLAIM_LIMIT', 200, { min: 1, max: 100_000 }),
     settleMs: r.int('SUMMARIZER_SETTLE_MS', 2_000, { min: 0, max: 3_600_000 }),
+    fleetClaimLimit: r.int('SUMMARIZER_FLEET_CLAIM_LIMIT', 5_000, { min: 1, max: 1_000_000 }),
+    fleetMaxDelayMs: r.int('SUMMARIZER_FLEET_MAX_DELAY_MS', 10_000, { min: 0, max: 3_600_000 }),
   });
 }

@@ -58,6 +58,11 @@ GRANT SELECT ON snapshots, process_samples, machines TO pa_summarizer;
 GRANT SELECT, UPDATE, DELETE ON rollup_outbox TO pa_summarizer;
 GRANT SELECT, INSERT, UPDATE ON machine_rollup_1m, machine_rollup_1h, machine_rollup_1d,
   process_rollup_1m, process_rollup_1h, process_rollup_1d TO pa_summarizer;
+-- Fleet rollups (migration 017): rebuilt (DELETE + INSERT) per bucket; its outbox is written in the
+-- per-machine transaction and claimed (FOR UPDATE SKIP LOCKED, then DELETE) by the rebuild.
+GRANT SELECT, INSERT, DELETE ON process_fleet_rollup_1m, process_fleet_rollup_1h, process_fleet_rollup_1d TO pa_summarizer;
+GRANT SELECT, INSERT, UPDATE, DELETE ON fleet_rollup_outbox TO pa_summarizer;
+GRANT USAGE ON SEQUENCE fleet_rollup_outbox_id_seq TO pa_summarizer;
 -- Its minute recompute reads raw rows of both forms through pa_read.process_samples_between
 -- (heap ∪ the lifecycle's decoded segments; migrations 013-014), i.e. through pa_read's views.
 GRANT USAGE ON SCHEMA pa_read TO pa_summarizer;
@@ -69,6 +74,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA pa_read TO pa_summarizer;
 -- be inlined into the views' statements).
 GRANT SELECT ON ALL TABLES IN SCHEMA pa_read TO pa_query;
 GRANT SELECT ON rollup_outbox, rollup_outbox_id_seq, machines TO pa_query;
+-- Fleet buckets not rebuilt yet are read from per-machine rows (migration 017).
+GRANT SELECT ON fleet_rollup_outbox TO pa_query;
 -- The cache watermark also reads the lifecycle's sequence (a day changing form moves it).
 GRANT SELECT ON pa_lifecycle_seq TO pa_query, pa_summarizer;
 

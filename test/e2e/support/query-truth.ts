@@ -21,15 +21,15 @@ export interface Group {
   max: number;
 }
 
-/** Every group of the fleet over the window (by process name or machine), ranked like the API. */
-export async function topTruth(pools: Pool[], w: Window, metric: Metric, by: 'process' | 'machine', order: 'sum' | 'avg' | 'max'): Promise<Group[]> {
+/** Every group of the fleet (or of the machines under `prefix`) over the window (by process name or machine), ranked like the API. */
+export async function topTruth(pools: Pool[], w: Window, metric: Metric, by: 'process' | 'machine', order: 'sum' | 'avg' | 'max', prefix = ''): Promise<Group[]> {
   const key = by === 'process' ? 'name' : 'machine_id';
   const m = METRIC_SQL[metric];
   const sql = `SELECT ${key} AS key, sum(${m})::text AS sum, count(*)::int AS count, max(${m})::float8 AS max
-    FROM process_samples WHERE ts >= $1 AND ts < $2 GROUP BY 1`;
+    FROM process_samples WHERE ts >= $1 AND ts < $2 AND starts_with(machine_id, $3) GROUP BY 1`;
   const groups = new Map<string, { sum: bigint | number; count: number; max: number }>();
   for (const pool of pools) {
-    for (const row of (await pool.query(sql, [iso(w.from), iso(w.to)])).rows) {
+    for (const row of (await pool.query(sql, [iso(w.from), iso(w.to), prefix])).rows) {
       const sum = metric === 'rss_bytes' ? BigInt(row.sum) : Number(row.sum);
       const seen = groups.get(row.key);
       if (!seen) groups.set(row.key, { sum, count: row.count, max: row.max });

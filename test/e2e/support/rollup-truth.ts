@@ -96,3 +96,53 @@ export async function outboxDepth(pools: Pool[], prefix: string): Promise<number
 export async function waitOutboxEmpty(pools: Pool[], prefix: string, timeoutMs = 120_000): Promise<void> {
   await pollUntil(() => outboxDepth(pools, prefix), (n) => n === 0, { timeoutMs, what: `outbox of ${prefix} to empty` });
 }
+
+/** Fleet rollup buckets still waiting for their rebuild, over all shards (migration 017). */
+export async function fleetOutboxDepth(pools: Pool[]): Promise<number> {
+  const counts = await Promise.all(pools.map(async (p) => Number((await p.query('SELECT count(*) AS n FROM fleet_rollup_outbox')).rows[0].n)));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Waits until no shard has per-machine work (any machine) or fleet buckets left: every fleet row is rebuilt. */
+export async function waitFleetRebuilt(pools: Pool[], timeoutMs = 120_000): Promise<void> {
+  const pending = async () => {
+    const outbox = await Promise.all(pools.map(async (p) => Number((await p.query('SELECT count(*) AS n FROM rollup_outbox')).rows[0].n)));
+    return outbox.reduce((a, b) => a + b, 0) + (await fleetOutboxDepth(pools));
+  };
+  await pollUntil(pending, (n) => n === 0, { timeoutMs, what: 'every outbox and fleet outbox to empty' });
+}
+
+// Fleet truth from raw rows (heap and compressed alike) of every machine of the node, by bucket.
+const FLEET_TRUTH = `
+  SELECT name, date_trunc($1, ts, 'UTC') AS bucket, count(DISTINCT machine_id)::int AS machines, count(*)::bigint AS samples,
+         sum(cpu_pct) AS cpu_sum, min(cpu_pct) AS cpu_min, max(cpu_pct) AS cpu_max,
+         sum(mem_pct) AS mem_sum, min(mem_pct) AS mem_min, max(mem_pct) AS mem_max,
+         sum(rss_bytes) AS rss_sum, min(rss_bytes) AS rss_min, max(rss_bytes) AS rss_max
+  FROM pa_read.process_samples_between($2, $3) GROUP BY 1, 2 ORDER BY 2, 1`;
+
+/**
+ * Every fleet rollup row of every shard whose bucket lies in [fromMs, toMs) (widened to whole
+ * days, so every level is compared over whole buckets) equals the raw truth of all machines of
+ * the node; returns the first mismatch. Call after waitFleetRebuilt.
+ */
+export async function fleetMismatch(pools: Pool[], fromMs: number, toMs: number): Promise<string | undefined> {
+  const DAY_MS = 86_400_000;
+  const from = new Date(Math.floor(fromMs / DAY_MS) * DAY_MS);
+  const to = new Date(Math.ceil(toMs / DAY_MS) * DAY_MS);
+  let compared = 0;
+  for (const [shard, pool] of pools.entries()) {
+    for (const resolution of ['minute', 'hour', 'day'] as const) {
+      const table = `process_fleet_rollup_${TABLE_SUFFIX[resolution]}`;
+      const { rows: truth } = await pool.query(FLEET_TRUTH, [resolution, from, to]);
+      const { rows } = await pool.query(
+        `SELECT name, bucket, machines, samples, cpu_sum, cpu_min, cpu_max, mem_sum, mem_min, mem_max, rss_sum, rss_min, rss_max
+         FROM ${table} WHERE bucket >= $1 AND bucket < $2 ORDER BY bucket, name`,
+        [from, to],
+      );
+      const diff = sameRows(rows, truth);
+      if (diff) return `shard ${shard} ${table}: ${diff}`;
+      compared += truth.length;
+    }
+  }
+  return compared === 0 ? 'no raw rows in the window: nothing was compared' : undefined;
+}

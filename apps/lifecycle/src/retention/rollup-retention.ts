@@ -10,6 +10,9 @@ const ROLLUP_TABLES: { table: string; keep: (p: RetentionPolicy) => number }[] =
   { table: 'process_rollup_1m', keep: (p) => p.rollup1mMs },
   { table: 'machine_rollup_1h', keep: (p) => p.rollup1hMs },
   { table: 'process_rollup_1h', keep: (p) => p.rollup1hMs },
+  // The fleet rollups (migration 017) are sums of the per-machine ones: they go with them.
+  { table: 'process_fleet_rollup_1m', keep: (p) => p.rollup1mMs },
+  { table: 'process_fleet_rollup_1h', keep: (p) => p.rollup1hMs },
 ];
 
 /** Rows deleted per rollup table (only tables that lost rows). */

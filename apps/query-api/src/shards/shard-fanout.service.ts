@@ -131,6 +131,15 @@ export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Whether `shard` holds buckets it does not own under the map of the current scatter (a bucket
+   * move's copy or its source before cleanup): node-wide aggregates there count machines readers leave out.
+   */
+  holdsForeignBuckets(shard: number): boolean {
+    const router = this.scatterRouter.getStore() ?? this.router;
+    return router.staleRangesOf(shard).length > 0;
+  }
+
   isReachable(shard: number): Promise<boolean> {
     return this.topology.pools.isReachable(shard);
   }

@@ -59,4 +59,37 @@ describe('layeredSql', () => {
     for (const part of parts) expect(part).toMatch(/\(\(a\.machine_id >= \$\d+::text AND a\.machine_id < \$\d+::text\)\)/);
     expect(p.values).toEqual(expect.arrayContaining(['team-a-', 'team-a.']));
   });
+
+  describe('with fleet rollups', () => {
+    const FLEET: LayeredSpec = { ...SPEC, fleet: (level) => ({ table: `f_${level}`, select: () => `'f${level}' AS src`, groupBy: () => '1' }) };
+    const plan = planWindow({ from: at('2026-11-27T22:17:23.5Z'), to: at('2026-11-29T01:30:10Z') }, '1d');
+
+    it('reads each own range from fleet rows of whole-node clean buckets and per-machine rows of the others', () => {
+      const sql = layeredSql(plan, FLEET, new SqlParams());
+      const parts = partsOf(sql);
+      const count = (table: string) => parts.filter((part) => part.includes(`FROM ${table} a`)).length;
+      // Own ranges as before (1m: 2, 1h: 2, 1d: 1), each once from fleet rows and once per machine.
+      expect([count('f_1m'), count('f_1h'), count('f_1d')]).toEqual([2, 2, 1]);
+      expect([count('r_1m'), count('r_1h'), count('r_1d'), count('raw')]).toEqual([3, 3, 1, 3]);
+      for (const level of ['1m', '1h', '1d']) {
+        expect(sql).toContain(`fleet_fallback_${level} AS MATERIALIZED`);
+        expect(sql).toMatch(new RegExp(`FROM f_${level} a WHERE .*NOT EXISTS \\(SELECT 1 FROM fleet_fallback_${level} f WHERE f.bucket = a.bucket\\)`));
+        expect(sql).toMatch(new RegExp(`FROM fleet_fallback_${level} f CROSS JOIN LATERAL \\(SELECT \\* FROM r_${level} a WHERE a.bucket = f.bucket OFFSET 0\\) a WHERE .*NOT EXISTS \\(SELECT 1 FROM dirty_${level} d`));
+      }
+      expect(sql).toMatch(/SELECT bucket FROM fleet_rollup_outbox WHERE level = '1h'/);
+    });
+
+    it('is ignored with a tenant: fleet rows count machines outside it', () => {
+      const p = new SqlParams();
+      const sql = layeredSql(plan, { ...FLEET, tenant: tenantCondition(['team-a-'], p) }, p);
+      expect(sql).not.toMatch(/f_1m|f_1h|f_1d|fleet_fallback|fleet_rollup_outbox/);
+    });
+
+    it('is used by /v1/top by process only when asked, never by machine', () => {
+      const q = { metric: 'cpu_pct' as const, order: 'sum' as const, limit: 5, plan, tenant: [] };
+      expect(topSql({ ...q, by: 'process' }, true).text).toContain('FROM process_fleet_rollup_1h a');
+      expect(topSql({ ...q, by: 'process' }).text).not.toContain('fleet');
+      expect(topSql({ ...q, by: 'machine' }, true).text).not.toContain('fleet');
+    });
+  });
 });

@@ -21,6 +21,16 @@ import { SqlParams } from './sql-params';
  * coarsened to hours and days (bucket bounds are minute multiples, so minutes decide overlap).
  * Every instant of the window is read from exactly one source; all sources are partial aggregates
  * (sum, count, max, pid sets) that the caller's merge combines.
+ *
+ * Fleet rollups (migration 017; spec.fleet). A fleet row (name, bucket) is the aggregate of the
+ * node's per-machine rows of that bucket as of its last rebuild. Every change to those rows adds a
+ * fleet_rollup_outbox row in its own transaction, and a rebuild deletes the ones it claimed in
+ * the transaction that rewrites the fleet rows. So, within one snapshot, a bucket that no
+ * fleet_rollup_outbox row names and in which no machine is dirty has a fleet row equal to the
+ * aggregate of its raw rows. Level L's own range is then read as fleet rows of such buckets plus,
+ * for the others (fleet_fallback_L), the per-machine rows as above (clean ones; dirty machines
+ * fall through to finer levels exactly as before). Fleet rows span every machine of the node:
+ * never with a tenant, and never on a node that holds buckets it does not own (the caller knows).
  */
 
 /** One source of partial aggregates: a table read under the alias `a`. */
@@ -45,6 +55,11 @@ export interface LayeredSpec {
   merge: (parts: string) => string;
   /** the caller's tenant as a condition on a machine_id column (read-tenant.ts), if restricted: applied to every part */
   tenant?: (column: string) => string;
+  /**
+   * the fleet rollup source for a level (no machine column; same select list as `rollup`), when
+   * the answer may read fleet rows: ignored with a tenant (fleet rows count every machine)
+   */
+  fleet?: (level: Level) => PartSource;
 }
 
 const UNIT: Record<Level, string> = { '1m': 'minute', '1h': 'hour', '1d': 'day' };
@@ -55,16 +70,66 @@ export function layeredSql(plan: WindowPlan, spec: LayeredSpec, p: SqlParams): s
   const levels = usedLevels(plan);
   const parts: string[] = [];
   const within = (source: PartSource) => withTenant(source, spec.tenant);
-  levels.forEach((level, i) => parts.push(...rollupParts(plan, level, levels[i + 1], within(spec.rollup(level)), p)));
+  const fleet = spec.tenant ? undefined : spec.fleet;
+  levels.forEach((level, i) => {
+    const source = within(spec.rollup(level));
+    const coarser = levels[i + 1];
+    parts.push(...(fleet ? fleetParts(plan, level, coarser, source, fleet(level), p) : rollupParts(plan, level, coarser, source, p)));
+  });
   for (const source of spec.raw) parts.push(...rawParts(plan, levels[0], within(source), p));
   const union = `(${parts.join('\n  UNION ALL\n  ')}) u`;
-  const ctes = levels.length > 0 ? `WITH ${dirtyCtes(plan, levels, spec.machine, p)}\n` : '';
-  return `${ctes}${spec.merge(union)}`;
+  const ctes = levels.length > 0 ? [dirtyCtes(plan, levels, spec.machine, p), ...(fleet ? fleetFallbackCtes(plan, levels, p) : [])] : [];
+  return `${ctes.length ? `WITH ${ctes.join(',\n  ')}\n` : ''}${spec.merge(union)}`;
+}
+
+/**
+ * Level L's own range from fleet rows where the bucket is clean for the whole node, per-machine
+ * rows (the clean machines) of the other buckets, and the same fall-through into coarser dirty
+ * buckets as rollupParts.
+ */
+function fleetParts(plan: WindowPlan, level: Level, coarser: Level | undefined, source: PartSource, fleet: PartSource, p: SqlParams): string[] {
+  const own = plan.levels[level] as Range;
+  const clean = cleanCondition(level);
+  const parts: string[] = [];
+  for (const r of subtract(own, coarser && plan.levels[coarser])) {
+    const [from, to] = [p.time(r.from), p.time(r.to)];
+    const whole = `NOT EXISTS (SELECT 1 FROM fleet_fallback_${level} f WHERE f.bucket = a.bucket)`;
+    parts.push(part(fleet, [`a.bucket >= ${from}`, `a.bucket < ${to}`], [whole]));
+    const rows = `SELECT * FROM ${source.table} a WHERE a.bucket = f.bucket${extra(source).map((c) => ` AND ${c}`).join('')} OFFSET 0`;
+    parts.push(
+      `SELECT ${source.select('a')} FROM fleet_fallback_${level} f CROSS JOIN LATERAL (${rows}) a ` +
+        `WHERE f.bucket >= ${from} AND f.bucket < ${to} AND ${clean} GROUP BY ${source.groupBy('a')}`,
+    );
+  }
+  if (coarser) {
+    const inside = ['a.bucket >= c.bucket', `a.bucket < c.bucket + ${WIDTH[coarser]}`];
+    parts.push(dirtyPart(source, `dirty_${coarser} c`, inside, [clean]));
+  }
+  return parts;
+}
+
+/** A per-machine rollup row (alias a) that no outbox row overlaps at `level`. */
+function cleanCondition(level: Level): string {
+  return `NOT EXISTS (SELECT 1 FROM dirty_${level} d WHERE d.machine_id = a.machine_id AND d.bucket = a.bucket)`;
+}
+
+/**
+ * fleet_fallback_<level>: the buckets of the level's range whose fleet rows cannot be read: a
+ * machine is dirty there, or the bucket waits for its fleet rebuild.
+ */
+function fleetFallbackCtes(plan: WindowPlan, levels: Level[], p: SqlParams): string[] {
+  return levels.map((level) => {
+    const range = plan.levels[level] as Range;
+    return `fleet_fallback_${level} AS MATERIALIZED (
+    SELECT bucket FROM dirty_${level}
+    UNION
+    SELECT bucket FROM fleet_rollup_outbox WHERE level = '${level}' AND bucket >= ${p.time(range.from)} AND bucket < ${p.time(range.to)})`;
+  });
 }
 
 function rollupParts(plan: WindowPlan, level: Level, coarser: Level | undefined, source: PartSource, p: SqlParams): string[] {
   const own = plan.levels[level] as Range;
-  const clean = `NOT EXISTS (SELECT 1 FROM dirty_${level} d WHERE d.machine_id = a.machine_id AND d.bucket = a.bucket)`;
+  const clean = cleanCondition(level);
   const parts = subtract(own, coarser && plan.levels[coarser]).map((r) =>
     part(source, [`a.bucket >= ${p.time(r.from)}`, `a.bucket < ${p.time(r.to)}`], [clean]),
   );
@@ -174,4 +239,9 @@ function dirtyCtes(plan: WindowPlan, levels: Level[], machine: string | undefine
 /** `machine_rollup_1h`-style table name of a rollup family at a level. */
 export function rollupTable(family: 'machine' | 'process', level: Level): string {
   return `${family}_rollup_${level}`;
+}
+
+/** The fleet rollup table of a level (migration 017): per process name over every machine of a node. */
+export function fleetRollupTable(level: Level): string {
+  return `process_fleet_rollup_${level}`;
 }

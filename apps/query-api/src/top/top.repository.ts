@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { QueryConfig } from '@pa/config';
+import { QUERY_CONFIG } from '../query-api.tokens';
 import { Aggregate, AggregateRow, TopOrder, parseAggregate } from '../merge/partials';
 import { WindowPlan } from '../planning/window-plan';
 import { Scattered, ShardFanout } from '../shards/shard-fanout.service';
-import { LayeredSpec, PartSource, layeredSql, rollupTable } from '../sql/layered-query';
+import { LayeredSpec, PartSource, fleetRollupTable, layeredSql, rollupTable } from '../sql/layered-query';
 import { METRIC_COLUMNS, Metric } from '../sql/metric-columns';
 import { BoundSql, SqlParams } from '../sql/sql-params';
 import { ReadTenant, tenantCondition } from '../tenant/read-tenant';
@@ -27,9 +29,12 @@ const ORDER_SQL: Record<TopOrder, string> = { sum: 'sum(s)', avg: 'sum(s)::float
 /**
  * Per shard: sum, count and max of the metric per group (process name or machine) over the window.
  * Names span shards, so by=process returns every group of the shard; machines do not, so
- * by=machine returns only the shard's top `limit`.
+ * by=machine returns only the shard's top `limit`. With `useFleet`, by=process reads the fleet
+ * rollups for buckets clean on the whole node (layered-query.ts); the caller decides whether the
+ * shard may (no tenant, no buckets held without owning them). by=machine has none: its per-machine
+ * rollups are already one row per machine and bucket.
  */
-export function topSql(q: TopQuery): BoundSql {
+export function topSql(q: TopQuery, useFleet = false): BoundSql {
   const p = new SqlParams();
   const c = METRIC_COLUMNS[q.metric];
   const key = q.by === 'process' ? 'name' : 'machine_id';
@@ -43,6 +48,7 @@ export function topSql(q: TopQuery): BoundSql {
   const spec: LayeredSpec = {
     tenant: tenantCondition(q.tenant, p),
     rollup: (level) => rollup(rollupTable(q.by, level)),
+    fleet: useFleet && q.by === 'process' ? (level) => rollup(fleetRollupTable(level)) : undefined,
     raw: [
       {
         table: 'process_samples',
@@ -61,13 +67,19 @@ export function topSql(q: TopQuery): BoundSql {
 
 @Injectable()
 export class TopRepository {
-  constructor(private readonly shards: ShardFanout) {}
+  constructor(
+    @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
+    private readonly shards: ShardFanout,
+  ) {}
 
   /** Groups of every shard (each list complete for its shard); shards that failed in `missing`. */
   async groups(q: TopQuery, allowPartial: boolean): Promise<Scattered<{ key: string; value: Aggregate }[]>> {
-    const sql = topSql(q);
     const isInteger = METRIC_COLUMNS[q.metric].sumType === 'numeric';
+    // A tenant key reads only its machines; fleet rows count them all (tenantCondition filters machine_id).
+    const mayUseFleet = this.config.fleetRollups && q.tenant.length === 0;
     return this.shards.scatter(this.shards.allShards, allowPartial, async (shard) => {
+      // A node in a bucket move holds machines its readers leave out: its fleet rows count them.
+      const sql = topSql(q, mayUseFleet && !this.shards.holdsForeignBuckets(shard));
       const rows = await this.shards.query<AggregateRow & { key: string }>(shard, sql);
       return rows.map((row) => ({ key: row.key, value: parseAggregate(row, isInteger) }));
     });

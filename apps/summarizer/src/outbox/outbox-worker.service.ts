@@ -5,6 +5,7 @@ import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { METRICS_REGISTRY, tracerFor, withSpan } from '@pa/telemetry';
 import { OutboxState, SummarizerMetrics } from './summarizer.metrics';
 import { RecomputeResult, hasSettledWork, recomputeClaim } from '../rollups/rollup.repository';
+import { hasFleetWork, rebuildFleet } from '../rollups/fleet-rollup.repository';
 import { SUMMARIZER_CONFIG } from '../summarizer.tokens';
 
 export interface ShardProgress {
@@ -12,6 +13,8 @@ export interface ShardProgress {
   claims: number;
   outboxRowsDone: number;
   minutesRecomputed: number;
+  /** fleet rollup buckets rebuilt (migration 017) */
+  fleetBucketsRebuilt: number;
   lastError?: string;
   /** age of the oldest outbox row of the last claim, ms: how far behind the rollups were */
   lastLagMs: number;
@@ -53,7 +56,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   private startLoops(): void {
     for (let shard = this.loops.length; shard < this.topology.pools.count; shard++) {
-      this.progress.push({ shard, claims: 0, outboxRowsDone: 0, minutesRecomputed: 0, lastLagMs: 0 });
+      this.progress.push({ shard, claims: 0, outboxRowsDone: 0, minutesRecomputed: 0, fleetBucketsRebuilt: 0, lastLagMs: 0 });
       this.loops.push(this.loop(shard));
     }
   }
@@ -64,8 +67,9 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
       try {
         const result = await this.claimOnce(shard);
         this.record(shard, result);
+        const rebuilt = await this.rebuildFleetOnce(shard, result.claimed === 0);
         backoffMs = this.config.pollIntervalMs;
-        if (result.claimed > 0) continue;
+        if (result.claimed > 0 || rebuilt > 0) continue;
       } catch (error) {
         this.progress[shard].lastError = (error as Error).message;
         backoffMs = Math.min(backoffMs * 2, 30_000);
@@ -87,6 +91,24 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     });
     stopTimer();
     return result;
+  }
+
+  /**
+   * Fleet buckets are rebuilt when the shard has no settled per-machine work (a back-fill's
+   * claims then rebuild each fleet minute once, not once per claim), or when one has waited
+   * SUMMARIZER_FLEET_MAX_DELAY_MS under steady load. Returns the buckets rebuilt.
+   */
+  private async rebuildFleetOnce(shard: number, isIdle: boolean): Promise<number> {
+    const pool = this.topology.pools.pool(shard);
+    if (!(await hasFleetWork(pool, isIdle ? 0 : this.config.fleetMaxDelayMs))) return 0;
+    const { buckets } = await withSpan(tracer, 'rollup.fleet_rebuild', { shard }, async (span) => {
+      const r = await rebuildFleet(pool, this.config.fleetClaimLimit);
+      span.setAttribute('buckets.fleet', r.buckets);
+      return r;
+    });
+    this.metrics.fleetBucketsRebuilt.inc({ shard: String(shard) }, buckets);
+    this.progress[shard].fleetBucketsRebuilt += buckets;
+    return buckets;
   }
 
   /** Depth and age of the oldest row of every reachable shard's outbox. */

@@ -12,6 +12,7 @@ export class SummarizerMetrics {
   readonly recomputeSeconds: Histogram<'shard'>;
   readonly outboxRowsDone: Counter<'shard'>;
   readonly minutesRecomputed: Counter<'shard'>;
+  readonly fleetBucketsRebuilt: Counter<'shard'>;
 
   constructor(registry: Registry, outbox: () => Promise<OutboxState[]>) {
     const registers = [registry];
@@ -25,6 +26,12 @@ export class SummarizerMetrics {
     });
     this.outboxRowsDone = new Counter({ name: 'pa_summarizer_outbox_rows_done_total', help: 'Outbox rows summarized', labelNames, registers });
     this.minutesRecomputed = new Counter({ name: 'pa_summarizer_minutes_recomputed_total', help: 'Machine-minute buckets recomputed from raw rows', labelNames, registers });
+    this.fleetBucketsRebuilt = new Counter({
+      name: 'pa_summarizer_fleet_buckets_rebuilt_total',
+      help: 'Fleet rollup buckets (per process name, all machines of the node) rebuilt from per-machine rollups',
+      labelNames,
+      registers,
+    });
     let last: Promise<OutboxState[]> | undefined;
     // Both gauges come from one query per shard per scrape.
     const read = () => (last ??= outbox().finally(() => setTimeout(() => (last = undefined), 500).unref()));

@@ -1,6 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { withTransaction } from '@pa/pg-shards';
 import { BucketKeys, WIDTH_MS, coarsen, sliceKeys } from './bucket-keys';
+import { markFleetBuckets } from './fleet-rollup.repository';
 import {
   CLAIM_OUTBOX,
   DIRTY_MINUTES,
@@ -48,7 +49,8 @@ export async function hasSettledWork(pool: Pool, settleMs: number): Promise<bool
 /**
  * One claim, in one transaction: take up to `limit` outbox rows of machines whose rows have
  * settled for `settleMs`, recompute the minute buckets they touch from raw rows, then those hours
- * from minutes and those days from hours, delete the claimed rows, commit. A crash anywhere rolls
+ * from minutes and those days from hours, mark their fleet buckets for a rebuild, delete the
+ * claimed rows, commit. A crash anywhere rolls
  * everything back and leaves the rows for the next run.
  */
 export async function recomputeClaim(pool: Pool, limit: number, settleMs: number): Promise<RecomputeResult> {
@@ -76,6 +78,9 @@ async function recompute(client: PoolClient, limit: number, settleMs: number): P
   await runSliced(client, [MACHINE_MINUTES_FROM_RAW, PROCESS_MINUTES_FROM_RAW], minutes);
   await runSliced(client, HOURS_FROM_MINUTES, hours);
   await runSliced(client, DAYS_FROM_HOURS, days);
+  // The fleet rows of these buckets no longer equal their per-machine rows: readers fall back
+  // until the rebuild (fleet-rollup.repository.ts), and that is visible from the same commit.
+  await markFleetBuckets(client, { '1m': minutes, '1h': hours, '1d': days });
   const oldest = Math.min(...claimed.map((c) => c.created_at.getTime()));
   return {
     claimed: claimed.length,

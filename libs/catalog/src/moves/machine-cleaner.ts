@@ -1,7 +1,18 @@
 import { Pool } from 'pg';
 
 const MACHINES_PER_DELETE = 20;
-const ROLLUP_TABLES = ['machine_rollup_1m', 'machine_rollup_1h', 'machine_rollup_1d', 'process_rollup_1m', 'process_rollup_1h', 'process_rollup_1d'];
+const MACHINE_ROLLUP_TABLES = ['machine_rollup_1m', 'machine_rollup_1h', 'machine_rollup_1d'];
+const PROCESS_ROLLUP_LEVELS = ['1m', '1h', '1d'];
+
+/**
+ * Deletes the machines' process rollups of one level and, in the same statement, marks the fleet
+ * buckets they were part of (migration 017): the node's fleet rows still count the machines until
+ * the summarizer rebuilds those buckets, and readers fall back to per-machine rows meanwhile.
+ */
+function deleteProcessRollups(level: string): string {
+  return `WITH gone AS (DELETE FROM public.process_rollup_${level} WHERE machine_id = ANY($1) RETURNING bucket)
+    INSERT INTO public.fleet_rollup_outbox (level, bucket) SELECT DISTINCT '${level}', bucket FROM gone`;
+}
 
 /**
  * Deletes everything a node holds of `machines` (after a move switched them away, or on the
@@ -23,7 +34,10 @@ export async function deleteMachines(pool: Pool, machines: string[], onProgress:
       deleted += result.rowCount ?? 0;
       onProgress(deleted);
     }
-    for (const table of ['process_segments', ...ROLLUP_TABLES, 'rollup_outbox', 'snapshots', 'machines']) {
+    await pool.query('DELETE FROM public.process_segments WHERE machine_id = ANY($1)', [group]);
+    for (const table of MACHINE_ROLLUP_TABLES) await pool.query(`DELETE FROM public.${table} WHERE machine_id = ANY($1)`, [group]);
+    for (const level of PROCESS_ROLLUP_LEVELS) await pool.query(deleteProcessRollups(level), [group]);
+    for (const table of ['rollup_outbox', 'snapshots', 'machines']) {
       await pool.query(`DELETE FROM public.${table} WHERE machine_id = ANY($1)`, [group]);
     }
   }
