@@ -8,6 +8,7 @@ import { benchCatalogUrl } from '../support/bench-databases';
 import { BUILD_ROOT } from '../support/paths';
 import { formatNumber } from '../support/progress';
 import { BenchContext, ItemResult } from './bench-context';
+import { dayQueryRows, timeDayQueries } from './day-queries';
 import { startPipelineApp } from './pipeline-apps';
 
 const run = promisify(execFile);
@@ -16,12 +17,15 @@ const DAY_MS = 86_400_000;
 /** Full: 20 machines × 100 processes × 300 snapshots (50 min at 10 s) = 600,000 rows; quick: 30,000. */
 const FULL = { machines: 20, processes: 100, ticks: 300 };
 const QUICK = { machines: 5, processes: 50, ticks: 120 };
+/** The machine whose series is timed over the heap and the compressed day (`--prefix bench-st-`). */
+const QUERIED_MACHINE = 'bench-st-0001';
 
 /**
  * Item 9: bytes per process sample of one day as heap (partition and its indexes) and compressed
  * (segments, their indexes, the command-line dictionary), on the simulated fleet's data (`collector
  * simulate`: realistic command lines and value walks) sent through Kafka and the writer into a day
  * three days back; sealed by `npm run lifecycle -- run` (rows/s of sealing). Target: ≥ 12× smaller.
+ * Before and after sealing, the same queries over the day (day-queries.ts): heap vs compressed.
  */
 export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
   const fleet = ctx.options.isQuick ? QUICK : FULL;
@@ -40,6 +44,10 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
     await run(process.execPath, [join(BUILD_ROOT, 'apps', 'collector', 'src', 'main.js'), ...args], { env: { ...process.env, KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic }, maxBuffer: 1 << 24 });
     await pollUntil(() => sumOver(pools, `SELECT count(*) AS n FROM ONLY ${partition}`), (n) => n >= rows, 600_000, 'the writer to store every row');
     const heapBytes = await sumOver(pools, `SELECT pg_total_relation_size('${partition}') AS n`);
+    // Rollups of the day, so that the queries below answer as they would in service.
+    apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-storage'));
+    await pollUntil(() => sumOver(pools, 'SELECT (SELECT count(*) FROM rollup_outbox) + (SELECT count(*) FROM fleet_rollup_outbox) AS n'), (n) => n === 0, 600_000, 'the summarizer to roll the day up');
+    const heapQueries = await timeDayQueries(ctx, urls, dayMs, QUERIED_MACHINE, 'heap');
     ctx.progress.step(`item 10 · sealing ${day}: npm run lifecycle -- run`);
     const started = performance.now();
     const env = { ...process.env, PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), LIFECYCLE_DAYS: day, LIFECYCLE_LATENESS: '2d' };
@@ -48,11 +56,13 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
     const left = await sumOver(pools, `SELECT count(*) AS n FROM ONLY ${partition}`);
     const compressedBytes = await sumOver(pools, `SELECT pg_total_relation_size('process_segments') + pg_total_relation_size('process_strings') AS n`);
     const ratio = heapBytes / compressedBytes;
+    const compressedQueries = await timeDayQueries(ctx, urls, dayMs, QUERIED_MACHINE, 'compressed');
     const note = left > 0 ? `${left} rows left in the heap: ${stdout.trim()}` : undefined;
     return {
       rows: [
         { item: '10', what: `bytes per process sample, compressed day (segments, indexes, dictionary), ${formatNumber(rows)} rows`, figure: `${formatNumber(compressedBytes / rows, 1)} B`, baseline: `heap + indexes ${formatNumber(heapBytes / rows, 1)} B`, ratio, target: '≥ 12', isMet: ratio >= 12, note },
         { item: '10', what: 'sealing the day (rewrite, verify, delete, vacuum), rows/s', figure: formatNumber(rows / sealSeconds), baseline: `${formatNumber(sealSeconds, 1)} s`, ratio: NaN },
+        ...dayQueryRows(heapQueries, compressedQueries, rows),
       ],
       samples: [],
       summary: { day, rows, heapBytes, compressedBytes, ratio, sealSeconds, output: stdout.trim() },
