@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION_MS } from '@pa/contracts';
 import { Prng } from './prng.util';
 
 /** Values at the edges of each field of the contract (`ok`, accepted) and just beyond them (`bad`). */
@@ -40,8 +41,8 @@ const EDGE = {
     ok: [undefined, '6ba7b810-9dad-11d1-80b4-00c04fd430c8', '6BA7B810-9DAD-11D1-80B4-00C04FD430C8', '00000000-0000-0000-0000-000000000000'],
     bad: ['urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8', '{6ba7b810-9dad-11d1-80b4-00c04fd430c8}', '6ba7b8109dad11d180b400c04fd430c8', ''],
   },
-  /** ts offsets from now, ms: the contract allows 5 minutes ahead and 90 days back */
-  tsOffsetMs: { ok: [0, -1, -999, 299_000, -89 * 86_400_000], bad: [301_000, -91 * 86_400_000] },
+  /** ts offsets from now, ms: the contract allows 5 minutes ahead and the raw retention (RETENTION_DAYS) back */
+  tsOffsetMs: { ok: [0, -1, -999, 299_000, -DEFAULT_RETENTION_MS + 86_400_000], bad: [301_000, -DEFAULT_RETENTION_MS - 86_400_000] },
   tsFraction: ['', '.5', '.123', '.1234', '.999999999'],
 } as const;
 

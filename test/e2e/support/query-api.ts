@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION_MS } from '@pa/contracts';
 import { ServiceProcess, freePort } from '@pa/testing';
 import { authHeaders } from './auth';
 import { SHARD_URLS } from './test-stack';
@@ -67,13 +68,16 @@ export function difference(actual: unknown, expected: unknown, path = '$'): stri
   return actual === expected ? undefined : `${path}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
 }
 
+/** The oldest day a suite's history may start: two days inside the default raw retention (the gateway refuses older samples). */
+const LATEST_DAYS_AGO = Math.floor(DEFAULT_RETENTION_MS / 86_400_000) - 2;
+
 /**
- * Midnight (UTC) of a random past day between `minDaysAgo` and 80 days ago. Each run writes its
- * history into days of its own (mostly): earlier runs' rows in the same partitions would be
- * appended out of time order and make every BRIN time scan of that day read the whole partition.
+ * Midnight (UTC) of a random past day between `minDaysAgo` and LATEST_DAYS_AGO days ago. Each run
+ * writes its history into days of its own (mostly): earlier runs' rows in the same partitions would
+ * be appended out of time order and make every BRIN time scan of that day read the whole partition.
  */
 export function randomPastDay(minDaysAgo: number): number {
   const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-  const daysAgo = minDaysAgo + Math.floor(Math.random() * (80 - minDaysAgo));
+  const daysAgo = minDaysAgo + Math.floor(Math.random() * (LATEST_DAYS_AGO - minDaysAgo));
   return today - daysAgo * 86_400_000;
 }
