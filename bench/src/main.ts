@@ -15,6 +15,7 @@ import { runBucketMove } from './items/bucket-move';
 import { runStorage } from './items/storage';
 import { runScrubbingCost } from './items/scrubbing-cost';
 import { runRetention } from './items/retention';
+import { runSealingUnderIngest } from './items/sealing-under-ingest';
 import { renderTable } from './report/table';
 import { writeResults } from './report/results-file';
 import { loadBenchEnv } from './support/bench-env';
@@ -32,6 +33,7 @@ const ITEMS: { item: number; title: string; run: (ctx: BenchContext, done: Map<n
   { item: 10, title: 'item 10: storage, heap vs compressed day', run: (ctx) => runStorage(ctx) },
   { item: 11, title: 'item 11: secret scrubbing cost on ingest', run: (ctx) => runScrubbingCost(ctx) },
   { item: 12, title: 'item 12: retention, INSERT wait while a day is archived and dropped', run: (ctx) => runRetention(ctx) },
+  { item: 13, title: 'item 13: sealing a day under ingest', run: (ctx, done) => runSealingUnderIngest(ctx, done) },
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
   isQuick: boolean;
-  /** items to run (1–12) */
+  /** items to run (1–13) */
   items: Set<number>;
   /** interleaved repetitions of items 1–4, 7 and 11; figures are medians over them */
   reps: number;
@@ -27,7 +27,7 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench [-- --quick] [-- options]
   --quick                 a small version of everything (< 3 min)
-  --only 1,4              run only these items (1–12)
+  --only 1,4              run only these items (1–13)
   --reps N                interleaved repetitions of items 1–4, 7 and 11 (full 3, quick 1)
   --machines N --processes N --snapshots N
                           fleet loaded in items 1–3 (full 1000 × 200 × 10 = 2,000,000 rows)
@@ -44,7 +44,8 @@ export const USAGE = `Usage: npm run bench [-- --quick] [-- options]
                           item 9: rows in the moved bucket range (full 1,000,000), seconds of load before the move
   --move-rate N           item 9: the move's copy limited to N rows/s (MOVE_COPY_ROWS_PER_SECOND; default unlimited)
   item 7 (tracing on vs off) reuses the sizes of items 1 and 4; item 11 (scrubbing on vs off) those of item 4
-  item 10 (storage: heap vs compressed day): 600,000 simulated rows (quick 30,000)`;
+  item 10 (storage: heap vs compressed day): 600,000 simulated rows (quick 30,000)
+  item 13 (sealing under ingest): item 10's day sealed while the pipeline takes half its maximum`;
 
 const FULL = { reps: 3, machines: 1000, processes: 200, snapshots: 10, gatewaySeconds: 15, connections: 16, perfMb: 200, freshnessSeconds: 30, historyMachines: 20, historyProcesses: 50, historyInterval: 120, queryRequests: 40, dashboardMachines: 50, dashboardProcesses: 100, dashboardInterval: 60, dashboardLoads: 5, moveRows: 1_000_000, moveBefore: 20 };
 const QUICK = { reps: 1, machines: 150, processes: 50, snapshots: 8, gatewaySeconds: 4, connections: 8, perfMb: 30, freshnessSeconds: 8, historyMachines: 5, historyProcesses: 20, historyInterval: 600, queryRequests: 8, dashboardMachines: 5, dashboardProcesses: 20, dashboardInterval: 600, dashboardLoads: 2, moveRows: 100_000, moveBefore: 5 };
@@ -87,9 +88,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
 }
 
 function readItems(text: string | undefined): Set<number> {
-  if (text === undefined) return new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  if (text === undefined) return new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   const items = text.split(',').map((s) => Number(s.trim()));
-  if (items.some((i) => !Number.isInteger(i) || i < 1 || i > 12)) throw new Error(`--only takes item numbers 1–12, e.g. --only 1,4; got "${text}"\n\n${USAGE}`);
+  if (items.some((i) => !Number.isInteger(i) || i < 1 || i > 13)) throw new Error(`--only takes item numbers 1–13, e.g. --only 1,4; got "${text}"\n\n${USAGE}`);
   // Items 2 and 3 are loads of the same interleaved rounds as item 1.
   return new Set(items.flatMap((i) => (i === 2 || i === 3 ? [1, i] : [i])));
 }

@@ -37,6 +37,8 @@ export function estimateSeconds(o: BenchOptions): Record<number, number> {
     10: 20 + (o.isQuick ? 30_000 : 600_000) * (1 / a.historyRowsPerSecond + 1 / 10_000),
     7: 10 + (rows * a.bytesPerProcess) / a.fillBytesPerSecond + o.reps * (3 * (o.gateway.seconds + 2) + 2 * (rows / a.writerRowsPerSecond + a.loadOverheadSeconds)),
     11: 15 + o.reps * 4 * (o.gateway.seconds + 2),
+    // item 13: item 10's day through the writer, the maximum in place, then the seal twice over (with and without it)
+    13: 40 + (o.isQuick ? 30_000 : 600_000) * (1 / a.historyRowsPerSecond + 2 / 10_000),
   };
 }
 

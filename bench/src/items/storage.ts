@@ -17,6 +17,25 @@ const DAY_MS = 86_400_000;
 /** Full: 20 machines × 100 processes × 300 snapshots (50 min at 10 s) = 600,000 rows; quick: 30,000. */
 const FULL = { machines: 20, processes: 100, ticks: 300 };
 const QUICK = { machines: 5, processes: 50, ticks: 120 };
+
+/** The simulated fleet of a day, by the run's size: items 10 and 13 seal the same. */
+export function simulatedDayFleet(ctx: BenchContext): typeof FULL {
+  return ctx.options.isQuick ? QUICK : FULL;
+}
+
+/** `collector simulate --kafka`: the fleet's `ticks` snapshots every 10 s from `dayMs` on, into `topic`. */
+export async function simulateDay(ctx: BenchContext, topic: string, dayMs: number, fleet: typeof FULL, prefix: string): Promise<void> {
+  const args = ['simulate', '--kafka', '--machines', String(fleet.machines), '--processes', String(fleet.processes), '--interval', '10s', '--ticks', String(fleet.ticks), '--start', new Date(dayMs).toISOString(), '--prefix', prefix];
+  await run(process.execPath, [join(BUILD_ROOT, 'apps', 'collector', 'src', 'main.js'), ...args], { env: { ...process.env, KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic }, maxBuffer: 1 << 24 });
+}
+
+/** `npm run lifecycle -- run` on `urls`, for `day` only; its output and how long it took. */
+export async function sealDay(urls: string[], day: string): Promise<{ stdout: string; seconds: number }> {
+  const started = performance.now();
+  const env = { ...process.env, PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), LIFECYCLE_DAYS: day, LIFECYCLE_LATENESS: '2d' };
+  const { stdout } = await run(process.execPath, [join(BUILD_ROOT, 'apps', 'lifecycle', 'src', 'cli.js'), 'run'], { env, maxBuffer: 1 << 20 });
+  return { stdout, seconds: (performance.now() - started) / 1000 };
+}
 /** The machine whose series is timed over the heap and the compressed day (`--prefix bench-st-`). */
 const QUERIED_MACHINE = 'bench-st-0001';
 
@@ -28,7 +47,7 @@ const QUERIED_MACHINE = 'bench-st-0001';
  * Before and after sealing, the same queries over the day (day-queries.ts): heap vs compressed.
  */
 export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
-  const fleet = ctx.options.isQuick ? QUICK : FULL;
+  const fleet = simulatedDayFleet(ctx);
   const rows = fleet.machines * fleet.processes * fleet.ticks;
   const dayMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
   const day = new Date(dayMs).toISOString().slice(0, 10);
@@ -40,8 +59,7 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
   try {
     apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic), WRITER_GROUP_ID: `proc-writer-bench-storage-${ctx.runId}` }, 'writer-storage'));
     ctx.progress.step(`item 10 · ${formatNumber(rows)} rows of the simulated fleet into ${day} (Kafka, writer)`);
-    const args = ['simulate', '--kafka', '--machines', String(fleet.machines), '--processes', String(fleet.processes), '--interval', '10s', '--ticks', String(fleet.ticks), '--start', new Date(dayMs).toISOString(), '--prefix', 'bench-st-'];
-    await run(process.execPath, [join(BUILD_ROOT, 'apps', 'collector', 'src', 'main.js'), ...args], { env: { ...process.env, KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic }, maxBuffer: 1 << 24 });
+    await simulateDay(ctx, topic, dayMs, fleet, 'bench-st-');
     await pollUntil(() => sumOver(pools, `SELECT count(*) AS n FROM ONLY ${partition}`), (n) => n >= rows, 600_000, 'the writer to store every row');
     const heapBytes = await sumOver(pools, `SELECT pg_total_relation_size('${partition}') AS n`);
     // Rollups of the day, so that the queries below answer as they would in service.
@@ -49,10 +67,7 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
     await pollUntil(() => sumOver(pools, 'SELECT (SELECT count(*) FROM rollup_outbox) + (SELECT count(*) FROM fleet_rollup_outbox) AS n'), (n) => n === 0, 600_000, 'the summarizer to roll the day up');
     const heapQueries = await timeDayQueries(ctx, urls, dayMs, QUERIED_MACHINE, 'heap');
     ctx.progress.step(`item 10 · sealing ${day}: npm run lifecycle -- run`);
-    const started = performance.now();
-    const env = { ...process.env, PG_SHARDS: urls.join(','), CATALOG_URL: benchCatalogUrl(urls), LIFECYCLE_DAYS: day, LIFECYCLE_LATENESS: '2d' };
-    const { stdout } = await run(process.execPath, [join(BUILD_ROOT, 'apps', 'lifecycle', 'src', 'cli.js'), 'run'], { env, maxBuffer: 1 << 20 });
-    const sealSeconds = (performance.now() - started) / 1000;
+    const { stdout, seconds: sealSeconds } = await sealDay(urls, day);
     const left = await sumOver(pools, `SELECT count(*) AS n FROM ONLY ${partition}`);
     const compressedBytes = await sumOver(pools, `SELECT pg_total_relation_size('process_segments') + pg_total_relation_size('process_strings') AS n`);
     const ratio = heapBytes / compressedBytes;
@@ -74,7 +89,7 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
   }
 }
 
-async function sumOver(pools: Pool[], sql: string): Promise<number> {
+export async function sumOver(pools: Pool[], sql: string): Promise<number> {
   const counts = await Promise.all(pools.map(async (p) => Number((await p.query<{ n: string }>(sql)).rows[0].n)));
   return counts.reduce((a, b) => a + b, 0);
 }
