@@ -4,12 +4,9 @@
 // keeps one copy of an ACL that is created twice.
 // Env: KAFKA_BROKERS, PA_STATE_DIR (CA in tls/ca.crt, admin password in secrets/).
 'use strict';
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { Kafka, logLevel, AclResourceTypes, ResourcePatternTypes, AclOperationTypes, AclPermissionTypes } = require('kafkajs');
+const { withAdmin } = require('./admin-session.cjs');
+const { AclResourceTypes, ResourcePatternTypes, AclOperationTypes, AclPermissionTypes } = require('kafkajs');
 
-const state = process.env.PA_STATE_DIR;
-const secrets = process.env.PA_SECRETS_DIR || join(state, 'secrets');
 const TOPICS = 'proc.snapshots.';
 const SNAPSHOTS = 'proc.snapshots.v1';
 // Under prefixes of their own (libs/contracts topic-names.ts), so the gateway and the collectors,
@@ -54,22 +51,10 @@ function acls(grants) {
 }
 
 async function main() {
-  const kafka = new Kafka({
-    clientId: 'pa-acls',
-    brokers: (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(','),
-    ssl: { ca: [readFileSync(join(state, 'tls', 'ca.crt'), 'utf8')] },
-    sasl: { mechanism: 'scram-sha-512', username: 'admin', password: readFileSync(join(secrets, 'kafka-admin.password'), 'utf8').trim() },
-    logLevel: logLevel.ERROR,
-    retry: { retries: 8 },
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin('pa-acls', async (admin) => {
     await admin.deleteAcls({ filters: acls(RETIRED) });
     await admin.createAcls({ acl: acls(GRANTS) });
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 main().catch((error) => {

@@ -8,13 +8,11 @@
 // Env: KAFKA_BROKERS, KAFKA_TOPIC (the snapshot topic, default proc.snapshots.v1),
 // KAFKA_TOPIC_PARTITIONS (12), PA_STATE_DIR, PA_SECRETS_DIR.
 'use strict';
-const { readFileSync } = require('node:fs');
-const { join, resolve } = require('node:path');
-const { Kafka, logLevel, AclResourceTypes, ResourcePatternTypes, AclOperationTypes, AclPermissionTypes } = require('kafkajs');
+const { withAdmin } = require('./admin-session.cjs');
+const { resolve } = require('node:path');
+const { AclResourceTypes, ResourcePatternTypes, AclOperationTypes, AclPermissionTypes } = require('kafkajs');
 const { SNAPSHOTS_TOPIC, TENANT_TOPIC_PREFIX, tenantTopicOf, tenantPrincipalOf } = require(resolve(__dirname, '..', '..', 'dist', 'libs', 'contracts', 'src', 'index.js'));
 
-const state = process.env.PA_STATE_DIR;
-const secrets = process.env.PA_SECRETS_DIR || join(state, 'secrets');
 const OPERATIONS = [AclOperationTypes.WRITE, AclOperationTypes.DESCRIBE, AclOperationTypes.DESCRIBE_CONFIGS];
 
 function grants(tenant) {
@@ -48,21 +46,9 @@ async function remove(admin, tenant) {
 async function main([action, tenant]) {
   if (!['add', 'remove'].includes(action) || !tenant) throw new Error('usage: tenant.cjs add|remove TENANT');
   tenantPrincipalOf(tenant); // throws on a bad name before anything is touched
-  const kafka = new Kafka({
-    clientId: 'pa-tenant',
-    brokers: (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(','),
-    ssl: { ca: [readFileSync(join(state, 'tls', 'ca.crt'), 'utf8')] },
-    sasl: { mechanism: 'scram-sha-512', username: 'admin', password: readFileSync(join(secrets, 'kafka-admin.password'), 'utf8').trim() },
-    logLevel: logLevel.ERROR,
-    retry: { retries: 8 },
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin('pa-tenant', async (admin) => {
     console.log(action === 'add' ? await add(admin, tenant) : await remove(admin, tenant));
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 main(process.argv.slice(2)).catch((error) => {

@@ -53,7 +53,7 @@ export function dayQueryRows(heap: DayQueryTimes, compressed: DayQueryTimes, row
     const limit = isRaw ? RAW_RATIO_LIMIT : AGGREGATE_RATIO_LIMIT;
     return {
       item: '10',
-      what: `${label === 'top rollups' || label === 'top raw' ? '/v1/top by process' : "one machine's /v1/machines/{id}/series"} over the day (${formatNumber(rows)} rows), ${isRaw ? 'resolution=raw' : "the API's choice"}: compressed vs heap, p50 / p99`,
+      what: `${label.startsWith('top') ? '/v1/top by process' : "one machine's /v1/machines/{id}/series"} over the day (${formatNumber(rows)} rows), ${isRaw ? 'resolution=raw' : "the API's choice"}: compressed vs heap, p50 / p99`,
       figure: `${formatNumber(after.p50)} / ${formatNumber(after.p99)} ms`,
       baseline: `heap ${formatNumber(before.p50)} / ${formatNumber(before.p99)} ms`,
       ratio,
