@@ -9,7 +9,19 @@ export function renderTable(rows: TableRow[]): string {
   const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
   const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   const notes = rows.filter((r) => r.note).map((r) => `- ${r.item} ${r.what}: ${r.note}`);
-  return [line(HEADER), rule, ...cells.map(line), ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [line(HEADER), rule, ...cells.map(line), ...(notes.length ? ['', ...notes] : []), ...targetSummary(rows)].join('\n');
+}
+
+/**
+ * Every row with a target once more, as a verdict list under the table: what an issue's "done
+ * when" asks the bench to say (MET or MISSED with the figure), readable without the wide table.
+ */
+export function targetSummary(rows: TableRow[]): string[] {
+  const targeted = rows.filter((r) => r.target);
+  if (targeted.length === 0) return [];
+  const verdict = (r: TableRow) => (r.isMet === undefined ? 'UNMEASURED' : r.isMet ? 'MET' : 'MISSED');
+  const measured = (r: TableRow) => (Number.isFinite(r.ratio) ? `${r.figure}, ${formatRatio(r.ratio)} of ${r.baseline}` : r.figure);
+  return ['', 'Targets:', ...targeted.map((r) => `- ${verdict(r)} · item ${r.item} ${r.what}: ${measured(r)}, target ${r.target}`)];
 }
 
 function formatRatio(value: number): string {
@@ -20,5 +32,5 @@ function formatRatio(value: number): string {
 function targetCell(row: TableRow): string {
   if (!row.target) return '';
   if (row.isMet === undefined) return row.target;
-  return `${row.target} ${row.isMet ? 'met' : 'MISSED'}`;
+  return `${row.target} ${row.isMet ? 'MET' : 'MISSED'}`;
 }
