@@ -17,7 +17,7 @@ function pairedDetailRatio(samples: Sample[], key: string, a: string, b: string)
 const GATEWAY_RATIO_TARGET = 0.8;
 
 /** The table lines of item 4. */
-export function gatewayRows(samples: Sample[], setup: { processes: number; connections: number; recordBytes: number }): TableRow[] {
+export function gatewayRows(samples: Sample[], setup: { processes: number; connections: number; recordBytes: number; logBytes?: Record<string, number> }): TableRow[] {
   const gateway = medianOf(samples, 'gateway');
   const rejected = samples.filter((s) => s.measurement === 'gateway').reduce((n, s) => n + Number(s.detail.rejected), 0);
   const ratio = pairedRatio(samples, 'gateway', 'producer-perf');
@@ -45,6 +45,7 @@ export function gatewayRows(samples: Sample[], setup: { processes: number; conne
       ratio: pairedDetailRatio(samples, 'cpuMsPerSnapshot', 'gateway', 'gateway-js-crc32c'),
       note: 'CPU per snapshot, not the rate: a gateway starved by other tenants of the box shows a low rate at low CPU',
     },
+    ...compressionRows(samples, setup.logBytes ?? {}),
     {
       item: '4',
       what: 'gateway request latency at that load, p50 / p99',
@@ -66,6 +67,24 @@ function securityRows(samples: Sample[], processes: number): TableRow[] {
       baseline: `${formatNumber(medianOf(samples, 'gateway-plain'))} snapshots/s without`,
       ratio: pairedRatio(samples, 'gateway', 'gateway-plain'),
       note: `p50 / p99 ${detail(samples, 'gateway', 'p50Ms')} / ${detail(samples, 'gateway', 'p99Ms')} ms vs ${detail(samples, 'gateway-plain', 'p50Ms')} / ${detail(samples, 'gateway-plain', 'p99Ms')} ms; gateway CPU ${formatNumber(detail(samples, 'gateway', 'gatewayCpuShare') * 100)}% vs ${formatNumber(detail(samples, 'gateway-plain', 'gatewayCpuShare') * 100)}% of a core`,
+    },
+  ];
+}
+
+/** Item 4's zstd line: the gateway producing zstd record batches (KAFKA_COMPRESSION=zstd) against none, same rounds. */
+function compressionRows(samples: Sample[], logBytes: Record<string, number>): TableRow[] {
+  if (!samples.some((s) => s.measurement === 'gateway-zstd')) return [];
+  const bytes = (variant: string) => (logBytes[variant] ? `${formatNumber(logBytes[variant])} B` : 'n/a');
+  return [
+    {
+      item: '4',
+      what: 'gateway with zstd record batches (KAFKA_COMPRESSION=zstd) vs none, same rounds',
+      figure: `${formatNumber(medianOf(samples, 'gateway-zstd'))} snapshots/s`,
+      baseline: `${formatNumber(medianOf(samples, 'gateway'))} snapshots/s uncompressed`,
+      ratio: pairedRatio(samples, 'gateway-zstd', 'gateway'),
+      note:
+        `broker log bytes per record ${bytes('gateway-zstd')} vs ${bytes('gateway')}; ` +
+        `gateway CPU ${formatNumber(detail(samples, 'gateway-zstd', 'cpuMsPerSnapshot'), 2)} vs ${formatNumber(detail(samples, 'gateway', 'cpuMsPerSnapshot'), 2)} CPU-ms per snapshot`,
     },
   ];
 }

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { deadLetterTopicOf } from '@pa/contracts';
 import { join } from 'node:path';
 import { snapshotOf } from '../data/fleet-generator';
@@ -46,10 +46,11 @@ export function snapshotBodies(count: number, processes: number, prefix: string)
   return Array.from({ length: count }, (_, m) => JSON.stringify(snapshotOf(shape, m, 0)));
 }
 
-/** The gateways item 4 measures: as deployed, and with kafkajs's JavaScript CRC32C. */
+/** The gateways item 4 measures: as deployed, with kafkajs's JavaScript CRC32C, and with zstd record batches. */
 export const GATEWAY_VARIANTS = [
   ['gateway', {}],
   ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
+  ['gateway-zstd', { KAFKA_COMPRESSION: 'zstd' }],
 ] as const satisfies readonly (readonly [string, Record<string, string>])[];
 
 /**
@@ -89,7 +90,10 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
   } finally {
     await Promise.all([...gateways.values()].map((g) => g.process.stop()));
   }
-  return { rows: gatewayRows(samples, { processes, connections, recordBytes }), samples, summary: { recordBytes, processes, connections, seconds, perfRecords } };
+  // What batch compression saves on the broker's disk (and so on the network): log bytes per record.
+  const logBytes: Record<string, number> = {};
+  for (const [variant, gateway] of gateways) logBytes[variant] = await logBytesPerRecord(ctx, gateway.topic);
+  return { rows: gatewayRows(samples, { processes, connections, recordBytes, logBytes }), samples, summary: { recordBytes, processes, connections, seconds, perfRecords, logBytes } };
 }
 
 /**
@@ -131,6 +135,22 @@ async function gatewayCounters(gateway: BenchGateway): Promise<{ cpu: number; pr
     produceSeconds: metricSum(page, 'pa_gateway_produce_seconds_sum'),
     produces: metricSum(page, 'pa_gateway_produce_seconds_count'),
   };
+}
+
+/** The bytes of `topic`'s log segments in the bench broker's data directory over the records it holds. */
+async function logBytesPerRecord(ctx: BenchContext, topic: string): Promise<number> {
+  const admin = ctx.kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const records = offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+    const dataDir = join(ctx.env.stateDir, 'kafka', 'data');
+    const partitionDirs = readdirSync(dataDir).filter((name) => name.startsWith(`${topic}-`) && /^\d+$/.test(name.slice(topic.length + 1)));
+    const bytes = partitionDirs.flatMap((dir) => readdirSync(join(dataDir, dir)).filter((f) => f.endsWith('.log')).map((f) => statSync(join(dataDir, dir, f)).size));
+    return bytes.reduce((a, b) => a + b, 0) / records;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function measureBroker(ctx: BenchContext, topic: string, payloadFile: string, records: number, rep: number): Promise<Sample> {

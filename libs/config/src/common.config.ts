@@ -16,7 +16,13 @@ export interface KafkaConfig {
   partitions: number;
   /** TLS + SCRAM (the default) or plaintext */
   security: KafkaSecurityConfig;
+  /** how this client's producers compress record batches (KAFKA_COMPRESSION) */
+  compression: BatchCompression;
 }
+
+/** Record batch compressions a producer may use (libs/kafka/src/batch-compression.ts registers zstd). */
+export const BATCH_COMPRESSIONS = ['none', 'gzip', 'zstd'] as const;
+export type BatchCompression = (typeof BATCH_COMPRESSIONS)[number];
 
 export interface ShardsConfig {
   /** one PostgreSQL URL per shard node, index = shard number; must agree with the catalog's nodes */
@@ -50,7 +56,15 @@ export function readKafkaConfig(env: EnvReader, clientId: string, principal: str
     dlqTopic: env.string('KAFKA_DLQ_TOPIC', deadLetterTopicOf(topic)),
     partitions: env.int('KAFKA_TOPIC_PARTITIONS', SNAPSHOTS_TOPIC_PARTITIONS, { min: 1, max: 1000 }),
     security: readKafkaSecurity(env, principal),
+    compression: readBatchCompression(env),
   };
+}
+
+function readBatchCompression(env: EnvReader): BatchCompression {
+  const name = env.string('KAFKA_COMPRESSION', 'none');
+  if ((BATCH_COMPRESSIONS as readonly string[]).includes(name)) return name as BatchCompression;
+  env.problem(`KAFKA_COMPRESSION: must be one of ${BATCH_COMPRESSIONS.join(', ')} (got ${JSON.stringify(name)})`);
+  return 'none';
 }
 
 export function readShardsConfig(env: EnvReader, defaultPoolSize: number): ShardsConfig {

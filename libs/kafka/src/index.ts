@@ -4,5 +4,6 @@ export * from './kafka-client';
 export * from './topics';
 export * from './kafka.errors';
 export * from './record-producer';
+export * from './batch-compression';
 export * from './consumer-lag';
 export * from './coalescing-sender';

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, KafkaConfig, logLevel, LogEntry } from 'kafkajs';
 import { LogSink } from './log-sink';
+// Registers the zstd codec wherever a client exists (producers and consumers).
+import './batch-compression';
 
 /** TLS against a CA plus SASL/SCRAM-SHA-512 (files read when the client is built), or plaintext. */
 export type KafkaSecurity =

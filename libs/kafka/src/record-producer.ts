@@ -1,4 +1,6 @@
-import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
+import { Kafka, Message, Producer } from 'kafkajs';
+import type { BatchCompression } from '@pa/config';
+import { compressionType } from './batch-compression';
 import { BackpressureError, PublishError, isRetriableKafkaError } from './kafka.errors';
 import { topicMaxMessageBytes } from './topics';
 
@@ -9,6 +11,8 @@ export interface RecordProducerOptions {
   maxInFlightRecords?: number;
   /** bytes of records per produce request at most (default: below the topic's max.message.bytes) */
   maxProduceBytes?: number;
+  /** how record batches are compressed (default none); sends are still cut by their uncompressed size */
+  compression?: BatchCompression;
 }
 
 /**
@@ -82,7 +86,7 @@ export class RecordProducer {
           messages: part,
           acks: -1,
           timeout: this.options.ackTimeoutMs,
-          compression: CompressionTypes.None,
+          compression: compressionType(this.options.compression ?? 'none'),
         });
       }
     } catch (error) {

@@ -21,6 +21,7 @@ export function createSink(config: Readonly<CollectorConfig>, useKafka: boolean)
   const producer = new RecordProducer(kafka, {
     ackTimeoutMs: k.ackTimeoutMs,
     maxInFlightRecords: delivery.chunkSnapshots * delivery.concurrency * 2,
+    compression: k.compression,
   });
   const prepare = k.ensureTopic ? () => ensureTopics(kafka, [{ topic: k.topic, numPartitions: k.partitions }]) : undefined;
   const sink = new KafkaSink(producer, { ...delivery, topic: k.topic, prepare }, new Logger(KafkaSink.name));

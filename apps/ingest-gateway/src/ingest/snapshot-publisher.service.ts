@@ -39,7 +39,7 @@ export class SnapshotPublisher implements OnModuleInit, OnApplicationShutdown {
     this.kafka = createKafka({ ...config.kafka, logger: this.logger });
     // The sender is the one flow control: it gathers, limits records in flight, and hands the
     // producer one send at a time; the producer cuts each into requests the topic takes.
-    this.producer = new RecordProducer(this.kafka, { ackTimeoutMs: config.kafka.produceTimeoutMs });
+    this.producer = new RecordProducer(this.kafka, { ackTimeoutMs: config.kafka.produceTimeoutMs, compression: config.kafka.compression });
     this.sender = new CoalescingSender(this.producer, config.kafka.topic, config.kafka.maxInFlightRecords);
   }
 

@@ -1,0 +1,35 @@
+// Kafka batch compression. kafkajs ships gzip only and asks for a codec to be registered for the
+// others; Node 24's zlib has zstd built in (zlib.zstdCompress, libzstd inside Node), so zstd costs
+// no dependency and no native download. Registered when this module loads (kafka-client.ts imports
+// it), in producers and consumers alike: a consumer must decompress whatever a producer chose.
+import { promisify } from 'node:util';
+import { constants, zstdCompress, zstdDecompress } from 'node:zlib';
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import type { BatchCompression } from '@pa/config';
+
+const compress = promisify(zstdCompress);
+const decompress = promisify(zstdDecompress);
+
+/**
+ * zstd level 1: record batches are small (tens to hundreds of KiB) and the producer is on the
+ * request path; higher levels cost CPU for little more on such JSON (measured in bench item 4).
+ */
+const ZSTD_LEVEL = 1;
+
+const zstdCodec = () => ({
+  async compress(encoder: { buffer: Buffer }): Promise<Buffer> {
+    return compress(encoder.buffer, { params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL } });
+  },
+  async decompress(buffer: Buffer): Promise<Buffer> {
+    return decompress(buffer);
+  },
+});
+
+CompressionCodecs[CompressionTypes.ZSTD] = zstdCodec;
+
+/** kafkajs's compression type for a configured name. */
+export function compressionType(name: BatchCompression): CompressionTypes {
+  if (name === 'gzip') return CompressionTypes.GZIP;
+  if (name === 'zstd') return CompressionTypes.ZSTD;
+  return CompressionTypes.None;
+}
