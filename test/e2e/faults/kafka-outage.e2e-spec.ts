@@ -77,8 +77,9 @@ describe('fault: the Kafka broker stopped and restarted during a load', () => {
 
   // The writer's consumer crashes while the broker is away and rejoins as a new member once it is
   // back; the broker still counts its old member until that one's session runs out, so a 6 s
-  // session (30 s by default) shortens the wait before it consumes again.
-  const { pipeline, pools } = pipelineSuite(new Pipeline({ WRITER_SESSION_TIMEOUT_MS: '6000' }));
+  // session (30 s by default) shortens the wait before it consumes again. The gateway produces
+  // zstd record batches here (KAFKA_COMPRESSION): compressed batches go through the outage too.
+  const { pipeline, pools } = pipelineSuite(new Pipeline({ WRITER_SESSION_TIMEOUT_MS: '6000' }, { KAFKA_COMPRESSION: 'zstd' }));
 
   it('503 + Retry-After while it is down, never a 202 that is lost; a retrying collector loses nothing', async () => {
     const { seed } = seededPrng('kafka-outage');

@@ -18,9 +18,10 @@ interface WriterHealth {
 describe('fault: writer SIGKILLed at random moments under load', () => {
   // Small fetches and transactions: many commits, so a kill lands between a write and its commit.
   // A 6 s session (the broker's minimum) so each restarted writer gets the dead one's partitions
-  // after 6 s instead of 30 s.
+  // after 6 s instead of 30 s. Its gateway produces zstd record batches (KAFKA_COMPRESSION): the
+  // writer replays compressed batches after every kill.
   const { pipeline, pools } = pipelineSuite(
-    new Pipeline({ WRITER_SESSION_TIMEOUT_MS: '6000', WRITER_BATCH_MAX_ROWS: '2000', WRITER_MAX_BYTES_PER_PARTITION: '131072' }),
+    new Pipeline({ WRITER_SESSION_TIMEOUT_MS: '6000', WRITER_BATCH_MAX_ROWS: '2000', WRITER_MAX_BYTES_PER_PARTITION: '131072' }, { KAFKA_COMPRESSION: 'zstd' }),
   );
   let summarizer: ServiceProcess | undefined;
 

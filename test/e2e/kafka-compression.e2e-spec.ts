@@ -1,0 +1,44 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
+import { pipelineSuite } from './support/pipeline-suite';
+import { Pipeline } from './support/pipeline';
+import { countsByShard, duplicateRows, total } from './support/shard-queries';
+import { recordsInTopic } from './support/topic-offsets';
+import { machinesOnShard } from './support/test-stack';
+
+/** Bytes of `topic`'s log segments in the test broker's data directory (infra/start-kafka.sh: $PA_STATE_DIR/kafka/data). */
+function topicLogBytes(topic: string): number {
+  const dataDir = join(process.env.PA_STATE_DIR ?? 'var/test', 'kafka', 'data');
+  const partitions = readdirSync(dataDir).filter((name) => name.startsWith(`${topic}-`) && /^\d+$/.test(name.slice(topic.length + 1)));
+  return partitions
+    .flatMap((dir) => readdirSync(join(dataDir, dir)).filter((f) => f.endsWith('.log')).map((f) => statSync(join(dataDir, dir, f)).size))
+    .reduce((a, b) => a + b, 0);
+}
+
+describe('zstd record batches (KAFKA_COMPRESSION=zstd on the gateway)', () => {
+  const { pipeline, pools } = pipelineSuite(new Pipeline({}, { KAFKA_COMPRESSION: 'zstd' }));
+
+  it('stores every posted snapshot exactly once and exactly, while the broker holds a fraction of the JSON bytes', async () => {
+    const prefix = `e2e-zstd-${uniqueSuffix()}`;
+    const machines = [...machinesOnShard(prefix, 0, 10), ...machinesOnShard(prefix, 1, 10)];
+    const snapshots = machines.map((m) => buildSnapshot(m, 100));
+    const body = snapshots.map((s) => JSON.stringify(s)).join('\n') + '\n';
+    const response = await pipeline.post(body, { 'content-type': 'application/x-ndjson' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: 20, duplicates: 0 });
+
+    const counts = await pollUntil(() => countsByShard(pools, prefix), (c) => total(c).rows === 2_000, { timeoutMs: 30_000, what: '2,000 rows' });
+    expect(counts.every((c) => c.snapshots === 10 && c.rows === 1_000)).toBe(true);
+    expect(await duplicateRows(pools, prefix)).toBe(0);
+    const [first] = snapshots;
+    const { rows } = await pools[0].query('SELECT pid, name, cmdline, cpu_pct, rss_bytes FROM process_samples WHERE machine_id = $1 ORDER BY pid', [first.machine_id]);
+    expect(rows.map((r) => ({ pid: Number(r.pid), name: r.name, cmdline: r.cmdline, cpu_pct: r.cpu_pct, rss_bytes: Number(r.rss_bytes) }))).toEqual(
+      first.processes.map((p) => ({ pid: p.pid, name: p.name, cmdline: p.cmdline, cpu_pct: p.cpu_pct, rss_bytes: p.rss_bytes })),
+    );
+
+    // The batches on the broker are compressed: far fewer bytes than the records' JSON.
+    expect(await recordsInTopic(pipeline.topic)).toBe(20);
+    expect(topicLogBytes(pipeline.topic)).toBeLessThan(Buffer.byteLength(body) / 3);
+  });
+});
