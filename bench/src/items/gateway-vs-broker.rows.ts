@@ -86,5 +86,12 @@ function compressionRows(samples: Sample[], logBytes: Record<string, number>): T
         `broker log bytes per record ${bytes('gateway-zstd')} vs ${bytes('gateway')}; ` +
         `gateway CPU ${formatNumber(detail(samples, 'gateway-zstd', 'cpuMsPerSnapshot'), 2)} vs ${formatNumber(detail(samples, 'gateway', 'cpuMsPerSnapshot'), 2)} CPU-ms per snapshot`,
     },
+    {
+      item: '4',
+      what: 'gateway with zstd batches vs ProducerPerformance with zstd batches (compression.type=zstd), like for like',
+      figure: `${formatNumber(medianOf(samples, 'gateway-zstd'))} snapshots/s`,
+      baseline: `ProducerPerformance zstd ${formatNumber(medianOf(samples, 'producer-perf-zstd'))} records/s`,
+      ratio: pairedRatio(samples, 'gateway-zstd', 'producer-perf-zstd'),
+    },
   ];
 }

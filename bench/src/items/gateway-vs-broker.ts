@@ -79,12 +79,12 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
   try {
     // JIT and connection warm-up, not measured.
     for (const gateway of gateways.values()) await loadGateway(gateway.url, bodies, Math.min(3, seconds), connections);
-    const measurements = [...gateways.keys(), 'producer-perf'];
+    const measurements = [...gateways.keys(), 'producer-perf', 'producer-perf-zstd'];
     for (let rep = 0; rep < ctx.options.reps; rep++) {
       for (const which of rotate(measurements, rep)) {
         ctx.progress.step(`item 4 · round ${rep + 1}/${ctx.options.reps} · ${which}`);
         const gateway = gateways.get(which);
-        samples.push(gateway ? await measureGateway(ctx, gateway, bodies, rep, processes, which) : await measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep));
+        samples.push(gateway ? await measureGateway(ctx, gateway, bodies, rep, processes, which) : await measureBroker(ctx, perfTopic, payloadFile, perfRecords, rep, which));
       }
     }
   } finally {
@@ -153,8 +153,10 @@ async function logBytesPerRecord(ctx: BenchContext, topic: string): Promise<numb
   }
 }
 
-async function measureBroker(ctx: BenchContext, topic: string, payloadFile: string, records: number, rep: number): Promise<Sample> {
-  const load = await producerPerformance(ctx.env.kafkaLibDir, ctx.env.brokers, topic, payloadFile, records, ctx.env.stateDir);
-  ctx.progress.step(`  ProducerPerformance: ${formatNumber(load.recordsPerSecond)} records/s (${load.megabytesPerSecond} MB/s)`);
-  return { measurement: 'producer-perf', rep, value: load.recordsPerSecond, unit: 'records/s', detail: { ...load } };
+/** ProducerPerformance as `measurement` says: 'producer-perf' uncompressed, 'producer-perf-zstd' with zstd batches. */
+async function measureBroker(ctx: BenchContext, topic: string, payloadFile: string, records: number, rep: number, measurement: string): Promise<Sample> {
+  const compression = measurement === 'producer-perf-zstd' ? 'zstd' : 'none';
+  const load = await producerPerformance(ctx.env.kafkaLibDir, ctx.env.brokers, topic, payloadFile, records, ctx.env.stateDir, compression);
+  ctx.progress.step(`  ProducerPerformance (${compression}): ${formatNumber(load.recordsPerSecond)} records/s (${load.megabytesPerSecond} MB/s)`);
+  return { measurement, rep, value: load.recordsPerSecond, unit: 'records/s', detail: { ...load } };
 }

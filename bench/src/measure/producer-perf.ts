@@ -21,13 +21,22 @@ const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\).
 /**
  * Kafka's own producer benchmark (org.apache.kafka.tools.ProducerPerformance, from the kafka-tools jar
  * of the broker's classpath) on the same broker: `records` records read from `payloadFile` (one per
- * line, the very snapshots the gateway is sent), acks=all, everything else the producer's defaults.
+ * line, the very snapshots the gateway is sent), acks=all, batches compressed as `compression` says
+ * (the producer's default: none), everything else the producer's defaults.
  */
-export async function producerPerformance(libDir: string, brokers: string[], topic: string, payloadFile: string, records: number, stateDir: string): Promise<BrokerLoad> {
+export async function producerPerformance(
+  libDir: string,
+  brokers: string[],
+  topic: string,
+  payloadFile: string,
+  records: number,
+  stateDir: string,
+  compression: 'none' | 'zstd' = 'none',
+): Promise<BrokerLoad> {
   const args = [
     '-Xmx512m', '-cp', `${libDir}/*`, 'org.apache.kafka.tools.ProducerPerformance',
     '--bootstrap-server', brokers.join(','), '--topic', topic, '--num-records', String(records), '--throughput', '-1',
-    '--payload-file', payloadFile, '--producer-props', 'acks=all', ...adminClientConfig(stateDir),
+    '--payload-file', payloadFile, '--producer-props', 'acks=all', `compression.type=${compression}`, ...adminClientConfig(stateDir),
   ];
   const { stdout } = await run('java', args, { maxBuffer: 16 << 20, env: { ...process.env, KAFKA_LOG4J_OPTS: '' } });
   const line = stdout.split('\n').reverse().find((l) => SUMMARY.test(l));
