@@ -5,8 +5,6 @@ import { adminKey } from './support/auth';
 import { catalogFor } from './support/catalog-for';
 import type { Browser } from 'playwright-core';
 import { RecordedPage, launchBrowser } from './support/browser';
-import { waitCaughtUp } from './support/consumer-lag';
-import { ndjsonBodies } from './support/history';
 import { insightFleet } from './support/insight-fleet';
 import { pipelineSuite } from './support/pipeline-suite';
 import { getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
@@ -36,10 +34,7 @@ describe('dashboard: every view in a real browser', () => {
   let view: RecordedPage;
 
   beforeAll(async () => {
-    for (const body of ndjsonBodies(snapshots, 500)) {
-      expect((await pipeline.post(body, { 'content-type': 'application/x-ndjson' })).status).toBe(202);
-    }
-    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+    await pipeline.ingest(snapshots);
     summarizer = await startSummarizer();
     await waitOutboxEmpty(pools, prefix, 120_000);
     [api, browser] = await Promise.all([startQueryApi(), launchBrowser()]);

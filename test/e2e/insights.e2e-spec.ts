@@ -1,7 +1,5 @@
 import type { LeaksAnswerBody, MissingAnswerBody } from '@pa/contracts';
 import { ServiceProcess, pollUntil, uniqueSuffix } from '@pa/testing';
-import { waitCaughtUp } from './support/consumer-lag';
-import { ndjsonBodies } from './support/history';
 import { INSIGHT_STEP_MS, insightFleet } from './support/insight-fleet';
 import { pipelineSuite } from './support/pipeline-suite';
 import { scrape } from './support/prometheus-text';
@@ -27,10 +25,7 @@ describe('insights: leak suspects and missing processes, exactly the known ones'
   let summarizer: ServiceProcess;
 
   beforeAll(async () => {
-    for (const body of ndjsonBodies(snapshots, 500)) {
-      expect((await pipeline.post(body, { 'content-type': 'application/x-ndjson' })).status).toBe(202);
-    }
-    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+    await pipeline.ingest(snapshots);
     // The query API starts after the data landed: its first gauge run (at boot) sees it.
     api = await startQueryApi();
   }, 180_000);

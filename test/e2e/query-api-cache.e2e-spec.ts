@@ -1,6 +1,5 @@
 import { ServiceProcess, buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
-import { waitCaughtUp } from './support/consumer-lag';
-import { history, ndjsonBodies } from './support/history';
+import { history } from './support/history';
 import { pipelineSuite } from './support/pipeline-suite';
 import { difference, getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
 import { PrivateRedis } from './support/query-redis';
@@ -23,18 +22,11 @@ describe('query API cache: hits on repeats, never stale, optional', () => {
   let api: ServiceProcess;
   let summarizer: ServiceProcess;
 
-  async function post(snapshots: ReturnType<typeof history>): Promise<void> {
-    for (const body of ndjsonBodies(snapshots, 500)) {
-      expect((await pipeline.post(body, { 'content-type': 'application/x-ndjson' })).status).toBe(202);
-    }
-    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
-  }
-
   beforeAll(async () => {
     await redis.start();
     api = await startQueryApi({ REDIS_URL: redis.url, ...redis.clientEnv, QUERY_CACHE_PREFIX: `pa:query:e2e-${uniqueSuffix()}:` });
     summarizer = await startSummarizer();
-    await post(history(machines, D + 2 * HOUR, D + 6 * HOUR, MINUTE));
+    await pipeline.ingest(history(machines, D + 2 * HOUR, D + 6 * HOUR, MINUTE));
     await waitOutboxEmpty(pools, prefix);
   }, 180_000);
 
@@ -65,7 +57,7 @@ describe('query API cache: hits on repeats, never stale, optional', () => {
     await getJson(api, '/v1/top', TOP);
     expect((await getJson(api, '/v1/top', TOP)).headers.get('x-cache')).toBe('hit');
     const late = buildSnapshot(machines[1], 12, W.from + 17 * MINUTE + 3_000);
-    await post([late]);
+    await pipeline.ingest([late]);
     const after = await getJson<{ items: unknown[] }>(api, '/v1/top', TOP);
     expect(after.headers.get('x-cache')).toBe('miss');
     expect((await getJson(api, '/v1/top', TOP)).headers.get('x-cache')).toBe('hit');

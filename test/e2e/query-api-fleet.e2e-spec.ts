@@ -1,9 +1,7 @@
 import { deleteMachines } from '@pa/catalog';
-import { ProcessSnapshot } from '@pa/contracts';
 import { ServiceProcess, buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
 import { createKey } from './support/auth';
-import { waitCaughtUp } from './support/consumer-lag';
-import { history, ndjsonBodies } from './support/history';
+import { history } from './support/history';
 import { pipelineSuite } from './support/pipeline-suite';
 import { difference, getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
 import { Group, Metric, Window, topTruth } from './support/query-truth';
@@ -41,13 +39,6 @@ describe('query API: fleet rollups answer /v1/top by process exactly', () => {
   let withoutFleet: ServiceProcess;
   let summarizer: ServiceProcess | undefined;
 
-  async function ingest(snapshots: ProcessSnapshot[]): Promise<void> {
-    for (const body of ndjsonBodies(snapshots, 500)) {
-      expect((await pipeline.post(body, { 'content-type': 'application/x-ndjson' })).status).toBe(202);
-    }
-    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
-  }
-
   /** Both APIs, every window, two metrics and every order, against the raw truth; all mismatches. */
   async function mismatches(key?: string, truthPrefix?: string): Promise<string[]> {
     const found: string[] = [];
@@ -66,7 +57,7 @@ describe('query API: fleet rollups answer /v1/top by process exactly', () => {
 
   beforeAll(async () => {
     [withFleet, withoutFleet] = await Promise.all([startQueryApi(), startQueryApi({ QUERY_FLEET_ROLLUPS: 'false' })]);
-    await ingest(history(machines, HISTORY.from, HISTORY.to, MINUTE));
+    await pipeline.ingest(history(machines, HISTORY.from, HISTORY.to, MINUTE));
     summarizer = await startSummarizer();
     await waitOutboxEmpty(pools, prefix, 240_000);
     await waitFleetRebuilt(pools);
@@ -107,7 +98,7 @@ describe('query API: fleet rollups answer /v1/top by process exactly', () => {
 
     // Late data in that hour, not summarized yet: a machine is dirty there, so the hour is read per machine (and raw).
     const late = buildSnapshot(machines[1], 6, TAMPERED_HOUR + 17 * MINUTE + 3_000);
-    await ingest([late]);
+    await pipeline.ingest([late]);
     await pollUntil(() => pools[0].query('SELECT 1 FROM rollup_outbox WHERE machine_id = $1', [machines[1]]), (r) => (r.rowCount ?? 0) > 0, {
       timeoutMs: 30_000,
       what: 'the late snapshot stored',

@@ -1,6 +1,5 @@
 import { ServiceProcess, uniqueSuffix } from '@pa/testing';
-import { waitCaughtUp } from './support/consumer-lag';
-import { history, ndjsonBodies } from './support/history';
+import { history } from './support/history';
 import { pipelineSuite } from './support/pipeline-suite';
 import { difference, getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
 import { topTruth } from './support/query-truth';
@@ -20,10 +19,7 @@ describe('query API with a shard node stopped', () => {
 
   beforeAll(async () => {
     api = await startQueryApi();
-    for (const body of ndjsonBodies(history([...up, ...down], W.from, W.to, MINUTE), 500)) {
-      expect((await pipeline.post(body, { 'content-type': 'application/x-ndjson' })).status).toBe(202);
-    }
-    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+    await pipeline.ingest(history([...up, ...down], W.from, W.to, MINUTE));
     stopShardNode(1);
   });
 

@@ -1,8 +1,7 @@
 // Issue 12, "Beyond one machine": the query API's cache on a real Redis Cluster (three masters
 // started here): hits on repeats, answers spread over the masters' slots, never stale.
 import { ServiceProcess, buildSnapshot, uniqueSuffix } from '@pa/testing';
-import { waitCaughtUp } from './support/consumer-lag';
-import { history, ndjsonBodies } from './support/history';
+import { history } from './support/history';
 import { pipelineSuite } from './support/pipeline-suite';
 import { difference, getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
 import { Group, Window, topTruth } from './support/query-truth';
@@ -27,18 +26,11 @@ describe('query API cache on a Redis Cluster', () => {
   let api: ServiceProcess;
   let summarizer: ServiceProcess;
 
-  async function post(snapshots: ReturnType<typeof history>): Promise<void> {
-    for (const body of ndjsonBodies(snapshots, 500)) {
-      expect((await pipeline.post(body, { 'content-type': 'application/x-ndjson' })).status).toBe(202);
-    }
-    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
-  }
-
   beforeAll(async () => {
     await cluster.start();
     api = await startQueryApi({ REDIS_URL: cluster.url, ...cluster.clientEnv, QUERY_CACHE_PREFIX: cachePrefix });
     summarizer = await startSummarizer();
-    await post(history(machines, D, D + 5 * HOUR, 5 * MINUTE));
+    await pipeline.ingest(history(machines, D, D + 5 * HOUR, 5 * MINUTE));
     await waitOutboxEmpty(pools, prefix);
   }, 180_000);
 
@@ -62,7 +54,7 @@ describe('query API cache on a Redis Cluster', () => {
   it('new data for the window changes the answer at once (the cached one is never served stale)', async () => {
     await getJson(api, '/v1/top', TOP);
     expect((await getJson(api, '/v1/top', TOP)).headers.get('x-cache')).toBe('hit');
-    await post([buildSnapshot(machines[1], 12, W.from + 17 * MINUTE + 3_000)]);
+    await pipeline.ingest([buildSnapshot(machines[1], 12, W.from + 17 * MINUTE + 3_000)]);
     const after = await getJson<{ items: Group[] }>(api, '/v1/top', TOP);
     expect(after.headers.get('x-cache')).toBe('miss');
     expect((await getJson(api, '/v1/top', TOP)).headers.get('x-cache')).toBe('hit');

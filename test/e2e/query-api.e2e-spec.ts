@@ -1,7 +1,5 @@
 import { ServiceProcess, buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
-import { ProcessSnapshot } from '@pa/contracts';
-import { waitCaughtUp } from './support/consumer-lag';
-import { history, ndjsonBodies } from './support/history';
+import { history } from './support/history';
 import { pipelineSuite } from './support/pipeline-suite';
 import { difference, getJson, iso, randomPastDay, startQueryApi } from './support/query-api';
 import { Group, Metric, Window, dailyTruth, machineSeriesTruth, machinesTruth, processSeriesTruth, snapshotTruth, topTruth } from './support/query-truth';
@@ -41,17 +39,10 @@ describe('query API: answers equal SQL over raw rows, before, during and after s
   let api: ServiceProcess;
   let summarizer: ServiceProcess | undefined;
 
-  async function ingest(snapshots: ProcessSnapshot[]): Promise<void> {
-    for (const body of ndjsonBodies(snapshots, 500)) {
-      expect((await pipeline.post(body, { 'content-type': 'application/x-ndjson' })).status).toBe(202);
-    }
-    await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
-  }
-
   beforeAll(async () => {
     api = await startQueryApi();
     // Every minute from 2 h before D to 2 h after the next midnight, off the minute by 7 s.
-    await ingest(history(machines, D - 2 * HOUR + 7_000, D + DAY + 2 * HOUR, MINUTE));
+    await pipeline.ingest(history(machines, D - 2 * HOUR + 7_000, D + DAY + 2 * HOUR, MINUTE));
   }, 180_000);
 
   afterAll(async () => {
@@ -140,7 +131,7 @@ describe('query API: answers equal SQL over raw rows, before, during and after s
     await summarizer?.stop();
     const lateTs = D + 3 * HOUR + 15 * MINUTE + 7_500;
     const machine = machines[2];
-    await ingest([buildSnapshot(machine, 9, lateTs)]);
+    await pipeline.ingest([buildSnapshot(machine, 9, lateTs)]);
     const shard = router.shardOf(machine);
     await pollUntil(() => pools[shard].query('SELECT 1 FROM snapshots WHERE machine_id = $1 AND ts = $2', [machine, iso(lateTs)]), (r) => r.rowCount === 1, {
       timeoutMs: 30_000,

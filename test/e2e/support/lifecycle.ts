@@ -6,8 +6,6 @@ import { ProcessSnapshot } from '@pa/contracts';
 import { buildProcess, pollUntil } from '@pa/testing';
 import { SHARD_URLS } from './test-stack';
 import { Pipeline } from './pipeline';
-import { waitCaughtUp } from './consumer-lag';
-import { ndjsonBodies } from './history';
 
 const CLI = resolve(__dirname, '..', '..', '..', 'dist', 'apps', 'lifecycle', 'src', 'cli.js');
 
@@ -137,9 +135,5 @@ export async function ledgerOf(pools: Pool[], prefix: string, fromIso: string, t
 
 /** Posts `snapshots` through the gateway (NDJSON, 200 a body) and waits until the writer has consumed them. */
 export async function ingestAll(pipeline: Pipeline, snapshots: ProcessSnapshot[]): Promise<void> {
-  for (const body of ndjsonBodies(snapshots, 200)) {
-    const response = await pipeline.post(body, { 'content-type': 'application/x-ndjson' });
-    if (response.status !== 202) throw new Error(`gateway answered ${response.status}`);
-  }
-  await waitCaughtUp(pipeline.groupId, pipeline.topic, 120_000);
+  await pipeline.ingest(snapshots, 200);
 }

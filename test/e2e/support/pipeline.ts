@@ -1,6 +1,8 @@
-import { deadLetterTopicOf } from '@pa/contracts';
+import { ProcessSnapshot, deadLetterTopicOf } from '@pa/contracts';
 import { ServiceProcess, freePort, uniqueSuffix } from '@pa/testing';
 import { withAuth } from './auth';
+import { waitCaughtUp } from './consumer-lag';
+import { ndjsonBodies } from './history';
 import { BROKERS, SHARD_URLS } from './test-stack';
 
 /** A gateway and a writer of our own, on a topic and consumer group no other test uses. */
@@ -65,5 +67,14 @@ export class Pipeline {
   /** POSTs a body to the gateway, with the run's admin key unless `headers` carry an authorization. */
   post(body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> {
     return fetch(`${this.gatewayUrl}/v1/snapshots`, { method: 'POST', body, headers: withAuth(headers) });
+  }
+
+  /** POSTs `snapshots` as NDJSON, `perBody` a request, each answered 202, and waits until the writer has consumed them all. */
+  async ingest(snapshots: ProcessSnapshot[], perBody = 500): Promise<void> {
+    for (const body of ndjsonBodies(snapshots, perBody)) {
+      const response = await this.post(body, { 'content-type': 'application/x-ndjson' });
+      if (response.status !== 202) throw new Error(`gateway answered ${response.status}: ${await response.text()}`);
+    }
+    await waitCaughtUp(this.groupId, this.topic, 120_000);
   }
 }
