@@ -32,7 +32,8 @@ export type DayQueryTimes = Map<string, { p50: number; p99: number; resolution?:
 
 /**
  * `/v1/top` and one machine's `/v1/machines/{id}/series` over the 24 h of `dayMs`, from rollups (the
- * API's own choice) and from raw rows (resolution=raw), uncached, through a query API of its own.
+ * API's own choice) and from raw rows (resolution=raw), and that machine's snapshot at an instant of
+ * the day (always raw rows), uncached, through a query API of its own.
  * Run once while the day is heap and once after it was sealed: the same questions on the same rows.
  */
 export async function timeDayQueries(ctx: BenchContext, urls: string[], dayMs: number, machineId: string, label: string): Promise<DayQueryTimes> {
