@@ -24,8 +24,9 @@ export async function timedGet(url: string): Promise<TimedAnswer> {
  * forced raw, cached.
  */
 export interface QueryVariant {
-  endpoint: 'top' | 'series';
-  window: '1h' | '24h' | '7d';
+  endpoint: 'top' | 'series' | 'snapshot';
+  /** `at`: one instant (`/v1/machines/{id}/snapshot?at=`) */
+  window: '1h' | '24h' | '7d' | 'at';
   path: 'rollups' | 'per-machine' | 'raw' | 'cached';
   url: string;
 }

@@ -5,6 +5,7 @@
 import { Pool, PoolClient } from 'pg';
 import { uniqueSuffix } from '@pa/testing';
 import { withPgCredentialsOf } from '@pa/config';
+import { DECODE_EITHER_FORMAT } from './compress.sql';
 import { partitionOf, sealDay } from './day-compressor';
 
 const SHARD_URL = withPgCredentialsOf((process.env.PG_SHARDS ?? 'postgres://127.0.0.1:25433/pa').split(',')[0]);
@@ -41,6 +42,19 @@ const READ_BACK = `
   SELECT pid, to_char(ts AT TIME ZONE 'UTC', 'HH24:MI:SS.US') AS ts, encode(float8send(cpu_pct), 'hex') AS cpu, encode(float8send(mem_pct), 'hex') AS mem,
          rss_bytes::text AS rss, vms_bytes::text AS vms, threads::text AS threads, io_read_bytes::text AS io
   FROM pa_read.process_samples WHERE machine_id = $1 AND ts >= $2 AND ts < $3 ORDER BY pid, ts`;
+
+/** READ_BACK's value columns, each as its own statement would read it (migration 019 decodes only those). */
+const COLUMNS: Record<string, string> = {
+  cpu: "encode(float8send(cpu_pct), 'hex')", mem: "encode(float8send(mem_pct), 'hex')", rss: 'rss_bytes::text',
+  vms: 'vms_bytes::text', threads: 'threads::text', io: 'io_read_bytes::text',
+};
+
+/** The same rows through the whole-segment decoders (pa_decode_segment_narrow, pa_decode_segment) that VERIFY checked before 019. */
+const READ_WHOLE_SEGMENTS = `
+  SELECT s.pid, to_char(d.ts AT TIME ZONE 'UTC', 'HH24:MI:SS.US') AS ts, encode(float8send(d.cpu_pct), 'hex') AS cpu, encode(float8send(d.mem_pct), 'hex') AS mem,
+         d.rss_bytes::text AS rss, d.vms_bytes::text AS vms, d.threads::text AS threads, d.io_read_bytes::text AS io
+  FROM process_segments s CROSS JOIN LATERAL (${DECODE_EITHER_FORMAT('s')}) d
+  WHERE s.machine_id = $1 ORDER BY 1, 2`;
 
 describe('the narrow segment format: every encoder choice decodes to exactly its input (real node)', () => {
   let pool: Pool;
@@ -96,6 +110,19 @@ describe('the narrow segment format: every encoder choice decodes to exactly its
     const result = await sealDay(client, day, { atPoint: () => undefined, corrupt: false });
     expect(result.status).toBe('done');
     expect(await readBack()).toEqual(before);
+  });
+
+  it('decodes each column alone to the values of the whole row, and to what the whole-segment decoder gives', async () => {
+    const rows = (await readBack()) as Record<string, unknown>[];
+    expect(await client.query(READ_WHOLE_SEGMENTS, [machine]).then((r) => r.rows)).toEqual(rows);
+    for (const [column, expression] of Object.entries(COLUMNS)) {
+      const { rows: alone } = await client.query(
+        `SELECT pid, to_char(ts AT TIME ZONE 'UTC', 'HH24:MI:SS.US') AS ts, ${expression} AS ${column}
+         FROM pa_read.process_samples WHERE machine_id = $1 AND ts >= $2 AND ts < $3 ORDER BY pid, ts`,
+        [machine, ...window],
+      );
+      expect(alone).toEqual(rows.map((r) => ({ pid: r.pid, ts: r.ts, [column]: r[column] })));
+    }
   });
 
   it('stores short decimals as scaled integers, page multiples in pages, a steady interval as one step', async () => {
