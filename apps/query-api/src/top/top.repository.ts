@@ -28,13 +28,15 @@ export interface TopQuery {
  * Why a generic plan (isGenericPlan). The statement of a top shape is long (up to ~25 union parts
  * over views, the inlined raw reader over every day partition and the segments), and PostgreSQL
  * spent as long planning it as running it: on bench item 6's data (50 machines × 100 processes,
- * 2 shards, load ~4) EXPLAIN alone took 4.9 ms of an 8.3 ms statement over 24 h, and a 7 d
+ * every 2 min, 2 shards, load 4–7) EXPLAIN alone took 4.9 ms of an 8.3 ms statement over 24 h, and a 7 d
  * statement ran in 3.8 ms with a generic plan against 8.1 ms planned per request. A named
  * statement with plan_cache_mode=force_generic_plan is planned once per connection and shape
  * (partitions are then pruned when it starts, "Subplans Removed"). `auto` never switched to the
  * generic plan here (its cost estimate, with default selectivities for the time bounds, is higher).
  * The setting needs the statement's transaction (BEGIN, set_config, statement, COMMIT: three more
- * round trips of ~0.15 ms each), which costs far less than the planning it saves. Shapes are
+ * round trips of ~0.15 ms each on a quiet node). Bench item 6 at load 14–18 (2026-12-02 12:16 UTC):
+ * p50 over 7 d 29.7 ms against 40.9 ms planned per request (1.38×), over 24 h 34.3 against 36.7 ms
+ * (1.07×: on a loaded box those round trips eat most of the planning saved). Shapes are
  * bounded (metric × by × order × levels and edges of the window × tenant prefixes), so are the
  * statements a connection keeps.
  */
