@@ -127,6 +127,10 @@ describe('golden plans: what each endpoint runs, on heap days, a compressed day 
     const plans = await explained('/v1/top', { metric: 'cpu_pct', by: 'process', from: iso(compressedDay + 30_000), to: iso(compressedDay + DAY - 30_000), limit: 5 });
     expect(plans.map((p) => p.shard).sort()).toEqual(pools.map((_, shard) => shard));
     for (const plan of plans) {
+      // The plan that ran: the named statement's generic plan (QUERY_TOP_GENERIC_PLANS), by EXPLAIN EXECUTE.
+      expect(plan.statement).toMatch(/^pa-top-[0-9a-f]{20}$/);
+      expect(plan.settings).toEqual({ plan_cache_mode: 'force_generic_plan' });
+      expect(JSON.stringify(plan.plan)).toContain('"plan_cache_mode":"force_generic_plan"');
       const root = rootOf(plan);
       for (const partition of rawPartitions(root)) expect(partition).toBe(samplesPartition(compressedDay));
       expect(wholeScans(root, /^process_segments$/)).toEqual([]);

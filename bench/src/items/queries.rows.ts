@@ -41,6 +41,16 @@ export function queryRows(timings: Map<QueryVariant, TimedAnswer[]>, rawRows: Re
       isMet: fleet.length > 0 && p50 <= FLEET_TOP_P50_TARGET_MS,
     });
   }
+  for (const window of ['24h', '7d'] as const) {
+    const [generic, custom, cached] = ['rollups', 'custom-plans', 'cached'].map((v) => ms('top', window, v));
+    rows.push({
+      item: '6',
+      what: `GET /v1/top ${window} uncached, generic plans vs planned per request (QUERY_TOP_GENERIC_PLANS=false), p50 / p99; cached ${p(cached)}`,
+      figure: p(generic),
+      baseline: `per request ${p(custom)}`,
+      ratio: ratio(percentile(custom, 50), percentile(generic, 50)),
+    });
+  }
   rows.push({ item: '6', what: 'GET /v1/machines/{id}/series cached', figure: 'n/a', baseline: '', ratio: NaN, note: 'per-machine answers are not cached by design (only fleet-wide ones are)' });
   return rows;
 }

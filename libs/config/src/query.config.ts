@@ -52,6 +52,12 @@ export interface QueryConfig {
    * their clean buckets; false: per-machine rollups only (the comparison baseline of bench item 6)
    */
   fleetRollups: boolean;
+  /**
+   * /v1/top runs as a named statement per shape with a generic plan (planned once per connection,
+   * plan_cache_mode=force_generic_plan for its transaction); false: planned for every request (the
+   * comparison baseline of bench item 6)
+   */
+  topGenericPlans: boolean;
 }
 
 /** Reads the query API's environment; throws one ConfigError naming every bad variable. */
@@ -72,6 +78,7 @@ export function loadQueryConfig(env: Record<string, string | undefined>): Readon
       maxPageSize: r.int('QUERY_MAX_PAGE_SIZE', 1_000, { min: 1, max: 100_000 }),
     },
     fleetRollups: r.bool('QUERY_FLEET_ROLLUPS', true),
+    topGenericPlans: r.bool('QUERY_TOP_GENERIC_PLANS', true),
   });
 }
 

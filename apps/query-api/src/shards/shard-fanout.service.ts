@@ -8,7 +8,7 @@ import { QueryResultRow } from 'pg';
 import { QueryErrorCode, queryProblem } from '../errors/query.errors';
 import { QueryMetrics } from '../metrics/query.metrics';
 import { QUERY_CONFIG } from '../query-api.tokens';
-import { currentExplain, explainText } from '../explain/explain-context';
+import { currentExplain, explainPrepared, explainText } from '../explain/explain-context';
 import { plannerSettingsSql } from '../sql/planner-settings';
 import { BoundSql } from '../sql/sql-params';
 
@@ -147,7 +147,9 @@ export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
   /**
    * A statement on a shard. In a transaction when it needs one: stale ranges named to the read
    * views, its query shape's planner settings (SET LOCAL, planner-settings.ts), or a request with
-   * explain=… (the plan is taken in the same transaction, with the same settings, before the statement).
+   * explain=… (the plan is taken in the same transaction, with the same settings, before the statement;
+   * for a named statement after it, by EXPLAIN EXECUTE, so that it is the plan that ran: a generic
+   * plan (planner-settings.ts, plan_cache_mode) differs from the custom plan EXPLAIN would make).
    */
   private async run<R extends QueryResultRow>(shard: number, sql: BoundSql, stale: { from: number; to: number }[]): Promise<R[]> {
     const pool = this.topology.pools.pool(shard);
@@ -159,9 +161,15 @@ export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
     return withTransaction(pool, async (client) => {
       if (stale.length > 0) await client.query("SELECT set_config('pa.stale_buckets', $1, true)", [buckets]);
       if (settings) await client.query(settings);
+      const record = (plan: unknown) => explain?.plans.push({ shard, statement: sql.name, settings: { ...sql.settings } as Record<string, string>, plan });
+      if (explain && sql.name) {
+        const { rows } = await client.query<R>(statement);
+        record(await explainPrepared(client, explain.mode, sql.name, sql.values));
+        return rows;
+      }
       if (explain) {
         const [row] = (await client.query<{ 'QUERY PLAN': unknown }>({ text: explainText(explain.mode, sql.text), values: sql.values })).rows;
-        explain.plans.push({ shard, statement: sql.name, settings: { ...sql.settings } as Record<string, string>, plan: row['QUERY PLAN'] });
+        record(row['QUERY PLAN']);
       }
       return (await client.query<R>(statement)).rows;
     });

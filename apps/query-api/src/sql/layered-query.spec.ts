@@ -91,5 +91,18 @@ describe('layeredSql', () => {
       expect(topSql({ ...q, by: 'process' }).text).not.toContain('fleet');
       expect(topSql({ ...q, by: 'machine' }, true).text).not.toContain('fleet');
     });
+
+    it('with generic plans: the same statement, named after its text and planned once per connection', () => {
+      const q = { metric: 'cpu_pct' as const, by: 'process' as const, order: 'sum' as const, limit: 5, plan, tenant: [] };
+      const custom = topSql(q, true);
+      const generic = topSql(q, true, true);
+      expect(custom.name).toBeUndefined();
+      expect(custom.settings).toBeUndefined();
+      expect(generic).toEqual({ ...custom, name: expect.stringMatching(/^pa-top-[0-9a-f]{20}$/), settings: { plan_cache_mode: 'force_generic_plan' } });
+      // Other bind values, the same shape: the same prepared statement.
+      expect(topSql({ ...q, limit: 9 }, true, true).name).toBe(generic.name);
+      expect(topSql({ ...q, metric: 'mem_pct' }, true, true).name).not.toBe(generic.name);
+      expect(topSql(q, false, true).name).not.toBe(generic.name);
+    });
   });
 });

@@ -21,9 +21,14 @@ describe('plannerSettingsSql: only the allow-list reaches set_config', () => {
     [{ work_mem: '2MB' }, /work_mem must be a size/],
     [{ work_mem: '64MB; RESET ALL' }, /work_mem must be a size/],
     [{ max_parallel_workers_per_gather: '8' }, /cannot be 8/],
+    [{ plan_cache_mode: 'generic' }, /plan_cache_mode cannot be generic/],
   ])('refuses %j', (settings, message) => {
     expect(() => plannerSettingsSql(settings as PlannerSettings)).toThrow(PlannerSettingError);
     expect(() => plannerSettingsSql(settings as PlannerSettings)).toThrow(message);
+  });
+
+  it('takes the plan cache modes (generic plans of named statements)', () => {
+    expect(plannerSettingsSql({ plan_cache_mode: 'force_generic_plan' })?.values).toEqual(['plan_cache_mode', 'force_generic_plan']);
   });
 
   it('takes sizes in kB, MB and GB within the bounds', () => {

@@ -23,6 +23,8 @@ export const ALLOWED_PLANNER_SETTINGS = {
   enable_seqscan: ON_OFF,
   /** parallel workers per Gather (0: none; the shared nodes have 2 cores) */
   max_parallel_workers_per_gather: { values: ['0', '1', '2'] },
+  /** generic plan of a named statement (planned once per connection) instead of a custom plan per execution */
+  plan_cache_mode: { values: ['auto', 'force_generic_plan', 'force_custom_plan'] },
 } as const satisfies Record<string, Allowed>;
 
 export type PlannerSetting = keyof typeof ALLOWED_PLANNER_SETTINGS;

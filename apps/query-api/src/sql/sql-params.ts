@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PlannerSettings } from './planner-settings';
 
 /**
@@ -32,4 +33,14 @@ export interface BoundSql {
   name?: string;
   /** planner settings of the statement's query shape, set for its transaction (planner-settings.ts) */
   settings?: PlannerSettings;
+}
+
+/**
+ * A prepared statement's name for `text`: `prefix` plus a digest of the text, so that one text is
+ * one statement per connection whatever the bind values, and two texts never share a name. The
+ * names a caller makes must come from a bounded set of texts (query shapes, not values): pg keeps
+ * every statement a connection prepared for the connection's life. Within PostgreSQL's 63 bytes.
+ */
+export function statementName(prefix: string, text: string): string {
+  return `${prefix}-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
 }

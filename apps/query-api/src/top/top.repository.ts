@@ -6,7 +6,8 @@ import { WindowPlan } from '../planning/window-plan';
 import { Scattered, ShardFanout } from '../shards/shard-fanout.service';
 import { LayeredSpec, PartSource, fleetRollupTable, layeredSql, rollupTable } from '../sql/layered-query';
 import { METRIC_COLUMNS, Metric } from '../sql/metric-columns';
-import { BoundSql, SqlParams } from '../sql/sql-params';
+import { PlannerSettings } from '../sql/planner-settings';
+import { BoundSql, SqlParams, statementName } from '../sql/sql-params';
 import { ReadTenant, tenantCondition } from '../tenant/read-tenant';
 
 export type TopBy = 'process' | 'machine';
@@ -23,6 +24,24 @@ export interface TopQuery {
   tenant: ReadTenant;
 }
 
+/*
+ * Why a generic plan (isGenericPlan). The statement of a top shape is long (up to ~25 union parts
+ * over views, the inlined raw reader over every day partition and the segments), and PostgreSQL
+ * spent as long planning it as running it: on bench item 6's data (50 machines × 100 processes,
+ * every 2 min, 2 shards, load 4–7) EXPLAIN alone took 4.9 ms of an 8.3 ms statement over 24 h, and a 7 d
+ * statement ran in 3.8 ms with a generic plan against 8.1 ms planned per request. A named
+ * statement with plan_cache_mode=force_generic_plan is planned once per connection and shape
+ * (partitions are then pruned when it starts, "Subplans Removed"). `auto` never switched to the
+ * generic plan here (its cost estimate, with default selectivities for the time bounds, is higher).
+ * The setting needs the statement's transaction (BEGIN, set_config, statement, COMMIT: three more
+ * round trips of ~0.15 ms each on a quiet node). Bench item 6 at load 14–18 (2026-12-02 12:16 UTC):
+ * p50 over 7 d 29.7 ms against 40.9 ms planned per request (1.38×), over 24 h 34.3 against 36.7 ms
+ * (1.07×: on a loaded box those round trips eat most of the planning saved). Shapes are
+ * bounded (metric × by × order × levels and edges of the window × tenant prefixes), so are the
+ * statements a connection keeps.
+ */
+const GENERIC_PLAN: PlannerSettings = { plan_cache_mode: 'force_generic_plan' };
+
 // Per-shard ranking for by=machine (a machine lives on one shard, so its group is complete there).
 const ORDER_SQL: Record<TopOrder, string> = { sum: 'sum(s)', avg: 'sum(s)::float8 / sum(n)', max: 'max(mx)' };
 
@@ -32,9 +51,10 @@ const ORDER_SQL: Record<TopOrder, string> = { sum: 'sum(s)', avg: 'sum(s)::float
  * by=machine returns only the shard's top `limit`. With `useFleet`, by=process reads the fleet
  * rollups for buckets clean on the whole node (layered-query.ts); the caller decides whether the
  * shard may (no tenant, no buckets held without owning them). by=machine has none: its per-machine
- * rollups are already one row per machine and bucket.
+ * rollups are already one row per machine and bucket. With `isGenericPlan`, a named statement
+ * planned once per connection (see GENERIC_PLAN above).
  */
-export function topSql(q: TopQuery, useFleet = false): BoundSql {
+export function topSql(q: TopQuery, useFleet = false, isGenericPlan = false): BoundSql {
   const p = new SqlParams();
   const c = METRIC_COLUMNS[q.metric];
   const key = q.by === 'process' ? 'name' : 'machine_id';
@@ -62,7 +82,8 @@ export function topSql(q: TopQuery, useFleet = false): BoundSql {
   FROM ${parts} GROUP BY key HAVING sum(n) > 0${ranked}`;
     },
   };
-  return { text: layeredSql(q.plan, spec, p), values: p.values };
+  const text = layeredSql(q.plan, spec, p);
+  return isGenericPlan ? { text, values: p.values, name: statementName('pa-top', text), settings: GENERIC_PLAN } : { text, values: p.values };
 }
 
 @Injectable()
@@ -79,7 +100,7 @@ export class TopRepository {
     const mayUseFleet = this.config.fleetRollups && q.tenant.length === 0;
     return this.shards.scatter(this.shards.allShards, allowPartial, async (shard) => {
       // A node in a bucket move holds machines its readers leave out: its fleet rows count them.
-      const sql = topSql(q, mayUseFleet && !this.shards.holdsForeignBuckets(shard));
+      const sql = topSql(q, mayUseFleet && !this.shards.holdsForeignBuckets(shard), this.config.topGenericPlans);
       const rows = await this.shards.query<AggregateRow & { key: string }>(shard, sql);
       return rows.map((row) => ({ key: row.key, value: parseAggregate(row, isInteger) }));
     });
