@@ -46,11 +46,15 @@ export function snapshotBodies(count: number, processes: number, prefix: string)
   return Array.from({ length: count }, (_, m) => JSON.stringify(snapshotOf(shape, m, 0)));
 }
 
-/** The gateways item 4 measures: as deployed, with kafkajs's JavaScript CRC32C, and with zstd record batches. */
+/**
+ * The gateways item 4 measures: as deployed, with kafkajs's JavaScript CRC32C, with zstd record
+ * batches, and producing schema version 2 records (transcoded from the validated JSON).
+ */
 export const GATEWAY_VARIANTS = [
   ['gateway', {}],
   ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
   ['gateway-zstd', { KAFKA_COMPRESSION: 'zstd' }],
+  ['gateway-v2', { GATEWAY_RECORD_FORMAT: 'v2' }],
 ] as const satisfies readonly (readonly [string, Record<string, string>])[];
 
 /**
