@@ -113,7 +113,7 @@ export function loadShardsConfig(env: Record<string, string | undefined>): Reado
 export const RECORD_FORMATS = ['v1', 'v2'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
-/** `name` as a record format; v1 unless set (v2 is opt-in until bench item 4 measures it). */
+/** `name` as a record format; v1 unless set (bench item 4: v2 costs the gateway the same CPU per snapshot, README). */
 export function readRecordFormat(env: EnvReader, name: string): RecordFormat {
   const value = env.string(name, 'v1');
   if ((RECORD_FORMATS as readonly string[]).includes(value)) return value as RecordFormat;
