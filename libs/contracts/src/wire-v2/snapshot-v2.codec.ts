@@ -203,7 +203,7 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
     }
     at += 12;
     len = fieldLength(view, at, n);
-    if (len !== machineLength || value.compare(value, machineFrom, machineFrom + machineLength, at + 4, at + 4 + len) !== 0) {
+    if (len !== machineLength || !sameBytes(value, machineFrom, at + 4, len)) {
       return len === TRUNCATED ? refuseRow(index, '', 'is truncated') : refuseRow(index, '', "must carry the snapshot's machine_id in its machine_id field");
     }
     at += 4 + len;
@@ -298,6 +298,12 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
   const snapshot: ValidSnapshot = { machine_id: machineId, ts: new Date(tsMs).toISOString(), tsMs, processes: [], copyRows: { count, parts } };
   if (batchId !== undefined) snapshot.batch_id = batchId;
   return { ok: true, snapshot };
+}
+
+/** A byte loop: Buffer#compare's native call costs more than comparing ~20 bytes (7% of the decode in a V8 profile). */
+function sameBytes(bytes: Buffer, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+  return true;
 }
 
 function refuse(pointer: string, message: string): SnapshotV2Check {
