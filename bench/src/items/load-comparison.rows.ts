@@ -33,6 +33,13 @@ export function loadComparisonRows(samples: Sample[]): TableRow[] {
     },
     {
       item: '1',
+      what: 'writer from v2 records, 16 MiB fetches per partition and 200,000-row COPYs vs the defaults (4 MiB, 50,000)',
+      figure: rate(samples, 'writer-v2-large-fetch'),
+      baseline: `defaults ${rate(samples, 'writer-v2')}`,
+      ratio: pairedRatio(samples, 'writer-v2-large-fetch', 'writer-v2'),
+    },
+    {
+      item: '1',
       what: 'writer: v2 records vs v1 JSON records',
       figure: rate(samples, 'writer-v2'),
       baseline: `v1 ${rate(samples, 'writer')}`,

@@ -14,7 +14,7 @@ import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
 import { loadComparisonRows } from './load-comparison.rows';
 
-const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'copy-extra-indexes', 'writer-no-tls'] as const;
+const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'writer-v2-large-fetch', 'copy-extra-indexes', 'writer-no-tls'] as const;
 export type LoadName = (typeof LOADS)[number];
 
 interface Prepared {
@@ -132,6 +132,9 @@ async function runLoad(
       return drainWriter(ctx, prepared, urls, rep, true);
     case 'writer-v2':
       return drainWriter(ctx, prepared, urls, rep, true, 'v2');
+    case 'writer-v2-large-fetch':
+      // The "fewer, larger COPY per shard" lever: 4× the per-partition fetch and 4× the rows per COPY.
+      return drainWriter(ctx, prepared, urls, rep, true, 'v2', { WRITER_MAX_BYTES_PER_PARTITION: String(16 * 1024 * 1024), WRITER_BATCH_MAX_ROWS: '200000', WRITER_MAX_FETCH_BYTES: String(64 * 1024 * 1024) });
     case 'writer-no-tls':
       return drainWriter(ctx, prepared, urls.map(withoutTls), rep, false);
   }
@@ -146,9 +149,17 @@ function withoutTls(url: string): string {
 }
 
 /** The real writer as it is deployed: its own role (pa_writer), over TLS unless `isTls` is false. */
-async function drainWriter(ctx: BenchContext, prepared: Prepared, urls: string[], rep: number, isTls: boolean, format: 'v1' | 'v2' = 'v1'): Promise<CopyLoad> {
+async function drainWriter(
+  ctx: BenchContext,
+  prepared: Prepared,
+  urls: string[],
+  rep: number,
+  isTls: boolean,
+  format: 'v1' | 'v2' = 'v1',
+  env: Record<string, string> = {},
+): Promise<CopyLoad> {
   let rows = 0;
-  const variant = `${isTls ? '' : 'no-tls-'}${format === 'v2' ? 'v2-' : ''}`;
+  const variant = `${isTls ? '' : 'no-tls-'}${format === 'v2' ? 'v2-' : ''}${Object.keys(env).length ? 'tuned-' : ''}`;
   const stop = ctx.progress.every(5_000, () => `writer: ${formatNumber(rows)}/${formatNumber(prepared.totalRows)} rows stored`);
   try {
     return await drainWithWriter({
@@ -163,6 +174,7 @@ async function drainWriter(ctx: BenchContext, prepared: Prepared, urls: string[]
         PG_USER: PG_SERVICE_ROLE.writer,
         PG_PASSWORD_FILE: pgPasswordFile(join(ctx.env.stateDir, 'secrets'), PG_SERVICE_ROLE.writer),
         PG_SSLROOTCERT: isTls ? (process.env.PG_SSLROOTCERT ?? '') : '',
+        ...env,
       },
       onProgress: (n) => (rows = n),
     });
