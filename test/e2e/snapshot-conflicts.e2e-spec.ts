@@ -2,8 +2,8 @@
 // exact replay (absorbed, counted as a duplicate) or a conflict (dead-lettered with a reason and
 // counted in pa_writer_conflicts_total), whichever path it came by; never a silent loss.
 import { Pool } from 'pg';
-import { ProcessSnapshot } from '@pa/contracts';
-import { buildSnapshot, pollUntil, snapshotRecord, uniqueSuffix } from '@pa/testing';
+import { ProcessSnapshot, encodeSnapshotV2 } from '@pa/contracts';
+import { WIRE_FORMATS, buildSnapshot, pollUntil, recordsIn, uniqueSuffix } from '@pa/testing';
 import { readDeadLetters } from './support/dead-letters';
 import { Pipeline } from './support/pipeline';
 import { pipelineSuite } from './support/pipeline-suite';
@@ -28,8 +28,10 @@ describe('replays are absorbed, conflicts are visible', () => {
     return rows.flatMap((r) => r.rows.map((row) => row.cpu_pct));
   }
 
-  it('stores the first, absorbs exact replays over HTTP and Kafka, dead-letters a conflicting one from each path', async () => {
-    const machine = `e2e-conflict-${uniqueSuffix()}`;
+  // v2: the Kafka records are schema version 2 and the first was stored from JSON: the content
+  // hash is the same across formats, so the replay is exact and the conflict still a conflict.
+  it.each(WIRE_FORMATS)('stores the first, absorbs exact replays over HTTP and Kafka (%s records), dead-letters a conflicting one from each path', async (format) => {
+    const machine = `e2e-conflict-${format}-${uniqueSuffix()}`;
     const first = buildSnapshot(machine, 3, Date.now() - 60_000);
     const conflicting: ProcessSnapshot = { ...first, processes: first.processes.map((p) => ({ ...p, cpu_pct: p.cpu_pct + 7 })) };
     // The same stored content in other JSON: keys reordered, the instant in another offset, an unknown field.
@@ -47,15 +49,17 @@ describe('replays are absorbed, conflicts are visible', () => {
     expect((await pipeline.post(JSON.stringify(conflicting))).status).toBe(202);
     const producer = testKafka().producer();
     await producer.connect();
-    await producer.send({ topic: pipeline.topic, messages: [snapshotRecord(first), snapshotRecord(conflicting)] });
+    await producer.send({ topic: pipeline.topic, messages: [first, conflicting].map(recordsIn(format)) });
     await producer.disconnect();
 
-    const letters = await readDeadLetters(pipeline.dlqTopic, 2);
+    const letters = await readDeadLetters(pipeline.dlqTopic, 2, 30_000, (l) => l.key === machine);
     expect(letters.map((l) => l.reason)).toEqual([
       `conflict: a different snapshot of machine_id ${machine} at ts ${new Date(Date.parse(first.ts)).toISOString()} is already stored (same machine_id and ts, other content); not stored`,
       expect.stringMatching(/^conflict: /),
     ]);
+    expect(letters).toHaveLength(2);
     expect(JSON.parse(letters[0].value)).toEqual(conflicting);
+    if (format === 'v2') expect(letters[1].bytes.equals(encodeSnapshotV2(conflicting))).toBe(true);
     await pollUntil(conflictsCounted, (n) => n === conflictsBefore + 2, { timeoutMs: 15_000 });
     expect(total(await countsByShard(pools, machine))).toEqual({ snapshots: 1, rows: 3 });
     expect(await cpuStored(machine)).toEqual(first.processes.map((p) => p.cpu_pct));

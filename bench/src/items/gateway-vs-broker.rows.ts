@@ -46,6 +46,7 @@ export function gatewayRows(samples: Sample[], setup: { processes: number; conne
       note: 'CPU per snapshot, not the rate: a gateway starved by other tenants of the box shows a low rate at low CPU',
     },
     ...compressionRows(samples, setup.logBytes ?? {}),
+    ...recordFormatRows(samples, setup.logBytes ?? {}),
     {
       item: '4',
       what: 'gateway request latency at that load, p50 / p99',
@@ -92,6 +93,26 @@ function compressionRows(samples: Sample[], logBytes: Record<string, number>): T
       figure: `${formatNumber(medianOf(samples, 'gateway'))} snapshots/s`,
       baseline: `ProducerPerformance zstd ${formatNumber(medianOf(samples, 'producer-perf-zstd'))} records/s`,
       ratio: pairedRatio(samples, 'gateway', 'producer-perf-zstd'),
+    },
+  ];
+}
+
+/** Item 4's v2 line: the gateway producing schema version 2 records (GATEWAY_RECORD_FORMAT=v2) against JSON, same rounds. */
+function recordFormatRows(samples: Sample[], logBytes: Record<string, number>): TableRow[] {
+  if (!samples.some((s) => s.measurement === 'gateway-v2')) return [];
+  const bytes = (variant: string) => (logBytes[variant] ? `${formatNumber(logBytes[variant])} B` : 'n/a');
+  const v2 = medianOf(samples, 'gateway-v2');
+  const ratio = pairedRatio(samples, 'gateway-v2', 'producer-perf');
+  return [
+    {
+      item: '4',
+      what: 'gateway producing schema version 2 records (GATEWAY_RECORD_FORMAT=v2) vs JSON, same rounds',
+      figure: `${formatNumber(v2)} snapshots/s`,
+      baseline: `${formatNumber(medianOf(samples, 'gateway'))} snapshots/s producing JSON`,
+      ratio: pairedRatio(samples, 'gateway-v2', 'gateway'),
+      note:
+        `${ratio.toFixed(2)}× ProducerPerformance; broker log bytes per record ${bytes('gateway-v2')} vs ${bytes('gateway')}; ` +
+        `gateway CPU ${formatNumber(detail(samples, 'gateway-v2', 'cpuMsPerSnapshot'), 2)} vs ${formatNumber(detail(samples, 'gateway', 'cpuMsPerSnapshot'), 2)} CPU-ms per snapshot`,
     },
   ];
 }

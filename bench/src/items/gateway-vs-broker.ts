@@ -46,11 +46,15 @@ export function snapshotBodies(count: number, processes: number, prefix: string)
   return Array.from({ length: count }, (_, m) => JSON.stringify(snapshotOf(shape, m, 0)));
 }
 
-/** The gateways item 4 measures: as deployed (zstd batches), with kafkajs's JavaScript CRC32C, and with uncompressed batches. */
+/**
+ * The gateways item 4 measures: as deployed (zstd batches), with kafkajs's JavaScript CRC32C, with
+ * uncompressed batches, and producing schema version 2 records (transcoded from the validated JSON).
+ */
 export const GATEWAY_VARIANTS = [
   ['gateway', {}],
   ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
   ['gateway-uncompressed', { KAFKA_COMPRESSION: 'none' }],
+  ['gateway-v2', { GATEWAY_RECORD_FORMAT: 'v2' }],
 ] as const satisfies readonly (readonly [string, Record<string, string>])[];
 
 /**

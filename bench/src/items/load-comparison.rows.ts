@@ -9,6 +9,7 @@ const rate = (samples: Sample[], name: string) => `${formatNumber(medianOf(sampl
 /** The table lines of items 1–3, from the samples of every round. */
 export function loadComparisonRows(samples: Sample[]): TableRow[] {
   const writerRatio = pairedRatio(samples, 'writer', 'copy-parent');
+  const writerV2Ratio = pairedRatio(samples, 'writer-v2', 'copy-parent');
   return [
     {
       item: '1',
@@ -18,7 +19,31 @@ export function loadComparisonRows(samples: Sample[]): TableRow[] {
       ratio: writerRatio,
       target: '≥ 0.8',
       isMet: writerRatio >= 0.8,
-      note: writerProfile(samples),
+      note: writerProfile(samples, 'writer'),
+    },
+    {
+      item: '1',
+      what: 'writer from schema version 2 (binary) records, same rows',
+      figure: rate(samples, 'writer-v2'),
+      baseline: `psql \\copy ${rate(samples, 'copy-parent')}`,
+      ratio: writerV2Ratio,
+      target: '≥ 0.8',
+      isMet: writerV2Ratio >= 0.8,
+      note: writerProfile(samples, 'writer-v2'),
+    },
+    {
+      item: '1',
+      what: 'writer from v2 records, 16 MiB fetches per partition and 200,000-row COPYs vs the defaults (4 MiB, 50,000)',
+      figure: rate(samples, 'writer-v2-large-fetch'),
+      baseline: `defaults ${rate(samples, 'writer-v2')}`,
+      ratio: pairedRatio(samples, 'writer-v2-large-fetch', 'writer-v2'),
+    },
+    {
+      item: '1',
+      what: 'writer: v2 records vs v1 JSON records',
+      figure: rate(samples, 'writer-v2'),
+      baseline: `v1 ${rate(samples, 'writer')}`,
+      ratio: pairedRatio(samples, 'writer-v2', 'writer'),
     },
     {
       item: '1',
@@ -63,8 +88,8 @@ function copySeconds(sample: Sample): number {
  * Where the writer's time goes, from what the round measured (medians): its own CPU against the
  * wall time, and the COPY time PostgreSQL counted for it against psql's COPY of the same rows.
  */
-function writerProfile(samples: Sample[]): string | undefined {
-  const writer = samples.filter((s) => s.measurement === 'writer');
+function writerProfile(samples: Sample[], load: 'writer' | 'writer-v2'): string | undefined {
+  const writer = samples.filter((s) => s.measurement === load);
   const copy = samples.filter((s) => s.measurement === 'copy-parent');
   if (!writer.length || !copy.length) return undefined;
   const wall = median(writer.map((s) => Number(s.detail.seconds)));

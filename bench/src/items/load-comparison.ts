@@ -14,20 +14,23 @@ import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
 import { loadComparisonRows } from './load-comparison.rows';
 
-const LOADS = ['copy-parent', 'writer', 'copy-partition', 'insert-1000', 'copy-extra-indexes', 'writer-no-tls'] as const;
+const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'writer-v2-large-fetch', 'copy-extra-indexes', 'writer-no-tls'] as const;
 export type LoadName = (typeof LOADS)[number];
 
 interface Prepared {
   shape: FleetShape;
   files: { path: string; rows: number }[];
   topic: string;
+  /** the same snapshots as schema version 2 (binary) records */
+  topicV2: string;
   totalRows: number;
   partition: string;
 }
 
 /**
- * Items 1–3: the same generated rows loaded six ways (the writer also without TLS: the cost of
- * encryption in transit, issue 11), each into fresh databases, interleaved
+ * Items 1–3: the same generated rows loaded seven ways (the writer also without TLS: the cost of
+ * encryption in transit, issue 11; and from schema version 2 records, issue 15), each into fresh
+ * databases, interleaved
  * (every round starts with a different loader) so that the box's noise hits all of them alike.
  */
 export async function runLoadComparison(ctx: BenchContext): Promise<ItemResult> {
@@ -53,20 +56,23 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
   ctx.progress.step(`items 1–3 · generating ${formatNumber(totalRows)} rows (${machines} machines × ${processes} processes × ${snapshots} snapshots): CSV per shard`);
   const files = await writeShardCsvFiles(generateSnapshots(shape), ctx.router, ctx.env.dataDir);
   const topic = `proc.snapshots.bench.load.${ctx.runId}`;
-  await createTopic(ctx.kafka, topic, 12);
-  // the writer's dead-letter topic: its principal may not create it
-  await createTopic(ctx.kafka, deadLetterTopicOf(topic), 1);
+  const topicV2 = `proc.snapshots.bench.load-v2.${ctx.runId}`;
   const total = machines * snapshots;
-  const stop = ctx.progress.every(5_000, () => `produced ${formatNumber(sent)}/${formatNumber(total)} snapshots`);
-  let sent = 0;
-  try {
-    const filled = await fillTopic(ctx.kafka, topic, generateSnapshots(shape), (n) => (sent = n));
-    ctx.progress.step(`items 1–3 · topic ${topic} pre-filled: ${formatNumber(filled.records)} records, ${formatNumber(filled.bytes / 1e6, 1)} MB`);
-  } finally {
-    stop();
+  for (const [name, format] of [[topic, 'v1'], [topicV2, 'v2']] as const) {
+    await createTopic(ctx.kafka, name, 12);
+    // the writer's dead-letter topic: its principal may not create it
+    await createTopic(ctx.kafka, deadLetterTopicOf(name), 1);
+    let sent = 0;
+    const stop = ctx.progress.every(5_000, () => `produced ${formatNumber(sent)}/${formatNumber(total)} ${format} snapshots`);
+    try {
+      const filled = await fillTopic(ctx.kafka, name, generateSnapshots(shape), (n) => (sent = n), undefined, format);
+      ctx.progress.step(`items 1–3 · topic ${name} pre-filled (${format}): ${formatNumber(filled.records)} records, ${formatNumber(filled.bytes / 1e6, 1)} MB`);
+    } finally {
+      stop();
+    }
   }
   const day = new Date(shape.startMs).toISOString().slice(0, 10).replace(/-/g, '');
-  return { shape, files, topic, totalRows, partition: `process_samples_${day}` };
+  return { shape, files, topic, topicV2, totalRows, partition: `process_samples_${day}` };
 }
 
 /**
@@ -124,6 +130,11 @@ async function runLoad(
       return insertBatches(urls, ctx.router, () => generateSnapshots(prepared.shape), ctx.options.insertBatchRows);
     case 'writer':
       return drainWriter(ctx, prepared, urls, rep, true);
+    case 'writer-v2':
+      return drainWriter(ctx, prepared, urls, rep, true, 'v2');
+    case 'writer-v2-large-fetch':
+      // The "fewer, larger COPY per shard" lever: 4× the per-partition fetch and 4× the rows per COPY.
+      return drainWriter(ctx, prepared, urls, rep, true, 'v2', { WRITER_MAX_BYTES_PER_PARTITION: String(16 * 1024 * 1024), WRITER_BATCH_MAX_ROWS: '200000', WRITER_MAX_FETCH_BYTES: String(64 * 1024 * 1024) });
     case 'writer-no-tls':
       return drainWriter(ctx, prepared, urls.map(withoutTls), rep, false);
   }
@@ -138,22 +149,32 @@ function withoutTls(url: string): string {
 }
 
 /** The real writer as it is deployed: its own role (pa_writer), over TLS unless `isTls` is false. */
-async function drainWriter(ctx: BenchContext, prepared: Prepared, urls: string[], rep: number, isTls: boolean): Promise<CopyLoad> {
+async function drainWriter(
+  ctx: BenchContext,
+  prepared: Prepared,
+  urls: string[],
+  rep: number,
+  isTls: boolean,
+  format: 'v1' | 'v2' = 'v1',
+  env: Record<string, string> = {},
+): Promise<CopyLoad> {
   let rows = 0;
+  const variant = `${isTls ? '' : 'no-tls-'}${format === 'v2' ? 'v2-' : ''}${Object.keys(env).length ? 'tuned-' : ''}`;
   const stop = ctx.progress.every(5_000, () => `writer: ${formatNumber(rows)}/${formatNumber(prepared.totalRows)} rows stored`);
   try {
     return await drainWithWriter({
       brokers: ctx.env.brokers,
-      topic: prepared.topic,
-      groupId: `proc-writer-bench-${isTls ? '' : 'no-tls-'}${ctx.runId}-${rep}`,
+      topic: format === 'v2' ? prepared.topicV2 : prepared.topic,
+      groupId: `proc-writer-bench-${variant}${ctx.runId}-${rep}`,
       shardUrls: urls,
       logDir: ctx.env.logDir,
-      label: `writer-load-${isTls ? '' : 'no-tls-'}${rep}`,
+      label: `writer-load-${variant}${rep}`,
       expectedRows: prepared.totalRows,
       env: {
         PG_USER: PG_SERVICE_ROLE.writer,
         PG_PASSWORD_FILE: pgPasswordFile(join(ctx.env.stateDir, 'secrets'), PG_SERVICE_ROLE.writer),
         PG_SSLROOTCERT: isTls ? (process.env.PG_SSLROOTCERT ?? '') : '',
+        ...env,
       },
       onProgress: (n) => (rows = n),
     });

@@ -1,6 +1,7 @@
 import { isTenantName, tenantPrincipalOf, tenantTopicOf } from '@pa/contracts';
 import { EnvReader } from './env-reader';
-import { KafkaConfig, readKafkaConfig } from './common.config';
+import { KafkaConfig, readKafkaConfig, readRecordFormat } from './common.config';
+import type { RecordFormat } from './common.config';
 
 export interface CollectorConfig {
   /** machine_id of the real sampler; absent = the host name, sanitized by the collector */
@@ -22,6 +23,8 @@ export interface CollectorConfig {
     ackTimeoutMs: number;
     /** create the snapshots topic at first connect when missing (local stack); off where topics are managed */
     ensureTopic: boolean;
+    /** COLLECTOR_KAFKA_RECORD_FORMAT: JSON records (v1) or schema version 2 (binary; the writer decodes it without JSON) */
+    recordFormat: RecordFormat;
   };
   delivery: {
     /** snapshots per request (HTTP) or per send (Kafka) */
@@ -60,6 +63,7 @@ export function loadCollectorConfig(env: Record<string, string | undefined>): Re
       ...readCollectorKafka(r),
       ackTimeoutMs: r.int('COLLECTOR_KAFKA_ACK_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
       ensureTopic: r.bool('COLLECTOR_KAFKA_ENSURE_TOPIC', true),
+      recordFormat: readRecordFormat(r, 'COLLECTOR_KAFKA_RECORD_FORMAT'),
     },
     delivery: {
       chunkSnapshots: r.int('COLLECTOR_CHUNK_SNAPSHOTS', 200, { min: 1, max: 10_000 }),

@@ -113,3 +113,15 @@ export function loadShardsConfig(env: Record<string, string | undefined>): Reado
   const r = new EnvReader(env);
   return r.finish({ shards: readShardsConfig(r, 2) });
 }
+
+/** Snapshot record formats a producer may write: JSON (schema version 1) or binary (version 2, libs/contracts wire-v2). */
+export const RECORD_FORMATS = ['v1', 'v2'] as const;
+export type RecordFormat = (typeof RECORD_FORMATS)[number];
+
+/** `name` as a record format; v1 unless set (bench item 4: v2 costs the gateway the same CPU per snapshot, README). */
+export function readRecordFormat(env: EnvReader, name: string): RecordFormat {
+  const value = env.string(name, 'v1');
+  if ((RECORD_FORMATS as readonly string[]).includes(value)) return value as RecordFormat;
+  env.problem(`${name}: must be one of ${RECORD_FORMATS.join(', ')} (got ${JSON.stringify(value)})`);
+  return 'v1';
+}

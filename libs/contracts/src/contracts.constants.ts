@@ -7,9 +7,15 @@ export const SNAPSHOTS_TOPIC = 'proc.snapshots.v1';
 export const SNAPSHOTS_DLQ_TOPIC = 'proc.dlq.snapshots.v1';
 /** Partition count used when the snapshots topic is created by us. */
 export const SNAPSHOTS_TOPIC_PARTITIONS = 12;
-/** Value of the `schema-version` header and of the topic's version suffix. */
+/**
+ * Value of the `schema-version` header of a JSON snapshot (version 1), and the topic's version
+ * suffix. The topic carries both versions: a record says which by this header.
+ */
 export const SNAPSHOT_SCHEMA_VERSION = '1';
 export const SNAPSHOT_CONTENT_TYPE = 'application/json';
+/** `schema-version` of a binary snapshot (wire-v2/WIRE-V2.md), accepted beside version 1. */
+export const SNAPSHOT_V2_SCHEMA_VERSION = '2';
+export const SNAPSHOT_V2_CONTENT_TYPE = 'application/vnd.process-analyzer.snapshot.v2';
 
 /** Kafka header names, shared by every producer and the writer. */
 export const HEADER = {

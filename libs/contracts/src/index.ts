@@ -8,3 +8,4 @@ export * from './uuid';
 export * from './stored-content';
 export type * from './query-api.types';
 export * from './scrubbing';
+export * from './wire-v2';

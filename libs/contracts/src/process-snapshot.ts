@@ -31,4 +31,15 @@ export interface ProcessSnapshot {
 /** A validated snapshot with its instant resolved to epoch milliseconds (the storage precision). */
 export interface ValidSnapshot extends ProcessSnapshot {
   tsMs: number;
+  /**
+   * Set when the snapshot came as schema version 2 (wire-v2/WIRE-V2.md): its process rows,
+   * validated, already in process_samples' COPY binary form (views into the record's bytes), and
+   * `processes` is then empty. Use `processCount()` for the number of processes.
+   */
+  copyRows?: { count: number; parts: Buffer[] };
+}
+
+/** Number of processes of a validated snapshot, whichever wire format it came in. */
+export function processCount(snapshot: ValidSnapshot): number {
+  return snapshot.copyRows ? snapshot.copyRows.count : snapshot.processes.length;
 }

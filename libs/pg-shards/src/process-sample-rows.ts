@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProcessSample, ValidSnapshot, parseRfc3339 } from '@pa/contracts';
+import { PROCESS_ROW_COLUMNS, ProcessSample, ValidSnapshot, parseRfc3339 } from '@pa/contracts';
 import { BinaryCopyWriter, encodeText, encodeTimestamptz } from './binary-copy';
 
 /** One snapshot's process rows, COPY-encoded, and the fingerprint of that content. */
@@ -12,10 +12,8 @@ export interface EncodedSnapshot {
 }
 
 /** process_samples columns in the order the rows are encoded. */
-export const SAMPLE_COLUMNS = [
-  'ts', 'machine_id', 'pid', 'ppid', 'name', 'username', 'cmdline', 'cpu_pct', 'mem_pct',
-  'rss_bytes', 'vms_bytes', 'threads', 'state', 'io_read_bytes', 'io_write_bytes', 'start_time',
-] as const;
+/** The same list as schema version 2's rows (libs/contracts wire-v2), whose bytes go to COPY as they are. */
+export const SAMPLE_COLUMNS = PROCESS_ROW_COLUMNS;
 
 /**
  * The process rows of `snapshots` as COPY binary chunks (header to trailer) of about 256 KiB,
@@ -39,16 +37,21 @@ export function* sampleCopyChunks(snapshots: Iterable<ValidSnapshot>): Generator
  * exact replay, or a conflict) before any row is copied. The fingerprint covers exactly what is
  * stored (every column of every row, machine_id and ts included), not the JSON it came in: the
  * same snapshot sent over HTTP and straight to Kafka, or with its keys in another order, is the same.
+ * A schema version 2 snapshot's rows are those bytes already, so both formats hash the same.
  * SHA-256 because it runs at about 800 MB/s here (SHA extensions), faster than MD5.
  */
 export function encodeSnapshots(snapshots: readonly ValidSnapshot[]): EncodedSnapshot[] {
   const out = new BinaryCopyWriter(256 * 1024, { header: false });
   return snapshots.map((snapshot) => {
-    out.beginSegment();
     const ts = encodeTimestamptz(snapshot.tsMs);
     const machine = encodeText(snapshot.machine_id);
-    for (const process of snapshot.processes) writeSampleRow(out, ts, machine, process);
-    const parts = out.endSegment();
+    // Schema version 2: the rows arrived validated in this very encoding (views into the record).
+    let parts = snapshot.copyRows?.parts;
+    if (parts === undefined) {
+      out.beginSegment();
+      for (const process of snapshot.processes) writeSampleRow(out, ts, machine, process);
+      parts = out.endSegment();
+    }
     const hash = createHash('sha256');
     for (const part of parts) hash.update(part);
     // An empty snapshot (no processes) is content too: it says "nothing ran".

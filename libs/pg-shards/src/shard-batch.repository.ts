@@ -1,6 +1,6 @@
 import { PoolClient, Pool } from 'pg';
 import { withTransaction } from './transaction';
-import { ValidSnapshot } from '@pa/contracts';
+import { ValidSnapshot, processCount } from '@pa/contracts';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { copyRows } from './copy-rows';
 import { COPY_HEADER, COPY_TRAILER } from './binary-copy';
@@ -139,7 +139,7 @@ async function insertLedger(client: PoolClient, encoded: EncodedSnapshot[]): Pro
     encoded.map((e) => e.snapshot.machine_id),
     encoded.map((e) => e.snapshot.tsMs),
     encoded.map((e) => e.snapshot.batch_id ?? null),
-    encoded.map((e) => e.snapshot.processes.length),
+    encoded.map((e) => processCount(e.snapshot)),
     encoded.map((e) => e.contentHash),
   ]);
   const isNew = new Set(rows.map((r) => keyOf(r.machine_id, r.ts_ms)));

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { IHeaders } from 'kafkajs';
-import { ProcessSnapshot } from '@pa/contracts';
-import { SNAPSHOT_RECORD_HEADERS, buildSnapshot, snapshotRecord, uniqueSuffix } from '@pa/testing';
+import { ProcessSnapshot, encodeSnapshotV2 } from '@pa/contracts';
+import { SNAPSHOT_RECORD_HEADERS, SNAPSHOT_V2_RECORD_HEADERS, buildSnapshot, recordsIn, snapshotRecord, uniqueSuffix } from '@pa/testing';
 import { waitCaughtUp } from '../support/consumer-lag';
 import { readDeadLetters } from '../support/dead-letters';
 import { exactlyOnceProblems } from '../support/exactly-once';
@@ -55,6 +55,14 @@ const withInvalidUtf8 = (json: string) => {
   const bytes = Buffer.from(json);
   const at = bytes.indexOf('proc-');
   bytes[at] = 0xc3; // a lead byte followed by an ASCII byte: not UTF-8
+  return bytes;
+};
+
+const V2 = SNAPSHOT_V2_RECORD_HEADERS;
+const v2 = (snapshot: ProcessSnapshot) => encodeSnapshotV2(snapshot);
+const v2WithInvalidUtf8 = (ok: ProcessSnapshot) => {
+  const bytes = v2({ ...ok, processes: [{ ...ok.processes[0], cmdline: 'AAAA' }] });
+  bytes[bytes.indexOf('AAAA')] = 0xff;
   return bytes;
 };
 
@@ -116,7 +124,17 @@ function badRecord(prng: Prng, ok: ProcessSnapshot): BadRecord {
     () => ({ kind: 'invalid UTF-8', value: withInvalidUtf8(JSON.stringify(ok)), reason: 'value is not valid UTF-8' }),
     () => ({ kind: 'no value', value: null, reason: 'record has no value' }),
     () => ({ kind: 'empty value', value: Buffer.alloc(0), reason: 'record has no value' }),
-    () => ({ kind: 'schema version 2', value: json(ok), headers: { 'schema-version': '2' }, reason: 'unsupported schema-version 2' }),
+    () => ({ kind: 'schema version 3', value: json(ok), headers: { 'schema-version': '3' }, reason: 'unsupported schema-version 3' }),
+    () => ({ kind: 'JSON labelled schema version 2', value: json(ok), headers: V2, reason: 'is not a schema version 2 snapshot' }),
+    // Schema version 2 (binary): the same rules, checked on the bytes.
+    () => ({ kind: 'v2 truncated', value: v2(ok).subarray(0, -prng.int(1, 200)), headers: V2, reason: 'is truncated' }),
+    () => ({ kind: 'v2 trailing bytes', value: Buffer.concat([v2(ok), Buffer.alloc(prng.int(1, 9))]), headers: V2, reason: 'bytes after its 3 processes' }),
+    () => ({ kind: 'v2 NaN cpu_pct', value: v2({ ...ok, processes: [{ ...p0, cpu_pct: NaN }] }), headers: V2, reason: '/processes/0/cpu_pct: must be a number (not NaN)' }),
+    () => ({ kind: 'v2 NUL in name', value: v2({ ...ok, processes: [p0, { ...p0, name: 'a\u0000b' }] }), headers: V2, reason: '/processes/1/name: must not contain NUL characters' }),
+    () => ({ kind: 'v2 invalid UTF-8 in cmdline', value: v2WithInvalidUtf8(ok), headers: V2, reason: '/processes/0/cmdline: must be valid UTF-8' }),
+    () => ({ kind: 'v2 huge pid', value: v2({ ...ok, processes: [{ ...p0, pid: 2 ** 32 }] }), headers: V2, reason: '/processes/0/pid: must be a number ≤ 4294967295' }),
+    () => ({ kind: 'v2 ts in the future', value: v2({ ...ok, ts: new Date(Date.now() + 86_400_000).toISOString() }), headers: V2, reason: '/ts: is more than' }),
+    () => ({ kind: 'v2 key of another machine', value: v2(ok), headers: V2, key: `${ok.machine_id}-other`, reason: 'record key is not its machine_id' }),
     () => ({ kind: 'gzip bytes', value: gzipSync(JSON.stringify(ok)), reason: 'value is not valid' }),
     () => ({ kind: 'no ts', value: json({ ...ok, ts: undefined }), reason: '/ts: is required' }),
     () => ({ kind: 'cpu as text', value: json({ ...ok, processes: [{ ...p0, cpu_pct: 'x' }] }), reason: '/processes/0/cpu_pct: must be a number' }),
@@ -216,8 +234,9 @@ describe('fault: bad input at volume', () => {
         const messages = records.slice(i, i + 100).flatMap((r, j) => {
           const bad = { key: r.key, value: r.value, headers: r.headers ?? SNAPSHOT_RECORD_HEADERS };
           if (j % 4 !== 3) return [bad];
+          // The valid ones in both wire formats, alternately.
           const s = nextValid('kafka');
-          return [bad, snapshotRecord(s)];
+          return [bad, (i / 100) % 2 === 0 ? snapshotRecord(s) : recordsIn('v2')(s)];
         });
         await producer.send({ topic: pipeline.topic, messages });
       }

@@ -24,7 +24,7 @@ export function createSink(config: Readonly<CollectorConfig>, useKafka: boolean)
     compression: k.compression,
   });
   const prepare = k.ensureTopic ? () => ensureTopics(kafka, [{ topic: k.topic, numPartitions: k.partitions }]) : undefined;
-  const sink = new KafkaSink(producer, { ...delivery, topic: k.topic, prepare }, new Logger(KafkaSink.name));
+  const sink = new KafkaSink(producer, { ...delivery, topic: k.topic, prepare, recordFormat: k.recordFormat }, new Logger(KafkaSink.name));
   return { sink, target: `kafka ${k.brokers.join(',')} topic ${k.topic}` };
 }
 

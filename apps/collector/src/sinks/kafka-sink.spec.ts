@@ -1,5 +1,5 @@
 import type { Message } from 'kafkajs';
-import { ProcessSnapshot } from '@pa/contracts';
+import { ProcessSnapshot, SNAPSHOT_V2_CONTENT_TYPE, encodeSnapshotV2 } from '@pa/contracts';
 import { LogSink, PublishError } from '@pa/kafka';
 import { KafkaSink, KafkaSinkOptions, SnapshotProducer } from './kafka-sink';
 
@@ -57,6 +57,18 @@ describe('KafkaSink', () => {
     });
     expect([producer.connects, prepare.mock.calls.length, producer.disconnects]).toEqual([1, 1, 1]);
     expect(stats).toMatchObject({ snapshotsSent: 3, rowsSent: 3 });
+  });
+
+  it('produces schema version 2 records with COLLECTOR_KAFKA_RECORD_FORMAT=v2', async () => {
+    const producer = new FakeProducer();
+    const sink = new KafkaSink(producer, { ...OPTIONS, recordFormat: 'v2' }, quiet);
+
+    await sink.send([snapshot('a')]);
+    await sink.close(never);
+
+    const [message] = producer.sends[0].messages;
+    expect(message).toMatchObject({ key: 'a', headers: { 'content-type': SNAPSHOT_V2_CONTENT_TYPE, 'schema-version': '2' } });
+    expect((message.value as Buffer).equals(encodeSnapshotV2(snapshot('a')))).toBe(true);
   });
 
   it('retries while the broker is unreachable, including at connect', async () => {

@@ -43,6 +43,7 @@ export class IngestController {
           nowMs: Date.now(),
           retentionMs: this.config.retentionMs,
           scrub: this.scrub,
+          recordFormat: this.config.kafka.recordFormat,
         },
       );
     } catch (error) {

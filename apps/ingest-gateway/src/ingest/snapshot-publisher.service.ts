@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GatewayConfig } from '@pa/config';
-import { HEADER, SNAPSHOT_CONTENT_TYPE, SNAPSHOT_SCHEMA_VERSION } from '@pa/contracts';
+import { HEADER, SNAPSHOT_CONTENT_TYPE, SNAPSHOT_SCHEMA_VERSION, SNAPSHOT_V2_CONTENT_TYPE, SNAPSHOT_V2_SCHEMA_VERSION } from '@pa/contracts';
 import { ProblemException } from '@pa/http';
 import {
   CoalescingSender,
@@ -24,6 +24,8 @@ import { SnapshotRecord } from './snapshot-request.decoder';
  * (about 150 bytes with a traceparent). Rounded up.
  */
 const RECORD_OVERHEAD_BYTES = 1024;
+
+const V2_HEADERS = { [HEADER.contentType]: SNAPSHOT_V2_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_V2_SCHEMA_VERSION };
 
 /** Publishes validated snapshots to the snapshots topic and resolves only once Kafka has them all. */
 @Injectable()
@@ -69,11 +71,11 @@ export class SnapshotPublisher implements OnModuleInit, OnApplicationShutdown {
    * as too large, 500 when Kafka refuses the gateway for good (authorization, topic settings).
    */
   async publish(records: SnapshotRecord[]): Promise<void> {
-    const messages = records.map((r) => ({
-      key: r.machineId,
-      value: r.json,
-      headers: { [HEADER.contentType]: SNAPSHOT_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_SCHEMA_VERSION },
-    }));
+    const messages = records.map((r) =>
+      r.v2
+        ? { key: r.machineId, value: r.v2, headers: V2_HEADERS }
+        : { key: r.machineId, value: r.json, headers: { [HEADER.contentType]: SNAPSHOT_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_SCHEMA_VERSION } },
+    );
     try {
       await withTimeout(this.sender.send(messages), this.config.kafka.produceTimeoutMs);
     } catch (error) {

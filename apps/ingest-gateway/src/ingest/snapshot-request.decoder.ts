@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { CommandLineScrubber, ValidSnapshot, checkSnapshot, describeIssues, haveSameStoredContent, scrubSnapshot } from '@pa/contracts';
+import { CommandLineScrubber, ValidSnapshot, checkSnapshot, describeIssues, encodeSnapshotV2, haveSameStoredContent, scrubSnapshot } from '@pa/contracts';
 import { IngestErrorCode, ingestProblem } from './ingest.errors';
 import { describeGzipError, describeJsonError, findInvalidUtf8 } from './syntax-position';
 
@@ -25,12 +25,18 @@ export interface DecodeRules {
   retentionMs: number;
   /** scrubs secrets out of each cmdline; undefined when scrubbing is turned off */
   scrub?: CommandLineScrubber;
+  /** 'v2': also transcode each validated, scrubbed snapshot to schema version 2 (GATEWAY_RECORD_FORMAT) */
+  recordFormat?: 'v1' | 'v2';
 }
 
-/** A validated snapshot ready to publish: its Kafka key and its JSON text (the original unless scrubbed). */
+/**
+ * A validated snapshot ready to publish: its Kafka key, its JSON text (the original unless
+ * scrubbed) and, when the gateway produces schema version 2, that value (then the one published).
+ */
 export interface SnapshotRecord {
   machineId: string;
   json: string;
+  v2?: Buffer;
 }
 
 /** What a request carries: the records to publish, and how many exact repeats inside it were left out. */
@@ -123,13 +129,16 @@ function validateAll(documents: { json: string; line: number }[], format: Format
     }
     const check = checkSnapshot(value, rules);
     if (check.ok) json = scrubbedJson(check.snapshot, json, rules.scrub);
+    // Transcoded once, here, so that the writer never parses JSON (issue 15).
+    const v2 = check.ok && rules.recordFormat === 'v2' ? encodeSnapshotV2(check.snapshot) : undefined;
+    const size = v2 ? v2.length : Buffer.byteLength(json);
     if (!check.ok) errors.push(...describeIssues(check.issues, prefix).map((e) => e + where));
-    else if (Buffer.byteLength(json) > rules.maxRecordBytes) {
+    else if (size > rules.maxRecordBytes) {
       // Kafka would refuse the record for good: a 503 would have the client retry forever.
-      tooLarge.push(`${prefix || '/'}: is ${Buffer.byteLength(json)} bytes, more than the ${rules.maxRecordBytes} one snapshot may have${where}`);
+      tooLarge.push(`${prefix || '/'}: is ${size} bytes, more than the ${rules.maxRecordBytes} one snapshot may have${where}`);
     } else {
       const earlier = firsts.claim(check.snapshot, line);
-      if (earlier === undefined) records.push({ machineId: check.snapshot.machine_id, json });
+      if (earlier === undefined) records.push(v2 ? { machineId: check.snapshot.machine_id, json, v2 } : { machineId: check.snapshot.machine_id, json });
       else if (earlier.isSame) duplicates++;
       else errors.push(`${prefix}: has the machine_id and ts of line ${earlier.line} but other content (a conflict: one of them would be lost)${where}`);
     }

@@ -1,4 +1,4 @@
-import { createCommandLineScrubber } from '@pa/contracts';
+import { checkSnapshot, createCommandLineScrubber, decodeSnapshotV2, encodeSnapshotV2 } from '@pa/contracts';
 import { buildSnapshot } from '@pa/testing';
 import { decodeSnapshotRequest } from './snapshot-request.decoder';
 
@@ -42,5 +42,25 @@ describe('decodeSnapshotRequest: secret scrubbing', () => {
     const ndjson = { contentType: 'application/x-ndjson', contentEncoding: undefined, body: Buffer.from(`${a}\n${b}`) };
     const { records, duplicates } = await decodeSnapshotRequest(ndjson, rules);
     expect([records.length, duplicates]).toEqual([1, 1]);
+  });
+});
+
+describe('decodeSnapshotRequest: GATEWAY_RECORD_FORMAT=v2', () => {
+  it('transcodes the validated, scrubbed snapshot to schema version 2, which the writer decodes to the same rows', async () => {
+    const sent = withCmdline('mysql --password=hunter2 shop');
+    const { records } = await decodeSnapshotRequest(body(JSON.stringify(sent)), { ...rules, recordFormat: 'v2' });
+    const v2 = records[0].v2 as Buffer;
+    expect(v2.subarray(0, 4).toString('latin1')).toBe('PAS2');
+    expect(v2.toString('latin1')).not.toContain('hunter2');
+    const decoded = decodeSnapshotV2(v2, { nowMs, retentionMs: rules.retentionMs });
+    expect(decoded).toMatchObject({ ok: true, snapshot: { machine_id: 'm-1', copyRows: { count: 2 } } });
+    const check = checkSnapshot(JSON.parse(records[0].json), { nowMs });
+    expect(check.ok && encodeSnapshotV2(check.snapshot).equals(v2)).toBe(true);
+  });
+
+  it('refuses a snapshot whose v2 value is over the record limit (413 detail names its size)', async () => {
+    await expect(decodeSnapshotRequest(body(JSON.stringify(withCmdline('x'.repeat(3000)))), { ...rules, maxRecordBytes: 1000, recordFormat: 'v2' })).rejects.toMatchObject({
+      message: expect.stringContaining('more than the 1000 one snapshot may have'),
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { KafkaMessage } from 'kafkajs';
-import { ValidSnapshot } from '@pa/contracts';
+import { ValidSnapshot, processCount } from '@pa/contracts';
 import { PartitionKey } from './partition-key';
 
 /** A validated snapshot on its way to a shard, with the Kafka position it must be acknowledged at. */
@@ -21,7 +21,7 @@ export function chunkByRows(items: PendingSnapshot[], maxRows: number): PendingS
   let current: PendingSnapshot[] = [];
   let rows = 0;
   for (const item of items) {
-    const n = Math.max(1, item.snapshot.processes.length);
+    const n = Math.max(1, processCount(item.snapshot));
     if (current.length > 0 && rows + n > maxRows) {
       chunks.push(current);
       current = [];

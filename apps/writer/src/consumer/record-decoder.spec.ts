@@ -1,11 +1,12 @@
 import { KafkaMessage } from 'kafkajs';
-import { createCommandLineScrubber } from '@pa/contracts';
+import { createCommandLineScrubber, encodeSnapshotV2 } from '@pa/contracts';
 import { buildSnapshot } from '@pa/testing';
 import { decodeRecord } from './record-decoder';
 
 const rules = { nowMs: Date.parse('2026-11-29T12:00:00Z'), retentionMs: 90 * 86_400_000 };
 
 const HEADERS = { 'schema-version': Buffer.from('1') };
+const V2_HEADERS = { 'schema-version': Buffer.from('2') };
 
 function message(value: Buffer | null, headers: KafkaMessage['headers'] = HEADERS, key: Buffer | null = Buffer.from('m-1')): KafkaMessage {
   return { key, value, headers, offset: '7', timestamp: '0', attributes: 0 };
@@ -38,7 +39,7 @@ describe('decodeRecord', () => {
   it('rejects a record without the schema-version header', () => {
     expect(decodeRecord(message(Buffer.from(JSON.stringify(snapshot)), {}), rules)).toMatchObject({
       ok: false,
-      reason: 'no schema-version header (must be 1)',
+      reason: 'no schema-version header (must be 1 or 2)',
     });
   });
 
@@ -58,8 +59,24 @@ describe('decodeRecord', () => {
   });
 
   it('rejects another schema version', () => {
-    const decoded = decodeRecord(message(Buffer.from(JSON.stringify(snapshot)), { 'schema-version': Buffer.from('2') }), rules);
-    expect(decoded).toMatchObject({ ok: false, reason: 'unsupported schema-version 2' });
+    const decoded = decodeRecord(message(Buffer.from(JSON.stringify(snapshot)), { 'schema-version': Buffer.from('3') }), rules);
+    expect(decoded).toMatchObject({ ok: false, reason: 'unsupported schema-version 3' });
+  });
+
+  it('accepts a schema version 2 record, its rows as COPY bytes', () => {
+    const decoded = decodeRecord(message(encodeSnapshotV2(snapshot), V2_HEADERS), rules);
+    expect(decoded).toMatchObject({ ok: true, offset: '7', snapshot: { machine_id: 'm-1', processes: [], copyRows: { count: 2 } } });
+  });
+
+  it('rejects JSON labelled schema version 2, and a v2 record keyed by another machine', () => {
+    expect(decodeRecord(message(Buffer.from(JSON.stringify(snapshot)), V2_HEADERS), rules)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('is not a schema version 2 snapshot'),
+    });
+    expect(decodeRecord(message(encodeSnapshotV2(snapshot), V2_HEADERS, Buffer.from('m-2')), rules)).toMatchObject({
+      ok: false,
+      reason: 'record key is not its machine_id m-1',
+    });
   });
 });
 

@@ -3,8 +3,10 @@ import {
   CommandLineScrubber,
   HEADER,
   SNAPSHOT_SCHEMA_VERSION,
+  SNAPSHOT_V2_SCHEMA_VERSION,
   ValidSnapshot,
   checkSnapshot,
+  decodeSnapshotV2,
   describeIssues,
   jsonSyntaxProblem,
   scrubSnapshot,
@@ -34,9 +36,19 @@ export interface DecodeRules {
 export function decodeRecord(message: KafkaMessage, rules: DecodeRules): DecodedRecord {
   const reject = (reason: string): DecodedRecord => ({ ok: false, reason, message, offset: message.offset });
   const version = headerText(message.headers, HEADER.schemaVersion);
-  if (version === undefined) return reject(`no ${HEADER.schemaVersion} header (must be ${SNAPSHOT_SCHEMA_VERSION})`);
-  if (version !== SNAPSHOT_SCHEMA_VERSION) return reject(`unsupported schema-version ${version}`);
+  if (version === undefined) {
+    return reject(`no ${HEADER.schemaVersion} header (must be ${SNAPSHOT_SCHEMA_VERSION} or ${SNAPSHOT_V2_SCHEMA_VERSION})`);
+  }
+  if (version !== SNAPSHOT_SCHEMA_VERSION && version !== SNAPSHOT_V2_SCHEMA_VERSION) return reject(`unsupported schema-version ${version}`);
   if (!message.value || message.value.length === 0) return reject('record has no value');
+  if (version === SNAPSHOT_V2_SCHEMA_VERSION) {
+    // Binary rows, validated in place; the cmdlines are scrubbed on the way (decodeSnapshotV2).
+    const v2 = decodeSnapshotV2(message.value, rules);
+    if (!v2.ok) return reject(v2.reason);
+    const keyProblem = problemWithKey(message.key, v2.snapshot.machine_id);
+    if (keyProblem) return reject(keyProblem);
+    return { ok: true, snapshot: v2.snapshot, offset: message.offset, bytes: message.value.length };
+  }
   let text: string;
   try {
     // Not Buffer#toString, which would quietly store U+FFFD for every invalid byte.

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { context } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
-import { CommandLineScrubber, createCommandLineScrubber, tenantTopicPattern } from '@pa/contracts';
+import { CommandLineScrubber, createCommandLineScrubber, memoizeScrubber, processCount, tenantTopicPattern } from '@pa/contracts';
 import { KafkaLibError, RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
 import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { tracerFor, withSpan } from '@pa/telemetry';
@@ -60,7 +60,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       heartbeatInterval: Math.min(3_000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
     });
     const { enabled, extraWords } = config.scrubbing;
-    this.scrub = enabled ? createCommandLineScrubber({ extraWords }) : undefined;
+    // Memoized: command lines repeat snapshot after snapshot (one scrub is a dozen regular expressions).
+    this.scrub = enabled ? memoizeScrubber(createCommandLineScrubber({ extraWords })) : undefined;
     this.dlqProducer = new RecordProducer(this.kafka, { ackTimeoutMs: 30_000, maxInFlightRecords: 1_000_000 });
     this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.dlqTopic);
     this.tenants = new TenantBoundary(config.kafka.topic);
@@ -222,7 +223,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     }
     this.counters.consumed += messages.length;
     this.metrics.consumed.inc(messages.length);
-    const rows = valid.reduce((n, v) => n + v.snapshot.processes.length, 0);
+    const rows = valid.reduce((n, v) => n + processCount(v.snapshot), 0);
     this.metrics.batchRows.observe(rows);
     await this.deadLetter(invalid);
     await this.dispatcher.dispatch(valid);

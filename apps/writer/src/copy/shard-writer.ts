@@ -1,4 +1,4 @@
-import { ValidSnapshot } from '@pa/contracts';
+import { ValidSnapshot, processCount } from '@pa/contracts';
 import { DayPartitions, ShardBatchResult, ShardPools, ShardWriteError, isShardSideError, writeShardBatch } from '@pa/pg-shards';
 import { Pool } from 'pg';
 import { tracerFor, withSpan } from '@pa/telemetry';
@@ -45,7 +45,7 @@ export class ShardWriter {
 
   private async writeOnce(shard: number, items: PendingSnapshot[], mapVersion: number): Promise<ShardBatchResult> {
     const snapshots = items.map((i) => i.snapshot);
-    const rows = snapshots.reduce((n, s) => n + s.processes.length, 0);
+    const rows = snapshots.reduce((n, s) => n + processCount(s), 0);
     const started = performance.now();
     try {
       const pool = this.pools.pool(shard);

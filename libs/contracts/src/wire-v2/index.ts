@@ -1,0 +1,2 @@
+export * from './snapshot-v2.codec';
+export * from './scrub-memo';
