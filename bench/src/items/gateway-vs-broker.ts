@@ -13,8 +13,9 @@ import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
 import { gatewayRows } from './gateway-vs-broker.rows';
 
-/** Distinct snapshots the load cycles through (distinct machines, so Kafka spreads them over partitions). */
-const BODY_COUNT = 64;
+/** Distinct machines the load's snapshots come from (so Kafka spreads them over partitions), and snapshots of each. */
+const BODY_MACHINES = 64;
+const BODY_TICKS = 8;
 
 /** A running gateway of the bench, on a topic of its own. */
 export interface BenchGateway {
@@ -40,10 +41,14 @@ export async function startGateway(ctx: BenchContext, topic: string, label: stri
   return { url, topic, process };
 }
 
-/** Snapshot bodies of `processes` processes stamped now (the gateway refuses stale or future ones). */
-export function snapshotBodies(count: number, processes: number, prefix: string): string[] {
-  const shape = { machines: count, processes, snapshots: 1, intervalMs: 10_000, startMs: Date.now(), prefix };
-  return Array.from({ length: count }, (_, m) => JSON.stringify(snapshotOf(shape, m, 0)));
+/**
+ * Snapshot bodies of `processes` processes: `ticks` consecutive snapshots (10 s apart, the last
+ * stamped now: the gateway refuses stale or future ones) of `machines` machines, machine by
+ * machine within each tick, so that neighbours in the list are different machines.
+ */
+export function snapshotBodies(machines: number, processes: number, prefix: string, ticks = 1): string[] {
+  const shape = { machines, processes, snapshots: ticks, intervalMs: 10_000, startMs: Date.now() - (ticks - 1) * 10_000, prefix };
+  return Array.from({ length: machines * ticks }, (_, i) => JSON.stringify(snapshotOf(shape, i % machines, Math.floor(i / machines))));
 }
 
 /**
@@ -64,7 +69,7 @@ export const GATEWAY_VARIANTS = [
 export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult> {
   const { seconds, connections, perfMegabytes } = ctx.options.gateway;
   const processes = ctx.options.fleet.processes;
-  const bodies = snapshotBodies(BODY_COUNT, processes, 'bench-gw-');
+  const bodies = snapshotBodies(BODY_MACHINES, processes, 'bench-gw-', BODY_TICKS);
   const recordBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
   mkdirSync(ctx.env.dataDir, { recursive: true });
   const payloadFile = join(ctx.env.dataDir, 'snapshots.payload');

@@ -15,16 +15,20 @@ export interface HttpLoad {
 
 /**
  * autocannon against POST /v1/snapshots for `seconds`, `connections` keep-alive connections, each
- * request one snapshot (application/json, as a collector sends it), cycling through `bodies`.
+ * request one snapshot (application/json, as a collector sends it), the next of `bodies` in turn
+ * over all connections. One cursor for all: autocannon otherwise walks the list per connection,
+ * so connections in step send the same snapshot at once, and Kafka batches of identical records
+ * compress far better than any fleet's (zstd: 35× against 6× for distinct snapshots).
  */
 export async function loadGateway(gatewayUrl: string, bodies: string[], seconds: number, connections: number): Promise<HttpLoad> {
+  let next = 0;
   const result = await autocannon({
     url: `${gatewayUrl}/v1/snapshots`,
     connections,
     duration: seconds,
     timeout: 30,
     headers: { 'content-type': 'application/json', ...benchAuthHeaders() },
-    requests: bodies.map((body) => ({ method: 'POST' as const, body })),
+    requests: [{ method: 'POST' as const, setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
   });
   return {
     acceptedPerSecond: result['2xx'] / result.duration,
