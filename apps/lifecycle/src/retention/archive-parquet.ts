@@ -62,33 +62,6 @@ export function toText(type: ArchiveColumn['type'], value: unknown): string | nu
   return String(value);
 }
 
-/** `rows` as a Parquet file, zstd-compressed (Node 24's zlib), 100,000 rows a row group. */
-export async function encodeParquet(columns: ArchiveColumn[], rows: TextRow[], kv: Record<string, string>): Promise<Uint8Array> {
-  // hyparquet-writer is an ES module: imported, not required (this package compiles to CommonJS).
-  const { parquetWriteBuffer } = await import('hyparquet-writer');
-  const buffer = parquetWriteBuffer({
-    codec: 'ZSTD',
-    compressors: { ZSTD: (bytes: Uint8Array) => new Uint8Array(zstdCompressSync(bytes)) },
-    rowGroupSize: 100_000,
-    kvMetadata: Object.entries(kv).map(([key, value]) => ({ key, value })),
-    columnData: columns.map((c, i) => ({ name: c.name, type: c.type, nullable: c.nullable, data: rows.map((r) => fromText(c.type, r[i])) as never })),
-  });
-  return new Uint8Array(buffer);
-}
-
-/** The rows of a Parquet file written by encodeParquet, as text again; throws when its columns are not `columns`. */
-export async function decodeParquet(columns: ArchiveColumn[], file: Uint8Array): Promise<TextRow[]> {
-  const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
-  const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
-  const names = parquetMetadata(buffer).schema.slice(1).map((s) => s.name);
-  if (names.join(',') !== columns.map((c) => c.name).join(',')) throw new Error(`archive columns ${names.join(',')} are not ${columns.map((c) => c.name).join(',')}`);
-  const rows = (await parquetReadObjects({
-    file: buffer,
-    compressors: { ZSTD: (input: Uint8Array) => new Uint8Array(zstdDecompressSync(input)) },
-  })) as Record<string, unknown>[];
-  return rows.map((row) => columns.map((c) => toText(c.type, row[c.name])));
-}
-
 /** Where encoded Parquet bytes go, in order (the caller's encryption and file). */
 export interface ByteSink {
   write(bytes: Uint8Array): Promise<void>;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ArchiveAuthError, decryptArchive, encryptArchive } from './archive-crypto';
+import { ArchiveAuthError, decryptArchive } from './archive-crypto';
 import { ArchiveFile, ArchiveManifest, parseManifest, serializeManifest } from './archive-manifest';
 import { ByteSink, PlainFile } from './archive-parquet';
 import { ChunkOpener, ChunkSealer, MAGIC_V2 } from './archive-stream-crypto';
@@ -45,13 +45,6 @@ async function writeDurably(file: string, data: Uint8Array | string): Promise<vo
   } finally {
     await folder.close();
   }
-}
-
-/** Encrypts and writes one Parquet file of the archive; returns its manifest entry. */
-export async function writeArchiveFile(a: DayArchive, name: string, plain: Uint8Array, rows: number): Promise<ArchiveFile> {
-  const sealed = encryptArchive(a.key, labelOf(a, name), plain);
-  await writeDurably(join(a.dir, name), sealed);
-  return { name, rows, bytes: sealed.length, plainSha256: createHash('sha256').update(plain).digest('hex') };
 }
 
 async function syncFolder(dir: string): Promise<void> {
@@ -164,8 +157,8 @@ export async function readManifest(a: DayArchive): Promise<ArchiveManifest | und
   return manifest;
 }
 
-/** One file read back, decrypted and checked against its manifest entry; throws ArchiveAuthError on any difference. */
-export async function readArchiveFile(a: DayArchive, entry: ArchiveFile): Promise<Buffer> {
+/** One file of format 1 (one GCM message, written before streaming) read whole, decrypted and checked against its manifest entry; throws ArchiveAuthError on any difference. */
+async function readArchiveFile(a: DayArchive, entry: ArchiveFile): Promise<Buffer> {
   const sealed = await readFile(join(a.dir, entry.name)).catch((error: NodeJS.ErrnoException) => {
     throw new ArchiveAuthError(`${entry.name}: cannot be read (${error.code ?? error.message})`);
   });

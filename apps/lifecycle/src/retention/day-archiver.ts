@@ -119,7 +119,7 @@ export async function loadArchive(client: PoolClient, archive: DayArchive, manif
   }
 }
 
-/** The checks of the rows loadDecoded loaded. */
+/** The checks of the rows loadArchive loaded. */
 export async function decodedChecks(client: PoolClient): Promise<DayChecks> {
   const hours = (await client.query<HourCheck>(sql.HOUR_CHECKS(sql.DECODED_SAMPLES))).rows;
   const ledger = (await client.query<{ rows: number; checksum: string }>(sql.LEDGER_CHECK(sql.DECODED_LEDGER))).rows[0];
