@@ -70,6 +70,8 @@ export interface ByteSink {
 /** A Parquet file written one row group at a time: `append` encodes one group and hands its bytes to the sink. */
 export interface RowGroupWriter {
   append(rows: TextRow[]): Promise<void>;
+  /** row groups appended so far */
+  readonly rowGroups: number;
   /** Writes the footer (row group metadata, page indexes). */
   finish(): Promise<void>;
 }
@@ -99,9 +101,11 @@ export async function parquetRowGroupWriter(columns: ArchiveColumn[], kv: Record
     compressors: { ZSTD: (input: Uint8Array) => new Uint8Array(zstdCompressSync(input)) },
     kvMetadata: Object.entries(kv).map(([key, value]) => ({ key, value })),
   });
-  return {
+  const out: RowGroupWriter & { rowGroups: number } = {
+    rowGroups: 0,
     async append(rows) {
       if (rows.length === 0) return;
+      this.rowGroups += 1;
       await writer.write({ rowGroupSize: rows.length, columnData: columns.map((c, i) => ({ name: c.name, data: rows.map((r) => fromText(c.type, r[i])) as never })) });
       await written;
     },
@@ -110,6 +114,7 @@ export async function parquetRowGroupWriter(columns: ArchiveColumn[], kv: Record
       await written;
     },
   };
+  return out;
 }
 
 /** What hyparquet reads from: the plaintext of an archive file, by byte range. */

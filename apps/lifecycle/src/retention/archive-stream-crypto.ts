@@ -123,7 +123,7 @@ export class ChunkOpener {
     try {
       plain = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw new ArchiveAuthError(`${this.label}: GCM authentication of chunk ${index} failed (the file was changed, truncated, or another key wrote it)`);
+      throw new ArchiveAuthError(`${this.label}: GCM authentication failed in chunk ${index} (the file was changed, truncated, or another key wrote it)`);
     }
     this.cache = [...this.cache.slice(-1), { index, plain }];
     return plain;

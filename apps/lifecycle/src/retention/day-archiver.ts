@@ -53,7 +53,7 @@ async function writeFromCursor(client: PoolClient, archive: DayArchive, file: st
     const parquet = await parquetRowGroupWriter(columns, kv, sink);
     const rows = await copyCursor(client, 'lc_archive_cursor', query, values, groupRows, parquet);
     await parquet.finish();
-    return await sink.close(rows);
+    return { ...(await sink.close(rows)), rowGroups: parquet.rowGroups };
   } catch (error) {
     await sink.abort();
     throw error;
