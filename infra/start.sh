@@ -99,7 +99,13 @@ start_app query-api "https://127.0.0.1:$QUERY_PORT/readyz" -- "$node_bin" dist/a
 # the demo history's oldest day (3 days back) is archived within minutes. The gateway and the writer
 # keep RETENTION_DAYS, which must be longer here so that the history can be written at all; outside
 # the demo the three use the one RETENTION_DAYS. The archive: var/archive, its key var/secrets/archive.key.
-RETENTION_DAYS=${DEMO_RETENTION_DAYS:-2} LIFECYCLE_LATENESS=${LIFECYCLE_LATENESS:-1d} LIFECYCLE_INTERVAL_MS=${LIFECYCLE_INTERVAL_MS:-30000} \
+# The policy is also written to var/lifecycle-policy.env, which `npm run lifecycle` (operator-tool.sh)
+# reads against the local stack, so that `status` and `run` judge "sealed" and "past retention" as
+# the running service does.
+lifecycle_retention_days=${DEMO_RETENTION_DAYS:-2}
+lifecycle_lateness=${LIFECYCLE_LATENESS:-1d}
+printf 'RETENTION_DAYS=%s\nLIFECYCLE_LATENESS=%s\n' "$lifecycle_retention_days" "$lifecycle_lateness" >"$PA_STATE_DIR/lifecycle-policy.env"
+RETENTION_DAYS=$lifecycle_retention_days LIFECYCLE_LATENESS=$lifecycle_lateness LIFECYCLE_INTERVAL_MS=${LIFECYCLE_INTERVAL_MS:-30000} \
   start_app lifecycle "http://127.0.0.1:$LIFECYCLE_PORT/readyz" -- "$node_bin" dist/apps/lifecycle/src/main.js
 bash infra/start-prometheus.sh
 start_app collector - -- "$node_bin" dist/apps/collector/src/main.js --interval 5s

@@ -41,6 +41,9 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
     ...lifecycleRole(),
     RETENTION_DAYS: '999', RETENTION_ROLLUP_1M_DAYS: '999', RETENTION_RESTORE_HOLD_DAYS: '0',
     ARCHIVE_DIR: archiveDir, ARCHIVE_KEY_FILE: join(archiveDir, 'secrets', 'archive.key'),
+    // The smallest row group: each shard's part of the day (hundreds of rows) spans several, so every
+    // test below writes, verifies and restores a streamed archive of many row groups.
+    ARCHIVE_ROW_GROUP_ROWS: '100',
   };
   let pools: Pool[];
   let summarizer: ServiceProcess;
@@ -105,7 +108,7 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
     rmSync(archiveDir, { recursive: true, force: true });
   });
 
-  it('archives, verifies and drops the day (1-minute rollups with it, hourly kept); restore brings back every row identical', async () => {
+  it('archives (several row groups a file), verifies and drops the day (1-minute rollups with it, hourly kept); restore brings back every row identical', async () => {
     expect(samples.length).toBeGreaterThan(1_000);
     expect(await rollupRows('machine_rollup_1m')).toBeGreaterThan(0);
     const hourly = await rollupRows('machine_rollup_1h');
@@ -119,8 +122,14 @@ describe('lifecycle retention: a verified, encrypted archive, then the day dropp
     // The key file: made at first use, owner-only; the archive files are not Parquet in the clear.
     expect(readFileSync(retention.ARCHIVE_KEY_FILE, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
     const sealed = readFileSync(join(archiveDir, '0', day, 'samples.parquet.enc'));
-    expect(sealed.subarray(0, 7).toString()).toBe('PAARC1\n');
+    expect(sealed.subarray(0, 7).toString()).toBe('PAARC2\n');
     expect(sealed.includes(Buffer.from('PAR1'))).toBe(false);
+    // Streamed: one row group per 100 rows (ARCHIVE_ROW_GROUP_ROWS), several on every shard.
+    for (const shard of [0, 1]) {
+      const { manifest } = JSON.parse(readFileSync(join(archiveDir, String(shard), day, 'manifest.json'), 'utf8')) as { manifest: { samples: { rows: number; rowGroups: number } } };
+      expect(manifest.samples.rows).toBeGreaterThan(100);
+      expect(manifest.samples.rowGroups).toBe(Math.ceil(manifest.samples.rows / 100));
+    }
     // A window past the raw retention (RETENTION_DAYS: '999' here) says which part raw rows cannot answer.
     const top = await getJson(api, '/v1/top', { metric: 'cpu_pct', by: 'machine', order: 'sum', from: dayFrom, to: dayTo });
     expect(top.status).toBe(200);

@@ -25,7 +25,7 @@ async function restore(topology: ShardTopology, config: LifecycleConfig, key: Bu
   let restored = 0;
   for (const shard of shards) {
     if (shard >= topology.pools.count) throw new UsageError(`--shard ${shard}: there are ${topology.pools.count} shards (0-${topology.pools.count - 1})`);
-    const archive = dayArchive(config.retention.archiveDir, shard, day, key);
+    const archive = dayArchive(config.retention.archiveDir, shard, day, key, config.retention.archiveRowGroupRows);
     await withClient(topology, shard, async (client) => {
       if (!(await client.query<{ locked: boolean }>(LIFECYCLE_LOCK_SQL)).rows[0].locked) throw new RestoreError(`shard ${shard}: another lifecycle instance is working on it; try again`);
       try {
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     }
     const statuses = [];
     for (const shard of shards) {
-      statuses.push({ shard, days: await withClient(topology, shard, (client) => dayStatuses(client, config, (day) => dayArchive(config.retention.archiveDir, shard, day, key))) });
+      statuses.push({ shard, days: await withClient(topology, shard, (client) => dayStatuses(client, config, (day) => dayArchive(config.retention.archiveDir, shard, day, key, config.retention.archiveRowGroupRows))) });
     }
     printStatus(statuses, command.json);
   } finally {

@@ -27,6 +27,8 @@ export interface RetentionPolicy {
   archiveDir: string;
   /** the AES-256 key of the archive (made at first start, owner-only) */
   archiveKeyFile: string;
+  /** rows per Parquet row group of the archive: what the archive holds in memory while it is written and read back */
+  archiveRowGroupRows: number;
 }
 
 export function readRetentionPolicy(r: EnvReader): RetentionPolicy {
@@ -37,5 +39,6 @@ export function readRetentionPolicy(r: EnvReader): RetentionPolicy {
     restoreHoldMs: r.int('RETENTION_RESTORE_HOLD_DAYS', 7, { min: 0, max: 3650 }) * DAY_MS,
     archiveDir: r.optionalString('ARCHIVE_DIR') ?? statePath(r, 'archive'),
     archiveKeyFile: r.optionalString('ARCHIVE_KEY_FILE') ?? statePath(r, 'secrets', 'archive.key'),
+    archiveRowGroupRows: r.int('ARCHIVE_ROW_GROUP_ROWS', 50_000, { min: 100, max: 1_000_000 }),
   };
 }

@@ -18,6 +18,8 @@ export interface ArchiveFile {
   bytes: number;
   /** SHA-256 of the plaintext Parquet, hex */
   plainSha256: string;
+  /** Parquet row groups in the file (absent in archives written before streaming: one file built in memory) */
+  rowGroups?: number;
 }
 
 export const MANIFEST_FORMAT = 'pa-archive-1';

@@ -62,29 +62,87 @@ export function toText(type: ArchiveColumn['type'], value: unknown): string | nu
   return String(value);
 }
 
-/** `rows` as a Parquet file, zstd-compressed (Node 24's zlib), 100,000 rows a row group. */
-export async function encodeParquet(columns: ArchiveColumn[], rows: TextRow[], kv: Record<string, string>): Promise<Uint8Array> {
-  // hyparquet-writer is an ES module: imported, not required (this package compiles to CommonJS).
-  const { parquetWriteBuffer } = await import('hyparquet-writer');
-  const buffer = parquetWriteBuffer({
-    codec: 'ZSTD',
-    compressors: { ZSTD: (bytes: Uint8Array) => new Uint8Array(zstdCompressSync(bytes)) },
-    rowGroupSize: 100_000,
-    kvMetadata: Object.entries(kv).map(([key, value]) => ({ key, value })),
-    columnData: columns.map((c, i) => ({ name: c.name, type: c.type, nullable: c.nullable, data: rows.map((r) => fromText(c.type, r[i])) as never })),
-  });
-  return new Uint8Array(buffer);
+/** Where encoded Parquet bytes go, in order (the caller's encryption and file). */
+export interface ByteSink {
+  write(bytes: Uint8Array): Promise<void>;
 }
 
-/** The rows of a Parquet file written by encodeParquet, as text again; throws when its columns are not `columns`. */
-export async function decodeParquet(columns: ArchiveColumn[], file: Uint8Array): Promise<TextRow[]> {
-  const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
-  const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
-  const names = parquetMetadata(buffer).schema.slice(1).map((s) => s.name);
+/** A Parquet file written one row group at a time: `append` encodes one group and hands its bytes to the sink. */
+export interface RowGroupWriter {
+  append(rows: TextRow[]): Promise<void>;
+  /** row groups appended so far */
+  readonly rowGroups: number;
+  /** Writes the footer (row group metadata, page indexes). */
+  finish(): Promise<void>;
+}
+
+/**
+ * A streaming Parquet writer over `sink`: ZSTD, one row group per `append` (its encoded bytes are the
+ * only ones held: hyparquet-writer's ByteWriter is flushed to the sink after every group).
+ */
+export async function parquetRowGroupWriter(columns: ArchiveColumn[], kv: Record<string, string>, sink: ByteSink): Promise<RowGroupWriter> {
+  const { ByteWriter, ParquetWriter, schemaFromColumnData } = await import('hyparquet-writer');
+  const bytes = new ByteWriter();
+  let written: Promise<void> = Promise.resolve();
+  const drain = (): Promise<void> => {
+    // The buffer is reused after the reset: the sink gets a copy.
+    const chunk = new Uint8Array(bytes.buffer, 0, bytes.index).slice();
+    bytes.index = 0;
+    written = written.then(() => sink.write(chunk));
+    return written;
+  };
+  // ParquetWriter calls writer.flush() after every row group and waits for its promise (parquet-writer.js).
+  Object.assign(bytes, { flush: drain, finish: drain });
+  const schema = schemaFromColumnData({ columnData: columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, data: [] })) });
+  const writer = new ParquetWriter({
+    writer: bytes,
+    schema,
+    codec: 'ZSTD',
+    compressors: { ZSTD: (input: Uint8Array) => new Uint8Array(zstdCompressSync(input)) },
+    kvMetadata: Object.entries(kv).map(([key, value]) => ({ key, value })),
+  });
+  const out: RowGroupWriter & { rowGroups: number } = {
+    rowGroups: 0,
+    async append(rows) {
+      if (rows.length === 0) return;
+      this.rowGroups += 1;
+      await writer.write({ rowGroupSize: rows.length, columnData: columns.map((c, i) => ({ name: c.name, data: rows.map((r) => fromText(c.type, r[i])) as never })) });
+      await written;
+    },
+    async finish() {
+      await writer.finish();
+      await written;
+    },
+  };
+  return out;
+}
+
+/** What hyparquet reads from: the plaintext of an archive file, by byte range. */
+export interface PlainFile {
+  byteLength: number;
+  slice(start: number, end?: number): Promise<ArrayBuffer> | ArrayBuffer;
+}
+
+/**
+ * The rows of a Parquet archive file, one row group at a time, as text; throws when its columns are
+ * not `columns`. Holds one decoded row group (the writer's group size) and the chunks it reads.
+ */
+export async function* readRowGroups(columns: ArchiveColumn[], file: PlainFile): AsyncGenerator<TextRow[]> {
+  const { parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
+  const metadata = await parquetMetadataAsync(file);
+  const names = metadata.schema.slice(1).map((s) => s.name);
   if (names.join(',') !== columns.map((c) => c.name).join(',')) throw new Error(`archive columns ${names.join(',')} are not ${columns.map((c) => c.name).join(',')}`);
-  const rows = (await parquetReadObjects({
-    file: buffer,
-    compressors: { ZSTD: (input: Uint8Array) => new Uint8Array(zstdDecompressSync(input)) },
-  })) as Record<string, unknown>[];
-  return rows.map((row) => columns.map((c) => toText(c.type, row[c.name])));
+  let start = 0;
+  for (const group of metadata.row_groups) {
+    const end = start + Number(group.num_rows);
+    const rows = (await parquetReadObjects({
+      file,
+      metadata,
+      rowStart: start,
+      rowEnd: end,
+      compressors: { ZSTD: (input: Uint8Array) => new Uint8Array(zstdDecompressSync(input)) },
+    })) as Record<string, unknown>[];
+    yield rows.map((row) => columns.map((c) => toText(c.type, row[c.name])));
+    start = end;
+  }
 }

@@ -1,9 +1,9 @@
 import { PoolClient } from 'pg';
 import { partitionOf } from '../compress/day-compressor';
 import { ArchiveAuthError } from './archive-crypto';
-import { ArchiveManifest, HourCheck, MANIFEST_FORMAT, compareChecks } from './archive-manifest';
-import { SAMPLE_COLUMNS, SNAPSHOT_COLUMNS, TextRow, decodeParquet, encodeParquet } from './archive-parquet';
-import { DayArchive, SAMPLES_FILE, SNAPSHOTS_FILE, readArchiveFile, readManifest, writeArchiveFile, writeManifest } from './archive-store';
+import { ArchiveFile, ArchiveManifest, HourCheck, MANIFEST_FORMAT, compareChecks } from './archive-manifest';
+import { ArchiveColumn, RowGroupWriter, SAMPLE_COLUMNS, SNAPSHOT_COLUMNS, TextRow, parquetRowGroupWriter, readRowGroups } from './archive-parquet';
+import { DayArchive, SAMPLES_FILE, SNAPSHOTS_FILE, openArchiveFile, openArchiveFileWriter, readManifest, writeManifest } from './archive-store';
 import * as sql from './retention.sql';
 
 /** `snapshots_YYYYMMDD` of a day: the ledger's partition. */
@@ -31,28 +31,57 @@ export async function nodeChecks(client: PoolClient, day: string): Promise<DayCh
   return { hours, ledger };
 }
 
+/** Streams a query's rows (text, array mode) into `out` a row group at a time, through a cursor of this transaction; returns the row count. */
+async function copyCursor(client: PoolClient, name: string, query: string, values: unknown[], groupRows: number, out: RowGroupWriter): Promise<number> {
+  await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${query}`, values);
+  let rows = 0;
+  for (;;) {
+    const batch = (await client.query<TextRow>({ text: `FETCH ${groupRows} FROM ${name}`, rowMode: 'array' })).rows;
+    if (batch.length === 0) break;
+    await out.append(batch);
+    rows += batch.length;
+  }
+  await client.query(`CLOSE ${name}`);
+  return rows;
+}
+
+/** One Parquet file of the archive, streamed from a cursor: encrypted and hashed as it is written. */
+async function writeFromCursor(client: PoolClient, archive: DayArchive, file: string, columns: ArchiveColumn[], query: string, values: unknown[], groupRows: number): Promise<ArchiveFile> {
+  const kv = { 'pa.day': archive.day, 'pa.shard': String(archive.shard), 'pa.times': 'microseconds since 1970-01-01T00:00:00Z (UTC)' };
+  const sink = await openArchiveFileWriter(archive, file);
+  try {
+    const parquet = await parquetRowGroupWriter(columns, kv, sink);
+    const rows = await copyCursor(client, 'lc_archive_cursor', query, values, groupRows, parquet);
+    await parquet.finish();
+    return { ...(await sink.close(rows)), rowGroups: parquet.rowGroups };
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+}
+
 /**
  * Writes the day's archive from one REPEATABLE READ snapshot of the node: every sample (heap and
- * compressed) into one Parquet file, the ledger rows into a second, each encrypted, then the
- * manifest with the node's counts and checksums per machine and hour. Returns the manifest.
+ * compressed) into one Parquet file, the ledger rows into a second, each read through a cursor
+ * `archive.groupRows` rows at a time, written as one row group, encrypted chunk by chunk and hashed as it
+ * goes (memory: one row group, not the day); then the manifest with the node's counts and
+ * checksums per machine and hour. Returns the manifest.
  */
 export async function writeDayArchive(client: PoolClient, archive: DayArchive): Promise<ArchiveManifest> {
-  const { day } = archive;
+  const { day, groupRows } = archive;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  let samples: TextRow[];
-  let ledgerRows: TextRow[];
+  let samplesFile: ArchiveFile;
+  let ledgerFile: ArchiveFile;
   let checks: DayChecks;
   try {
     const heap = (await tableExists(client, partitionOf(day))) ? partitionOf(day) : undefined;
-    samples = (await client.query<TextRow>({ text: sql.DAY_ROWS_AS_TEXT(heap), values: [day], rowMode: 'array' })).rows;
-    ledgerRows = (await tableExists(client, ledgerOf(day))) ? (await client.query<TextRow>({ text: sql.LEDGER_AS_TEXT(ledgerOf(day)), rowMode: 'array' })).rows : [];
+    samplesFile = await writeFromCursor(client, archive, SAMPLES_FILE, SAMPLE_COLUMNS, sql.DAY_ROWS_AS_TEXT(heap), [day], groupRows);
+    const ledgerQuery = (await tableExists(client, ledgerOf(day))) ? sql.LEDGER_AS_TEXT(ledgerOf(day)) : sql.NO_LEDGER_ROWS;
+    ledgerFile = await writeFromCursor(client, archive, SNAPSHOTS_FILE, SNAPSHOT_COLUMNS, ledgerQuery, [], groupRows);
     checks = await nodeChecks(client, day);
   } finally {
     await client.query('COMMIT');
   }
-  const kv = { 'pa.day': day, 'pa.shard': String(archive.shard), 'pa.times': 'microseconds since 1970-01-01T00:00:00Z (UTC)' };
-  const samplesFile = await writeArchiveFile(archive, SAMPLES_FILE, await encodeParquet(SAMPLE_COLUMNS, samples, kv), samples.length);
-  const ledgerFile = await writeArchiveFile(archive, SNAPSHOTS_FILE, await encodeParquet(SNAPSHOT_COLUMNS, ledgerRows, kv), ledgerRows.length);
   const manifest: ArchiveManifest = {
     format: MANIFEST_FORMAT,
     shard: archive.shard,
@@ -65,27 +94,32 @@ export async function writeDayArchive(client: PoolClient, archive: DayArchive): 
   return manifest;
 }
 
-/** The archive's rows, read from disk, decrypted (GCM), checked against the manifest's SHA-256 and decoded. */
-export async function readDayArchive(archive: DayArchive, manifest: ArchiveManifest): Promise<{ samples: TextRow[]; ledger: TextRow[] }> {
-  const samples = await decodeParquet(SAMPLE_COLUMNS, await readArchiveFile(archive, manifest.samples));
-  const ledger = await decodeParquet(SNAPSHOT_COLUMNS, await readArchiveFile(archive, manifest.snapshots));
-  return { samples, ledger };
-}
-
 const CHUNK_ROWS = 10_000;
 
-/** Loads decoded rows into this transaction's temp tables (lc_archive_samples, lc_archive_ledger), in chunks. */
-export async function loadDecoded(client: PoolClient, rows: { samples: TextRow[]; ledger: TextRow[] }): Promise<void> {
+/**
+ * Loads the archive's rows into this transaction's temp tables (lc_archive_samples,
+ * lc_archive_ledger): each file authenticated and checked against the manifest's SHA-256 first,
+ * then decoded one row group at a time and inserted in chunks. Throws ArchiveAuthError when a file
+ * is not what the manifest says.
+ */
+export async function loadArchive(client: PoolClient, archive: DayArchive, manifest: ArchiveManifest): Promise<void> {
   await client.query(sql.CREATE_DECODED);
-  for (const [table, data, width] of [['lc_archive_samples', rows.samples, SAMPLE_COLUMNS.length], ['lc_archive_ledger', rows.ledger, SNAPSHOT_COLUMNS.length]] as const) {
-    for (let at = 0; at < data.length; at += CHUNK_ROWS) {
-      const chunk = data.slice(at, at + CHUNK_ROWS);
-      await client.query(sql.INSERT_DECODED(table, width), Array.from({ length: width }, (_, c) => chunk.map((r) => r[c])));
+  for (const [table, entry, columns] of [['lc_archive_samples', manifest.samples, SAMPLE_COLUMNS], ['lc_archive_ledger', manifest.snapshots, SNAPSHOT_COLUMNS]] as const) {
+    const file = await openArchiveFile(archive, entry);
+    try {
+      for await (const group of readRowGroups(columns, file)) {
+        for (let at = 0; at < group.length; at += CHUNK_ROWS) {
+          const chunk = group.slice(at, at + CHUNK_ROWS);
+          await client.query(sql.INSERT_DECODED(table, columns.length), Array.from({ length: columns.length }, (_, c) => chunk.map((r) => r[c])));
+        }
+      }
+    } finally {
+      await file.close();
     }
   }
 }
 
-/** The checks of the rows loadDecoded loaded. */
+/** The checks of the rows loadArchive loaded. */
 export async function decodedChecks(client: PoolClient): Promise<DayChecks> {
   const hours = (await client.query<HourCheck>(sql.HOUR_CHECKS(sql.DECODED_SAMPLES))).rows;
   const ledger = (await client.query<{ rows: number; checksum: string }>(sql.LEDGER_CHECK(sql.DECODED_LEDGER))).rows[0];
@@ -114,18 +148,22 @@ export type Verdict = { ok: true; manifest: ArchiveManifest } | { ok: false; kin
  */
 export async function verifyDayArchive(client: PoolClient, archive: DayArchive): Promise<Verdict> {
   let manifest: ArchiveManifest | undefined;
-  let rows: { samples: TextRow[]; ledger: TextRow[] };
   try {
     manifest = await readManifest(archive);
-    if (!manifest) return { ok: false, kind: 'missing', reason: 'no manifest' };
-    rows = await readDayArchive(archive, manifest);
   } catch (error) {
-    if (error instanceof ArchiveAuthError || !(error instanceof TypeError || error instanceof RangeError)) return { ok: false, kind: 'corrupt', reason: (error as Error).message };
+    if (error instanceof ArchiveAuthError) return { ok: false, kind: 'corrupt', reason: error.message };
     throw error;
   }
+  if (!manifest) return { ok: false, kind: 'missing', reason: 'no manifest' };
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
-    await loadDecoded(client, rows);
+    try {
+      await loadArchive(client, archive, manifest);
+    } catch (error) {
+      // A file that does not decode (hyparquet throws plain Errors on bad bytes) is corrupt; a bug in our code is not.
+      if (error instanceof ArchiveAuthError || !(error instanceof TypeError || error instanceof RangeError || isDatabaseError(error))) return { ok: false, kind: 'corrupt', reason: (error as Error).message };
+      throw error;
+    }
     const fromFiles = compareDayChecks(manifestChecks(manifest), await decodedChecks(client));
     if (fromFiles) return { ok: false, kind: 'corrupt', reason: `the archive files do not hold what the manifest says: ${fromFiles}` };
     const fromNode = compareDayChecks(manifestChecks(manifest), await nodeChecks(client, archive.day));
@@ -134,4 +172,9 @@ export async function verifyDayArchive(client: PoolClient, archive: DayArchive):
   } finally {
     await client.query('ROLLBACK');
   }
+}
+
+/** A PostgreSQL error (has a SQLSTATE): the node's, not the file's. */
+function isDatabaseError(error: unknown): boolean {
+  return typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
 }

@@ -2,7 +2,7 @@ import { PoolClient } from 'pg';
 import { BUMP_WATERMARK } from '../compress/compress.sql';
 import { addChecks, compareChecks } from './archive-manifest';
 import { DayArchive, readManifest } from './archive-store';
-import { decodedChecks, loadDecoded, manifestChecks, nodeChecks, readDayArchive } from './day-archiver';
+import { decodedChecks, loadArchive, manifestChecks, nodeChecks } from './day-archiver';
 import { RESTORE_STEP, isDropped, readSteps, recordStep } from './retention-steps';
 import { DECODED_LEDGER, DECODED_SAMPLES, SESSION_SETTINGS } from './retention.sql';
 
@@ -17,7 +17,8 @@ export class RestoreError extends Error {}
 
 /**
  * Puts an archived day back on its node as heap rows (the next run compresses it again), in ONE
- * transaction: the archive read, decrypted and checked against its manifest; its rows inserted; the
+ * transaction: the archive read, decrypted and checked against its manifest, loaded row group by
+ * row group into a temp table (bounded memory); its rows inserted; the
  * node's rows of the day then checked to be what it held before plus exactly the archive; the step
  * recorded. Killed or failed anywhere, nothing of it stays. Throws RestoreError saying why.
  */
@@ -26,15 +27,14 @@ export async function restoreDay(client: PoolClient, archive: DayArchive): Promi
     throw new RestoreError(`shard ${archive.shard} ${archive.day}: ${error.message}`);
   });
   if (!manifest) throw new RestoreError(`shard ${archive.shard} ${archive.day}: no archive in ${archive.dir}`);
-  const rows = await readDayArchive(archive, manifest).catch((error: Error) => {
-    throw new RestoreError(`shard ${archive.shard} ${archive.day}: ${error.message}`);
-  });
   await client.query(SESSION_SETTINGS);
   // Restoring twice would double every row: only a day whose rows were dropped (and not restored since) comes back.
   if (!isDropped(await readSteps(client, archive.day))) throw new RestoreError(`shard ${archive.shard} ${archive.day}: not dropped (or restored already): its rows are on the node`);
   await client.query('BEGIN');
   try {
-    await loadDecoded(client, rows);
+    await loadArchive(client, archive, manifest).catch((error: Error) => {
+      throw new RestoreError(`shard ${archive.shard} ${archive.day}: ${error.message}`);
+    });
     const decoded = await decodedChecks(client);
     const fromFiles = compareChecks(manifest.samples.hours, decoded.hours);
     if (fromFiles || decoded.ledger.rows !== manifest.snapshots.rows || decoded.ledger.checksum !== manifest.snapshots.checksum) {

@@ -28,7 +28,7 @@ export async function retainShard(client: PoolClient, shard: number, config: Lif
   const hooks = { atPoint: stopHook(config.stopAt), nowMs, restoreHoldMs: config.retention.restoreHoldMs };
   const days: RetentionResult[] = [];
   for (const day of await daysPastRetention(client, config, nowMs)) {
-    const result = await retainDay(client, dayArchive(config.retention.archiveDir, shard, day, key), hooks);
+    const result = await retainDay(client, dayArchive(config.retention.archiveDir, shard, day, key, config.retention.archiveRowGroupRows), hooks);
     if (result) days.push(result);
   }
   return { days, rollupsDeleted: await deleteOldRollups(client, config.retention, nowMs, config.onlyDays) };

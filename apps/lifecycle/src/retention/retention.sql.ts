@@ -35,6 +35,9 @@ export const LEDGER_AS_TEXT = (ledger: string) => `
   SELECT l.machine_id, ${US('l.ts')}, l.batch_id::text, l.n_processes::text, ${US('l.received_at')}, encode(l.content_hash, 'hex')
   FROM ONLY ${ledger} l ORDER BY l.machine_id, l.ts`;
 
+/** No ledger rows, in the archive's ledger columns (a day without a ledger partition). */
+export const NO_LEDGER_ROWS = `SELECT NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text WHERE false`;
+
 /** Rows and checksum of a set of ledger rows. */
 export const LEDGER_CHECK = (source: string) => `SELECT count(*)::int AS rows, coalesce(sum(${LEDGER_ROW}), 0)::text AS checksum FROM (${source}) l`;
 

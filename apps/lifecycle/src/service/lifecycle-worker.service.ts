@@ -98,7 +98,7 @@ export class LifecycleWorker implements OnApplicationBootstrap, OnApplicationShu
     for (let shard = 0; shard < this.topology.pools.count; shard++) {
       const client = await this.topology.pools.pool(shard).connect();
       try {
-        out.push({ shard, days: await dayStatuses(client, this.config, (day) => dayArchive(this.config.retention.archiveDir, shard, day, this.archiveKey)) });
+        out.push({ shard, days: await dayStatuses(client, this.config, (day) => dayArchive(this.config.retention.archiveDir, shard, day, this.archiveKey, this.config.retention.archiveRowGroupRows)) });
       } finally {
         client.release();
       }
