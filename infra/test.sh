@@ -29,7 +29,9 @@ npm run -s build
 npm run -s typecheck
 npm run -s lint
 echo "test: unit tests"
-npx jest -c jest.config.js --silent
+# test:unit runs jest with --experimental-vm-modules: the archive's Parquet packages (hyparquet,
+# hyparquet-writer) are ES modules, which jest's CommonJS runtime can import() only so.
+npm run -s test:unit -- --silent
 
 # A fresh test stack each run: no state leaks from one run into the next (the fetched jars stay).
 bash infra/stop-all.sh >/dev/null 2>&1 || true
