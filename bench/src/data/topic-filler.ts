@@ -1,4 +1,4 @@
-import { Kafka, Message, Producer, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, Message, Producer, logLevel } from 'kafkajs';
 import { EnvReader, readKafkaSecurity } from '@pa/config';
 import {
   HEADER,
@@ -129,7 +129,9 @@ export async function fillTopic(
 
 async function sendBounded(producer: Producer, topic: string, messages: Message[], inFlight: Set<Promise<void>>): Promise<void> {
   if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
-  const send: Promise<void> = producer.send({ topic, messages, acks: -1 }).then(() => {
+  // zstd batches, as the gateway and the collectors produce by default (KAFKA_COMPRESSION): the
+  // writer reads what it reads in production (@pa/kafka registers the codec on import).
+  const send: Promise<void> = producer.send({ topic, messages, acks: -1, compression: CompressionTypes.ZSTD }).then(() => {
     inFlight.delete(send);
   });
   inFlight.add(send);
