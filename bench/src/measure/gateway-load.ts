@@ -18,7 +18,7 @@ export interface HttpLoad {
  * request one snapshot (application/json, as a collector sends it), the next of `bodies` in turn
  * over all connections. One cursor for all: autocannon otherwise walks the list per connection,
  * so connections in step send the same snapshot at once, and Kafka batches of identical records
- * compress far better than any fleet's (zstd: 35× against 6× for distinct snapshots).
+ * compress far better than any fleet's (zstd, broker bytes per record: 35× smaller for 64 bodies in step, 6.4× for 512 distinct ones; bench/results/2026-12-02T115159Z.json, …124409Z.json).
  */
 export async function loadGateway(gatewayUrl: string, bodies: string[], seconds: number, connections: number): Promise<HttpLoad> {
   let next = 0;
