@@ -50,7 +50,7 @@ export function describePlan(o: BenchOptions): string {
   const rows = o.fleet.machines * o.fleet.processes * o.fleet.snapshots;
   const lines = [
     `bench plan (${o.isQuick ? 'quick' : 'full'}): items ${[...o.items].sort().join(', ')}, ${o.reps} interleaved round(s) of items 1–4 and 7`,
-    `  items 1–3: ${o.fleet.machines} machines × ${o.fleet.processes} processes × ${o.fleet.snapshots} snapshots = ${rows.toLocaleString('en-US')} rows, loaded 5 ways per round`,
+    `  items 1–3: ${o.fleet.machines} machines × ${o.fleet.processes} processes × ${o.fleet.snapshots} snapshots = ${rows.toLocaleString('en-US')} rows, loaded 8 ways per round (psql 3, INSERT, the writer from JSON with and without zstd, from v2, without TLS)`,
     `  item 4: autocannon ${o.gateway.seconds} s × ${o.gateway.connections} connections (the gateway, the same with kafkajs's JavaScript CRC32C, with zstd batches, and without TLS) vs ProducerPerformance ${o.gateway.perfMegabytes} MB`,
     `  item 5: ${o.freshness.seconds} s at half the measured maximum; item 6: 24 h of ${o.history.machines} machines × ${o.history.processes} processes every ${o.history.intervalSeconds} s, ${o.queryRequests} requests per variant`,
     `  item 7: the gateway load of item 4 and the writer drain of item 1, with tracing off and on (the gateway also at 10% sampling), ${o.reps} round(s)`,

@@ -96,6 +96,7 @@ export async function fillTopic(
   onSent: (records: number) => void = () => undefined,
   decorate: (message: Message) => Message = (message) => message,
   format: RecordFormat = 'v1',
+  compression: 'zstd' | 'none' = 'zstd',
 ): Promise<{ records: number; bytes: number }> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -109,7 +110,7 @@ export async function fillTopic(
       const message = decorate(snapshotMessage(snapshot, format));
       const size = Buffer.byteLength(message.value as string | Buffer);
       if (batch.length && batchBytes + size > MAX_SEND_BYTES) {
-        await sendBounded(producer, topic, batch, inFlight);
+        await sendBounded(producer, topic, batch, inFlight, compression);
         records += batch.length;
         onSent(records);
         [batch, batchBytes] = [[], 0];
@@ -118,7 +119,7 @@ export async function fillTopic(
       batchBytes += size;
       bytes += size;
     }
-    if (batch.length) await sendBounded(producer, topic, batch, inFlight);
+    if (batch.length) await sendBounded(producer, topic, batch, inFlight, compression);
     records += batch.length;
     await Promise.all(inFlight);
   } finally {
@@ -127,11 +128,12 @@ export async function fillTopic(
   return { records, bytes };
 }
 
-async function sendBounded(producer: Producer, topic: string, messages: Message[], inFlight: Set<Promise<void>>): Promise<void> {
+async function sendBounded(producer: Producer, topic: string, messages: Message[], inFlight: Set<Promise<void>>, compression: 'zstd' | 'none'): Promise<void> {
   if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
-  // zstd batches, as the gateway and the collectors produce by default (KAFKA_COMPRESSION): the
-  // writer reads what it reads in production (@pa/kafka registers the codec on import).
-  const send: Promise<void> = producer.send({ topic, messages, acks: -1, compression: CompressionTypes.ZSTD }).then(() => {
+  // zstd batches unless told otherwise, as the gateway and the collectors produce by default
+  // (KAFKA_COMPRESSION): the writer reads what it reads in production (@pa/kafka registers the codec).
+  const type = compression === 'zstd' ? CompressionTypes.ZSTD : CompressionTypes.None;
+  const send: Promise<void> = producer.send({ topic, messages, acks: -1, compression: type }).then(() => {
     inFlight.delete(send);
   });
   inFlight.add(send);

@@ -33,10 +33,11 @@ export function loadComparisonRows(samples: Sample[]): TableRow[] {
     },
     {
       item: '1',
-      what: 'writer from v2 records, 16 MiB fetches per partition and 200,000-row COPYs vs the defaults (4 MiB, 50,000)',
-      figure: rate(samples, 'writer-v2-large-fetch'),
-      baseline: `defaults ${rate(samples, 'writer-v2')}`,
-      ratio: pairedRatio(samples, 'writer-v2-large-fetch', 'writer-v2'),
+      what: 'writer from zstd batches (as our producers send) vs uncompressed batches, JSON records',
+      figure: rate(samples, 'writer'),
+      baseline: `uncompressed ${rate(samples, 'writer-uncompressed')}`,
+      ratio: pairedRatio(samples, 'writer', 'writer-uncompressed'),
+      note: writerProfile(samples, 'writer-uncompressed'),
     },
     {
       item: '1',
@@ -88,7 +89,7 @@ function copySeconds(sample: Sample): number {
  * Where the writer's time goes, from what the round measured (medians): its own CPU against the
  * wall time, and the COPY time PostgreSQL counted for it against psql's COPY of the same rows.
  */
-function writerProfile(samples: Sample[], load: 'writer' | 'writer-v2'): string | undefined {
+function writerProfile(samples: Sample[], load: 'writer' | 'writer-v2' | 'writer-uncompressed'): string | undefined {
   const writer = samples.filter((s) => s.measurement === load);
   const copy = samples.filter((s) => s.measurement === 'copy-parent');
   if (!writer.length || !copy.length) return undefined;

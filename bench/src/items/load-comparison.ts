@@ -14,7 +14,7 @@ import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
 import { loadComparisonRows } from './load-comparison.rows';
 
-const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'writer-v2-large-fetch', 'copy-extra-indexes', 'writer-no-tls'] as const;
+const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'writer-uncompressed', 'copy-extra-indexes', 'writer-no-tls'] as const;
 export type LoadName = (typeof LOADS)[number];
 
 interface Prepared {
@@ -23,6 +23,8 @@ interface Prepared {
   topic: string;
   /** the same snapshots as schema version 2 (binary) records */
   topicV2: string;
+  /** the same JSON records in uncompressed batches (the others are zstd, as our producers send) */
+  topicUncompressed: string;
   totalRows: number;
   partition: string;
 }
@@ -57,22 +59,24 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
   const files = await writeShardCsvFiles(generateSnapshots(shape), ctx.router, ctx.env.dataDir);
   const topic = `proc.snapshots.bench.load.${ctx.runId}`;
   const topicV2 = `proc.snapshots.bench.load-v2.${ctx.runId}`;
+  const topicUncompressed = `proc.snapshots.bench.load-uncompressed.${ctx.runId}`;
   const total = machines * snapshots;
-  for (const [name, format] of [[topic, 'v1'], [topicV2, 'v2']] as const) {
+  const topics = [[topic, 'v1', 'zstd'], [topicV2, 'v2', 'zstd'], [topicUncompressed, 'v1', 'none']] as const;
+  for (const [name, format, compression] of topics) {
     await createTopic(ctx.kafka, name, 12);
     // the writer's dead-letter topic: its principal may not create it
     await createTopic(ctx.kafka, deadLetterTopicOf(name), 1);
     let sent = 0;
     const stop = ctx.progress.every(5_000, () => `produced ${formatNumber(sent)}/${formatNumber(total)} ${format} snapshots`);
     try {
-      const filled = await fillTopic(ctx.kafka, name, generateSnapshots(shape), (n) => (sent = n), undefined, format);
-      ctx.progress.step(`items 1–3 · topic ${name} pre-filled (${format}): ${formatNumber(filled.records)} records, ${formatNumber(filled.bytes / 1e6, 1)} MB`);
+      const filled = await fillTopic(ctx.kafka, name, generateSnapshots(shape), (n) => (sent = n), undefined, format, compression);
+      ctx.progress.step(`items 1–3 · topic ${name} pre-filled (${format}, ${compression}): ${formatNumber(filled.records)} records, ${formatNumber(filled.bytes / 1e6, 1)} MB`);
     } finally {
       stop();
     }
   }
   const day = new Date(shape.startMs).toISOString().slice(0, 10).replace(/-/g, '');
-  return { shape, files, topic, topicV2, totalRows, partition: `process_samples_${day}` };
+  return { shape, files, topic, topicV2, topicUncompressed, totalRows, partition: `process_samples_${day}` };
 }
 
 /**
@@ -132,9 +136,8 @@ async function runLoad(
       return drainWriter(ctx, prepared, urls, rep, true);
     case 'writer-v2':
       return drainWriter(ctx, prepared, urls, rep, true, 'v2');
-    case 'writer-v2-large-fetch':
-      // The "fewer, larger COPY per shard" lever: 4× the per-partition fetch and 4× the rows per COPY.
-      return drainWriter(ctx, prepared, urls, rep, true, 'v2', { WRITER_MAX_BYTES_PER_PARTITION: String(16 * 1024 * 1024), WRITER_BATCH_MAX_ROWS: '200000', WRITER_MAX_FETCH_BYTES: String(64 * 1024 * 1024) });
+    case 'writer-uncompressed':
+      return drainWriter(ctx, prepared, urls, rep, true, 'v1-uncompressed');
     case 'writer-no-tls':
       return drainWriter(ctx, prepared, urls.map(withoutTls), rep, false);
   }
@@ -155,16 +158,15 @@ async function drainWriter(
   urls: string[],
   rep: number,
   isTls: boolean,
-  format: 'v1' | 'v2' = 'v1',
-  env: Record<string, string> = {},
+  source: 'v1' | 'v2' | 'v1-uncompressed' = 'v1',
 ): Promise<CopyLoad> {
   let rows = 0;
-  const variant = `${isTls ? '' : 'no-tls-'}${format === 'v2' ? 'v2-' : ''}${Object.keys(env).length ? 'tuned-' : ''}`;
+  const variant = `${isTls ? '' : 'no-tls-'}${source === 'v1' ? '' : `${source}-`}`;
   const stop = ctx.progress.every(5_000, () => `writer: ${formatNumber(rows)}/${formatNumber(prepared.totalRows)} rows stored`);
   try {
     return await drainWithWriter({
       brokers: ctx.env.brokers,
-      topic: format === 'v2' ? prepared.topicV2 : prepared.topic,
+      topic: { v1: prepared.topic, v2: prepared.topicV2, 'v1-uncompressed': prepared.topicUncompressed }[source],
       groupId: `proc-writer-bench-${variant}${ctx.runId}-${rep}`,
       shardUrls: urls,
       logDir: ctx.env.logDir,
@@ -174,7 +176,6 @@ async function drainWriter(
         PG_USER: PG_SERVICE_ROLE.writer,
         PG_PASSWORD_FILE: pgPasswordFile(join(ctx.env.stateDir, 'secrets'), PG_SERVICE_ROLE.writer),
         PG_SSLROOTCERT: isTls ? (process.env.PG_SSLROOTCERT ?? '') : '',
-        ...env,
       },
       onProgress: (n) => (rows = n),
     });
