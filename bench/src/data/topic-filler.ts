@@ -96,7 +96,7 @@ export async function fillTopic(
   onSent: (records: number) => void = () => undefined,
   decorate: (message: Message) => Message = (message) => message,
   format: RecordFormat = 'v1',
-  compression: 'zstd' | 'none' = 'zstd',
+  compression: 'zstd' | 'none' = 'none',
 ): Promise<{ records: number; bytes: number }> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -130,8 +130,8 @@ export async function fillTopic(
 
 async function sendBounded(producer: Producer, topic: string, messages: Message[], inFlight: Set<Promise<void>>, compression: 'zstd' | 'none'): Promise<void> {
   if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
-  // zstd batches unless told otherwise, as the gateway and the collectors produce by default
-  // (KAFKA_COMPRESSION): the writer reads what it reads in production (@pa/kafka registers the codec).
+  // Uncompressed unless told otherwise, as the gateway and the collectors produce by default
+  // (KAFKA_COMPRESSION); zstd needs the codec @pa/kafka registers when it is imported.
   const type = compression === 'zstd' ? CompressionTypes.ZSTD : CompressionTypes.None;
   const send: Promise<void> = producer.send({ topic, messages, acks: -1, compression: type }).then(() => {
     inFlight.delete(send);

@@ -14,7 +14,7 @@ import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
 import { loadComparisonRows } from './load-comparison.rows';
 
-const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'writer-uncompressed', 'copy-extra-indexes', 'writer-no-tls'] as const;
+const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'writer-zstd', 'copy-extra-indexes', 'writer-no-tls'] as const;
 export type LoadName = (typeof LOADS)[number];
 
 interface Prepared {
@@ -23,8 +23,8 @@ interface Prepared {
   topic: string;
   /** the same snapshots as schema version 2 (binary) records */
   topicV2: string;
-  /** the same JSON records in uncompressed batches (the others are zstd, as our producers send) */
-  topicUncompressed: string;
+  /** the same JSON records in zstd batches (KAFKA_COMPRESSION=zstd; the others are uncompressed, as our producers send by default) */
+  topicZstd: string;
   totalRows: number;
   partition: string;
 }
@@ -59,9 +59,9 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
   const files = await writeShardCsvFiles(generateSnapshots(shape), ctx.router, ctx.env.dataDir);
   const topic = `proc.snapshots.bench.load.${ctx.runId}`;
   const topicV2 = `proc.snapshots.bench.load-v2.${ctx.runId}`;
-  const topicUncompressed = `proc.snapshots.bench.load-uncompressed.${ctx.runId}`;
+  const topicZstd = `proc.snapshots.bench.load-zstd.${ctx.runId}`;
   const total = machines * snapshots;
-  const topics = [[topic, 'v1', 'zstd'], [topicV2, 'v2', 'zstd'], [topicUncompressed, 'v1', 'none']] as const;
+  const topics = [[topic, 'v1', 'none'], [topicV2, 'v2', 'none'], [topicZstd, 'v1', 'zstd']] as const;
   for (const [name, format, compression] of topics) {
     await createTopic(ctx.kafka, name, 12);
     // the writer's dead-letter topic: its principal may not create it
@@ -76,7 +76,7 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
     }
   }
   const day = new Date(shape.startMs).toISOString().slice(0, 10).replace(/-/g, '');
-  return { shape, files, topic, topicV2, topicUncompressed, totalRows, partition: `process_samples_${day}` };
+  return { shape, files, topic, topicV2, topicZstd, totalRows, partition: `process_samples_${day}` };
 }
 
 /**
@@ -136,8 +136,8 @@ async function runLoad(
       return drainWriter(ctx, prepared, urls, rep, true);
     case 'writer-v2':
       return drainWriter(ctx, prepared, urls, rep, true, 'v2');
-    case 'writer-uncompressed':
-      return drainWriter(ctx, prepared, urls, rep, true, 'v1-uncompressed');
+    case 'writer-zstd':
+      return drainWriter(ctx, prepared, urls, rep, true, 'v1-zstd');
     case 'writer-no-tls':
       return drainWriter(ctx, prepared, urls.map(withoutTls), rep, false);
   }
@@ -158,7 +158,7 @@ async function drainWriter(
   urls: string[],
   rep: number,
   isTls: boolean,
-  source: 'v1' | 'v2' | 'v1-uncompressed' = 'v1',
+  source: 'v1' | 'v2' | 'v1-zstd' = 'v1',
 ): Promise<CopyLoad> {
   let rows = 0;
   const variant = `${isTls ? '' : 'no-tls-'}${source === 'v1' ? '' : `${source}-`}`;
@@ -166,7 +166,7 @@ async function drainWriter(
   try {
     return await drainWithWriter({
       brokers: ctx.env.brokers,
-      topic: { v1: prepared.topic, v2: prepared.topicV2, 'v1-uncompressed': prepared.topicUncompressed }[source],
+      topic: { v1: prepared.topic, v2: prepared.topicV2, 'v1-zstd': prepared.topicZstd }[source],
       groupId: `proc-writer-bench-${variant}${ctx.runId}-${rep}`,
       shardUrls: urls,
       logDir: ctx.env.logDir,

@@ -61,12 +61,14 @@ export function readKafkaConfig(env: EnvReader, clientId: string, principal: str
 }
 
 /**
- * zstd by default: bench item 4 (bench/results/2026-12-02T115159Z.json, quiet box) measured the
- * gateway at 1.36× the snapshots/s with zstd batches and 1.12 vs 1.70 CPU-ms per snapshot (TLS and
- * CRC over 35× fewer bytes: 1,912 vs 66,828 B per record on the broker's disk).
+ * Uncompressed by default. zstd saves the gateway CPU (1.80 vs 2.13 CPU-ms per 200-process
+ * snapshot: TLS and CRC over 6.4× fewer bytes, 10,404 vs 66,866 B per record on the broker's disk;
+ * bench item 4, bench/results/2026-12-02T124409Z.json) but costs the writer more than that: it
+ * drained zstd batches at 0.72× the rate of uncompressed ones, 7.3 vs 4.9 CPU-s per million rows
+ * (item 1, bench/results/2026-12-02T130007Z.json). Choose zstd where broker disk or network is scarcer than CPU.
  */
 function readBatchCompression(env: EnvReader): BatchCompression {
-  const name = env.string('KAFKA_COMPRESSION', 'zstd');
+  const name = env.string('KAFKA_COMPRESSION', 'none');
   if ((BATCH_COMPRESSIONS as readonly string[]).includes(name)) return name as BatchCompression;
   env.problem(`KAFKA_COMPRESSION: must be one of ${BATCH_COMPRESSIONS.join(', ')} (got ${JSON.stringify(name)})`);
   return 'none';

@@ -20,9 +20,9 @@ describe('loadGatewayConfig', () => {
     expect(load).toThrow(/GATEWAY_MAX_IN_FLIGHT_BODY_BYTES[\s\S]*GATEWAY_HEADERS_TIMEOUT_MS/);
   });
 
-  it('produces zstd batches unless KAFKA_COMPRESSION says otherwise, and refuses an unknown codec', () => {
-    expect(loadGatewayConfig({}).kafka.compression).toBe('zstd');
-    expect(loadGatewayConfig({ KAFKA_COMPRESSION: 'none' }).kafka.compression).toBe('none');
+  it('produces uncompressed batches unless KAFKA_COMPRESSION names a codec, and refuses an unknown one', () => {
+    expect(loadGatewayConfig({}).kafka.compression).toBe('none');
+    expect(loadGatewayConfig({ KAFKA_COMPRESSION: 'zstd' }).kafka.compression).toBe('zstd');
     expect(() => loadGatewayConfig({ KAFKA_COMPRESSION: 'lz4' })).toThrow(/KAFKA_COMPRESSION: must be one of none, gzip, zstd \(got "lz4"\)/);
   });
 });
