@@ -80,7 +80,8 @@ export function machinePageSql(page: MachinePage): BoundSql {
 
 /**
  * The snapshot at or before `atMs` (the latest without it) with all its processes, sorted; its
- * rows are read in every form (process_samples_between, migration 013: heap or compressed).
+ * rows are read in every form (process_samples_at, migration 020: heap, or each compressed segment
+ * decoded at the one sample of that instant instead of whole, as process_samples_between did).
  */
 export function snapshotSql(machineId: string, atMs: number | undefined, sort: SnapshotSort | undefined): BoundSql {
   const p = new SqlParams();
@@ -89,7 +90,7 @@ export function snapshotSql(machineId: string, atMs: number | undefined, sort: S
   const text = `
   WITH s AS (SELECT ts FROM snapshots WHERE machine_id = ${machine}${before} ORDER BY ts DESC LIMIT 1)
   SELECT s.ts, ${PROCESS_COLUMNS}
-  FROM s LEFT JOIN LATERAL process_samples_between(s.ts, s.ts + interval '1 microsecond') p ON p.machine_id = ${machine}
+  FROM s LEFT JOIN LATERAL process_samples_at(s.ts) p ON p.machine_id = ${machine}
   ORDER BY ${SORT_SQL[sort ?? 'pid']}`;
   return { text, values: p.values };
 }
