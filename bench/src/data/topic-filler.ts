@@ -1,14 +1,6 @@
 import { CompressionTypes, Kafka, Message, Producer, logLevel } from 'kafkajs';
 import { EnvReader, readKafkaSecurity } from '@pa/config';
-import {
-  HEADER,
-  ProcessSnapshot,
-  SNAPSHOT_CONTENT_TYPE,
-  SNAPSHOT_SCHEMA_VERSION,
-  SNAPSHOT_V2_CONTENT_TYPE,
-  SNAPSHOT_V2_SCHEMA_VERSION,
-  encodeSnapshotV2,
-} from '@pa/contracts';
+import { ProcessSnapshot, WireFormat, snapshotRecordOf } from '@pa/contracts';
 import { kafkaSecurityOptions } from '@pa/kafka';
 
 // The broker refuses a record batch over message.max.bytes (1 MiB by default) and kafkajs puts all
@@ -66,24 +58,6 @@ export async function deleteTopics(kafka: Kafka, prefix: string): Promise<Error 
   }
 }
 
-/** The record formats a topic may be filled in: JSON (schema version 1) or binary (version 2). */
-export type RecordFormat = 'v1' | 'v2';
-
-/** A snapshot as the gateway publishes it: key machine_id, JSON (or v2) value, contract headers. */
-export function snapshotMessage(snapshot: ProcessSnapshot, format: RecordFormat = 'v1'): Message {
-  if (format === 'v2') {
-    return {
-      key: snapshot.machine_id,
-      value: encodeSnapshotV2(snapshot),
-      headers: { [HEADER.contentType]: SNAPSHOT_V2_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_V2_SCHEMA_VERSION },
-    };
-  }
-  return {
-    key: snapshot.machine_id,
-    value: JSON.stringify(snapshot),
-    headers: { [HEADER.contentType]: SNAPSHOT_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_SCHEMA_VERSION },
-  };
-}
 
 /**
  * Produces every snapshot to `topic` (acks=all) and resolves once Kafka has them all; `onSent`
@@ -95,7 +69,7 @@ export async function fillTopic(
   snapshots: Iterable<ProcessSnapshot>,
   onSent: (records: number) => void = () => undefined,
   decorate: (message: Message) => Message = (message) => message,
-  format: RecordFormat = 'v1',
+  format: WireFormat = 'v1',
   compression: 'zstd' | 'none' = 'none',
 ): Promise<{ records: number; bytes: number }> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -107,7 +81,7 @@ export async function fillTopic(
     let batch: Message[] = [];
     let batchBytes = 0;
     for (const snapshot of snapshots) {
-      const message = decorate(snapshotMessage(snapshot, format));
+      const message = decorate(snapshotRecordOf(snapshot, format));
       const size = Buffer.byteLength(message.value as string | Buffer);
       if (batch.length && batchBytes + size > MAX_SEND_BYTES) {
         await sendBounded(producer, topic, batch, inFlight, compression);

@@ -1,13 +1,4 @@
-import {
-  HEADER,
-  ProcessSample,
-  ProcessSnapshot,
-  SNAPSHOT_CONTENT_TYPE,
-  SNAPSHOT_SCHEMA_VERSION,
-  SNAPSHOT_V2_CONTENT_TYPE,
-  SNAPSHOT_V2_SCHEMA_VERSION,
-  encodeSnapshotV2,
-} from '@pa/contracts';
+import { ProcessSample, ProcessSnapshot, SNAPSHOT_RECORD_HEADERS, SnapshotRecord, WireFormat, snapshotRecordOf } from '@pa/contracts';
 
 /** A valid process sample with predictable values derived from `pid`. */
 export function buildProcess(pid: number, overrides: Partial<ProcessSample> = {}): ProcessSample {
@@ -39,26 +30,15 @@ export function buildSnapshot(machineId: string, processes: number, tsMs = Date.
   };
 }
 
-/** The headers every record of the snapshot topic carries (what the gateway and the collector send). */
-export const SNAPSHOT_RECORD_HEADERS: Record<string, string> = { [HEADER.contentType]: SNAPSHOT_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_SCHEMA_VERSION };
-
-/** The headers of a schema version 2 (binary) record. */
-export const SNAPSHOT_V2_RECORD_HEADERS: Record<string, string> = {
-  [HEADER.contentType]: SNAPSHOT_V2_CONTENT_TYPE,
-  [HEADER.schemaVersion]: SNAPSHOT_V2_SCHEMA_VERSION,
-};
-
-/** The wire formats a direct producer may write: for suites that run with both. */
-export type WireFormat = 'v1' | 'v2';
-export const WIRE_FORMATS: readonly WireFormat[] = ['v1', 'v2'];
+export { SNAPSHOT_RECORD_HEADERS, SNAPSHOT_V2_RECORD_HEADERS, WIRE_FORMATS } from '@pa/contracts';
+export type { WireFormat } from '@pa/contracts';
 
 /** A snapshot as a direct producer writes it to Kafka: key = machine_id, JSON value, the contract's headers. */
 export function snapshotRecord(snapshot: ProcessSnapshot): { key: string; value: string; headers: Record<string, string> } {
-  return { key: snapshot.machine_id, value: JSON.stringify(snapshot), headers: SNAPSHOT_RECORD_HEADERS };
+  return { key: snapshot.machine_id, value: JSON.stringify(snapshot), headers: { ...SNAPSHOT_RECORD_HEADERS } };
 }
 
 /** `snapshotRecord` in the given wire format: `.map(recordsIn('v2'))`. */
-export function recordsIn(format: WireFormat): (snapshot: ProcessSnapshot) => { key: string; value: string | Buffer; headers: Record<string, string> } {
-  if (format === 'v1') return snapshotRecord;
-  return (snapshot) => ({ key: snapshot.machine_id, value: encodeSnapshotV2(snapshot), headers: SNAPSHOT_V2_RECORD_HEADERS });
+export function recordsIn(format: WireFormat): (snapshot: ProcessSnapshot) => SnapshotRecord {
+  return (snapshot) => snapshotRecordOf(snapshot, format);
 }

@@ -1,12 +1,5 @@
 import type { Message } from 'kafkajs';
-import {
-  HEADER,
-  SNAPSHOT_CONTENT_TYPE,
-  SNAPSHOT_SCHEMA_VERSION,
-  SNAPSHOT_V2_CONTENT_TYPE,
-  SNAPSHOT_V2_SCHEMA_VERSION,
-  encodeSnapshotV2,
-} from '@pa/contracts';
+import { ProcessSnapshot, SNAPSHOT_RECORD_HEADERS, snapshotRecordOf } from '@pa/contracts';
 import { BackpressureError, LogSink, PublishError, messageOf } from '@pa/kafka';
 import { DeliveryOptions, DeliveryOutcome, DeliveryQueue, QueuedSnapshot } from './delivery-queue';
 
@@ -68,7 +61,7 @@ export function toMessage(snapshot: QueuedSnapshot): Message {
   return {
     key: snapshot.machineId,
     value: snapshot.json,
-    headers: { [HEADER.contentType]: SNAPSHOT_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_SCHEMA_VERSION },
+    headers: { ...SNAPSHOT_RECORD_HEADERS },
   };
 }
 
@@ -78,11 +71,7 @@ export function toMessage(snapshot: QueuedSnapshot): Message {
  * snapshots have a valid ts and start_times; one that had not would be a bug, and throws.
  */
 export function toV2Message(snapshot: QueuedSnapshot): Message {
-  return {
-    key: snapshot.machineId,
-    value: encodeSnapshotV2(JSON.parse(snapshot.json)),
-    headers: { [HEADER.contentType]: SNAPSHOT_V2_CONTENT_TYPE, [HEADER.schemaVersion]: SNAPSHOT_V2_SCHEMA_VERSION },
-  };
+  return snapshotRecordOf(JSON.parse(snapshot.json) as ProcessSnapshot, 'v2');
 }
 
 /**

@@ -1,2 +1,3 @@
 export * from './snapshot-v2.codec';
 export * from './scrub-memo';
+export * from './snapshot-record';
