@@ -53,7 +53,7 @@ describe('observability: traces, metrics, lag', () => {
     }
   });
 
-  it('a query-api request: one trace, its server span the root of a shard.query span per shard, each with the pg query under it', async () => {
+  it('a query-api request: one trace, its server span the root of a shard.query span per shard, each with its pg statements under it', async () => {
     const api = await startQueryApi({ ...zipkinEnv(), OTEL_SDK_DISABLED: 'false' });
     try {
       const traceId = randomBytes(16).toString('hex');
@@ -69,10 +69,14 @@ describe('observability: traces, metrics, lag', () => {
       expect([...new Set(shardQueries.map((s) => s.tags?.shard))].sort()).toEqual(['0', '1']);
       for (const query of shardQueries) {
         expect(rootOf(query).id).toBe(server.id);
-        // pg's own spans under it: the statement (and pg-pool.connect when a connection was taken).
+        // pg's own spans under it: the shape's named statement (pg.query:pa-top-…, planned once per
+        // connection: top.repository.ts), in the transaction that carries its planner settings
+        // (BEGIN, SELECT set_config, COMMIT; Zipkin lowercases span names); pg-pool.connect too when a connection was taken.
         const pg = spans.filter((s) => s.parentId === query.id && s.kind === 'CLIENT' && s.name.startsWith('pg.query'));
-        expect(pg.length).toBe(1);
-        expect(pg[0].tags?.['db.system'] ?? pg[0].tags?.['db.system.name']).toBe('postgresql');
+        const commands = pg.map((s) => s.name.replace(/^pg\.query:/, '').split(' ')[0]);
+        expect(commands.filter((c) => c.startsWith('pa-top-'))).toHaveLength(1);
+        expect(commands.filter((c) => !c.startsWith('pa-top-')).sort()).toEqual(['begin', 'commit', 'select']);
+        expect(pg.every((s) => (s.tags?.['db.system'] ?? s.tags?.['db.system.name']) === 'postgresql')).toBe(true);
       }
     } finally {
       await api.stop();
