@@ -106,7 +106,7 @@ describe('bad input never crashes a service and is never silently dropped', () =
         'value is not valid JSON',
         expect.stringContaining('/processes/0/pid: must be an integer'),
         'record has no key (must be its machine_id)',
-        'no schema-version header (must be 1)',
+        'no schema-version header (must be 1 or 2)',
       ]),
     );
     const notJson = letters.find((l) => l.value === 'not json at all');
