@@ -10,6 +10,10 @@ SELECT format('ALTER %s %s OWNER TO %I', CASE c.relkind WHEN 'v' THEN 'VIEW' WHE
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname IN ('public', 'pa_read') AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
   AND c.relowner <> :'owner'::regrole
+  -- the raw tables and their day partitions belong to pa_partitions (grants.sql, migration 016), so
+  -- that the lifecycle may detach and drop them: handing them back to the owner at every start of a
+  -- node broke retention after any restart ("must be owner of table process_samples")
+  AND pg_get_userbyid(c.relowner) <> 'pa_partitions'
   -- a sequence owned by a column (or an identity) follows its table; partitions (also 'a') do not
   AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') \gexec
