@@ -68,10 +68,7 @@ export function readKafkaConfig(env: EnvReader, clientId: string, principal: str
  * (item 1, bench/results/2026-12-02T130007Z.json). Choose zstd where broker disk or network is scarcer than CPU.
  */
 function readBatchCompression(env: EnvReader): BatchCompression {
-  const name = env.string('KAFKA_COMPRESSION', 'none');
-  if ((BATCH_COMPRESSIONS as readonly string[]).includes(name)) return name as BatchCompression;
-  env.problem(`KAFKA_COMPRESSION: must be one of ${BATCH_COMPRESSIONS.join(', ')} (got ${JSON.stringify(name)})`);
-  return 'none';
+  return env.oneOf('KAFKA_COMPRESSION', BATCH_COMPRESSIONS, 'none');
 }
 
 export function readShardsConfig(env: EnvReader, defaultPoolSize: number): ShardsConfig {
@@ -122,8 +119,5 @@ export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
 /** `name` as a record format; v1 unless set (bench item 4: v2 costs the gateway the same CPU per snapshot, README). */
 export function readRecordFormat(env: EnvReader, name: string): RecordFormat {
-  const value = env.string(name, 'v1');
-  if ((RECORD_FORMATS as readonly string[]).includes(value)) return value as RecordFormat;
-  env.problem(`${name}: must be one of ${RECORD_FORMATS.join(', ')} (got ${JSON.stringify(value)})`);
-  return 'v1';
+  return env.oneOf(name, RECORD_FORMATS, 'v1');
 }

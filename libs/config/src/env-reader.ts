@@ -48,6 +48,14 @@ export class EnvReader {
     return fallback;
   }
 
+  /** One of `values` (the fallback when unset); anything else is a problem naming them all. */
+  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    const value = this.string(name, fallback);
+    if ((values as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name}: must be one of ${values.join(', ')} (got ${JSON.stringify(value)})`);
+    return fallback;
+  }
+
   /** Comma-separated list; each item checked by `isValid` when given. */
   list(name: string, fallback: string[], isValid?: (item: string) => boolean, expected?: string): string[] {
     const raw = this.env[name]?.trim();
