@@ -16,6 +16,12 @@ import { UserDirectory } from './user-directory';
 const quiet: LogSink = { log: () => undefined, warn: () => undefined, error: () => undefined };
 /** Wide enough that ps pads comm instead of cutting it: kernel threads' TASK_COMM_EXT_LEN. */
 const COMM_WIDTH = 64;
+/**
+ * Wider than any pid or RSS in KiB: a value wider than its column makes ps take the overflow out
+ * of the next column's padding, so comm would end early and its slice would hold the first
+ * character of args (seen as comm `MainThread … n` while a 1 GiB JVM ran beside the test).
+ */
+const NUMBER_WIDTH = 12;
 /** Longer than comm's 15 bytes, so the kernel cuts it to `pa-sleeper-with`. */
 const LONG_NAME = 'pa-sleeper-with-a-long-name';
 
@@ -45,7 +51,7 @@ async function runPs(format: string): Promise<{ lines: string[]; pid: number }> 
  * a column's width (about 156 characters) unless it is the last one: exe is last in the second.
  */
 async function readPs(): Promise<{ rows: Map<number, PsRow>; psPids: number[] }> {
-  const main = await runPs(`pid=,rss=,comm:${COMM_WIDTH}=,args=`);
+  const main = await runPs(`pid:${NUMBER_WIDTH}=,rss:${NUMBER_WIDTH}=,comm:${COMM_WIDTH}=,args=`);
   const exes = await runPs('pid=,exe=');
   const exeByPid = new Map(exes.lines.map((line) => line.trim()).map((line) => [Number(line.split(' ')[0]), line.replace(/^\d+ /, '')]));
   const rows = new Map<number, PsRow>();
@@ -168,7 +174,6 @@ function sameProcess(a: ProcessSample | undefined, b: ProcessSample): boolean {
   return a !== undefined && a.start_time === b.start_time && a.name === b.name;
 }
 
-/** ps's RSS within the range of the two samples around it, widened by 5% or 1 MiB for what moved meanwhile. */
 /** Of `off`, the processes whose RSS misses ps's again on a fresh sample, ps, sample (exited ones drop out). */
 async function stillOffRss(sampler: ProcfsSampler, off: Seen[]): Promise<Seen[]> {
   const before = new Map((await sampler.sample(Date.now())).processes.map((p) => [p.pid, p]));
@@ -182,6 +187,7 @@ async function stillOffRss(sampler: ProcfsSampler, off: Seen[]): Promise<Seen[]>
   });
 }
 
+/** ps's RSS within the range of the two samples around it, widened by 5% or 1 MiB for what moved meanwhile. */
 function inRssRange({ ps, before, after }: Seen): boolean {
   const low = Math.min(before.rss_bytes, after.rss_bytes);
   const high = Math.max(before.rss_bytes, after.rss_bytes);
