@@ -38,7 +38,9 @@ const zstdCodec = () => ({
     // frame header (or guessed from the compressed size: our producers' streamed frames state
     // none) and small batches are decompressed on the spot. Measured by hand (node, 66 KB fleet
     // records, 2026-12-02, load 15-19), CPU per row: 1-record batches 1.3-1.5 µs with 1 MiB chunks
-    // through the pool, 0.41-0.51 µs now; 10-record batches 0.42-0.49 before, 0.31-0.54 now.
+    // through the pool, 0.41-0.51 µs now; 10-record batches 0.42-0.49 before, 0.31-0.54 now. The
+    // writer on bench item 1's zstd topic: 12.2-14.8 CPU-s per million rows before, 5.8-8.4 after
+    // (bench/results/2026-12-02T163351Z.json), as much as uncompressed batches cost it.
     // A frame whose content disagrees with its stated size is refused either way ("corruption").
     const stated = frameContentSize(buffer);
     const expected = stated ?? buffer.length * GUESSED_RATIO;
