@@ -6,11 +6,16 @@ import { medianOf, pairedRatio } from './paired';
 
 const rate = (samples: Sample[], name: string) => `${formatNumber(medianOf(samples, name))} rows/s`;
 
-/** The table lines of items 1–3, from the samples of every round. */
+/** The table lines of items 1–3 whose loads ran (BENCH_LOADS may pick a few), from the samples of every round. */
 export function loadComparisonRows(samples: Sample[]): TableRow[] {
+  const ran = new Set(samples.map((s) => s.measurement));
+  return allRows(samples).filter(({ loads }) => loads.every((l) => ran.has(l))).map(({ row }) => row);
+}
+
+function allRows(samples: Sample[]): { loads: string[]; row: TableRow }[] {
   const writerRatio = pairedRatio(samples, 'writer', 'copy-parent');
   const writerV2Ratio = pairedRatio(samples, 'writer-v2', 'copy-parent');
-  return [
+  const rows: TableRow[] = [
     {
       item: '1',
       what: 'writer: Kafka → ledger + COPY + outbox, all shards',
@@ -74,7 +79,21 @@ export function loadComparisonRows(samples: Sample[]): TableRow[] {
       baseline: `our indexes ${rate(samples, 'copy-parent')}`,
       ratio: pairedRatio(samples, 'copy-extra-indexes', 'copy-parent'),
     },
+    {
+      item: '1',
+      what: 'writer from v2 records vs writer-v2-baseline (BENCH_WRITER_BASELINE_DIST, _ENV, _SOURCE)',
+      figure: rate(samples, 'writer-v2'),
+      baseline: `baseline ${rate(samples, 'writer-v2-baseline')}`,
+      ratio: pairedRatio(samples, 'writer-v2', 'writer-v2-baseline'),
+      note: writerProfile(samples, 'writer-v2-baseline'),
+    },
   ];
+  // the loads each row compares, in the order of `rows`
+  const loads = [
+    ['writer', 'copy-parent'], ['writer-v2', 'copy-parent'], ['writer-zstd', 'writer'], ['writer-v2', 'writer'], ['writer', 'writer-no-tls'],
+    ['copy-parent', 'copy-partition'], ['copy-parent', 'insert-1000'], ['copy-extra-indexes', 'copy-parent'], ['writer-v2', 'writer-v2-baseline'],
+  ];
+  return rows.map((row, i) => ({ row, loads: loads[i] }));
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -89,7 +108,7 @@ function copySeconds(sample: Sample): number {
  * Where the writer's time goes, from what the round measured (medians): its own CPU against the
  * wall time, and the COPY time PostgreSQL counted for it against psql's COPY of the same rows.
  */
-function writerProfile(samples: Sample[], load: 'writer' | 'writer-v2' | 'writer-zstd'): string | undefined {
+function writerProfile(samples: Sample[], load: 'writer' | 'writer-v2' | 'writer-zstd' | 'writer-v2-baseline'): string | undefined {
   const writer = samples.filter((s) => s.measurement === load);
   const copy = samples.filter((s) => s.measurement === 'copy-parent');
   if (!writer.length || !copy.length) return undefined;
@@ -100,7 +119,7 @@ function writerProfile(samples: Sample[], load: 'writer' | 'writer-v2' | 'writer
   return [
     `drain ${wall.toFixed(1)} s after a ${median(writer.map((s) => Number(s.detail.bootSeconds))).toFixed(1)} s boot;`,
     `writer process at ${(cpu * 100).toFixed(0)}% of one core;`,
-    `CPU s per million rows: writer ${perMillion(writer, 'drainCpuSeconds')} + PostgreSQL ${perMillion(writer, 'postgresCpuSeconds')} + Kafka ${perMillion(writer, 'kafkaCpuSeconds')},`,
+    `CPU s per million rows: writer ${perMillion(writer, 'drainCpuSeconds')} (kernel ${perMillion(writer, 'drainSystemCpuSeconds')} of it) + PostgreSQL ${perMillion(writer, 'postgresCpuSeconds')} + Kafka ${perMillion(writer, 'kafkaCpuSeconds')},`,
     `against psql's load: PostgreSQL ${perMillion(copy, 'postgresCpuSeconds')} (${availableParallelism()} cores);`,
     `shard transactions ${inTransactions.toFixed(1)} s summed (overlapping);`,
     `COPY time in PostgreSQL ${median(writer.map(copySeconds)).toFixed(1)} s vs psql's ${median(copy.map(copySeconds)).toFixed(1)} s for the same rows (pg_stat_statements, summed over shards)`,

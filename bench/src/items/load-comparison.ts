@@ -14,8 +14,40 @@ import { rotate } from '../support/stats';
 import { BenchContext, ItemResult, Sample } from './bench-context';
 import { loadComparisonRows } from './load-comparison.rows';
 
-const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'writer-zstd', 'copy-extra-indexes', 'writer-no-tls'] as const;
+const LOADS = ['copy-parent', 'writer', 'copy-partition', 'writer-v2', 'insert-1000', 'writer-zstd', 'copy-extra-indexes', 'writer-no-tls', 'writer-v2-baseline'] as const;
 export type LoadName = (typeof LOADS)[number];
+
+/**
+ * The loads of this run. `writer-v2-baseline` is a second writer in the same rounds, for a
+ * before/after of a writer change on one loaded box; it runs when any of these is set:
+ * BENCH_WRITER_BASELINE_DIST, a compiled tree of another commit (e.g. a copy of var/bench/dist
+ * from an earlier run) whose writer it runs; BENCH_WRITER_BASELINE_ENV, `K=V,K=V` more environment
+ * for it (other settings, same code); BENCH_WRITER_BASELINE_SOURCE, the topic it drains (v2, the
+ * default, or v1, v1-zstd). BENCH_LOADS (comma-separated names) runs only those loads.
+ */
+function loadsOfRun(env: NodeJS.ProcessEnv = process.env): LoadName[] {
+  const only = env.BENCH_LOADS?.split(',').map((l) => l.trim()).filter(Boolean);
+  const unknown = only?.filter((l) => !(LOADS as readonly string[]).includes(l)) ?? [];
+  if (unknown.length > 0) throw new Error(`BENCH_LOADS: unknown load(s) ${unknown.join(', ')}; known: ${LOADS.join(', ')}`);
+  return LOADS.filter((l) => (only ? only.includes(l) : l !== 'writer-v2-baseline' || hasBaseline(env)));
+}
+
+function hasBaseline(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.BENCH_WRITER_BASELINE_DIST || env.BENCH_WRITER_BASELINE_ENV || env.BENCH_WRITER_BASELINE_SOURCE);
+}
+
+/** BENCH_WRITER_BASELINE_ENV as an environment: `K=V,K=V`. */
+function baselineEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const pairs = (env.BENCH_WRITER_BASELINE_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('='));
+  if (pairs.some((kv) => kv.length !== 2 || !kv[0])) throw new Error(`BENCH_WRITER_BASELINE_ENV must be K=V,K=V; got ${env.BENCH_WRITER_BASELINE_ENV}`);
+  return Object.fromEntries(pairs);
+}
+
+function baselineSource(env: NodeJS.ProcessEnv = process.env): 'v1' | 'v2' | 'v1-zstd' {
+  const source = env.BENCH_WRITER_BASELINE_SOURCE ?? 'v2';
+  if (source !== 'v1' && source !== 'v2' && source !== 'v1-zstd') throw new Error(`BENCH_WRITER_BASELINE_SOURCE must be v1, v2 or v1-zstd; got ${source}`);
+  return source;
+}
 
 interface Prepared {
   shape: FleetShape;
@@ -36,10 +68,12 @@ interface Prepared {
  * (every round starts with a different loader) so that the box's noise hits all of them alike.
  */
 export async function runLoadComparison(ctx: BenchContext): Promise<ItemResult> {
-  const prepared = await prepare(ctx);
+  const loads = loadsOfRun();
+  const prepared = await prepare(ctx, loads);
   const samples: Sample[] = [];
+  if (loads.includes('writer-v2-baseline')) ctx.progress.step(`items 1–3 · writer-v2-baseline: ${baselineSource()} records, tree ${process.env.BENCH_WRITER_BASELINE_DIST ?? 'this one'}, env ${JSON.stringify(baselineEnv())}`);
   for (let rep = 0; rep < ctx.options.reps; rep++) {
-    for (const load of rotate(LOADS, rep)) {
+    for (const load of rotate(loads, rep)) {
       ctx.progress.step(`items 1–3 · round ${rep + 1}/${ctx.options.reps} · ${load}`);
       const result = await measureLoad(ctx, prepared, load, rep);
       const rowsPerSecond = result.rows / result.seconds;
@@ -50,7 +84,7 @@ export async function runLoadComparison(ctx: BenchContext): Promise<ItemResult> 
   return { rows: loadComparisonRows(samples), samples, summary: { fleet: ctx.options.fleet, rows: prepared.totalRows, partition: prepared.partition } };
 }
 
-async function prepare(ctx: BenchContext): Promise<Prepared> {
+async function prepare(ctx: BenchContext, loads: readonly LoadName[]): Promise<Prepared> {
   const { machines, processes, snapshots } = ctx.options.fleet;
   const shape: FleetShape = { machines, processes, snapshots, intervalMs: 10_000, startMs: startOfData(Date.now()), prefix: 'bench-' };
   const totalRows = machines * processes * snapshots;
@@ -62,7 +96,9 @@ async function prepare(ctx: BenchContext): Promise<Prepared> {
   const topicZstd = `proc.snapshots.bench.load-zstd.${ctx.runId}`;
   const total = machines * snapshots;
   const topics = [[topic, 'v1', 'none'], [topicV2, 'v2', 'none'], [topicZstd, 'v1', 'zstd']] as const;
-  for (const [name, format, compression] of topics) {
+  // Only the topics some load of this run drains (BENCH_LOADS may leave some out).
+  const needed = new Set(loads.flatMap(sourceOf));
+  for (const [name, format, compression] of topics.filter(([, format, compression]) => needed.has(compression === 'zstd' ? 'v1-zstd' : format))) {
     await createTopic(ctx.kafka, name, 12);
     // the writer's dead-letter topic: its principal may not create it
     await createTopic(ctx.kafka, deadLetterTopicOf(name), 1);
@@ -136,11 +172,22 @@ async function runLoad(
       return drainWriter(ctx, prepared, urls, rep, true);
     case 'writer-v2':
       return drainWriter(ctx, prepared, urls, rep, true, 'v2');
+    case 'writer-v2-baseline':
+      return drainWriter(ctx, prepared, urls, rep, true, baselineSource(), { buildRoot: process.env.BENCH_WRITER_BASELINE_DIST, env: baselineEnv() });
     case 'writer-zstd':
       return drainWriter(ctx, prepared, urls, rep, true, 'v1-zstd');
     case 'writer-no-tls':
       return drainWriter(ctx, prepared, urls.map(withoutTls), rep, false);
   }
+}
+
+/** The topics a load drains, by its source name. */
+function sourceOf(load: LoadName): ('v1' | 'v2' | 'v1-zstd')[] {
+  if (load === 'writer' || load === 'writer-no-tls') return ['v1'];
+  if (load === 'writer-v2') return ['v2'];
+  if (load === 'writer-zstd') return ['v1-zstd'];
+  if (load === 'writer-v2-baseline') return [baselineSource()];
+  return [];
 }
 
 /** A node URL with TLS off (the bench stack's nodes accept that: PG_ALLOW_PLAINTEXT in infra/bench.sh). */
@@ -159,9 +206,10 @@ async function drainWriter(
   rep: number,
   isTls: boolean,
   source: 'v1' | 'v2' | 'v1-zstd' = 'v1',
+  baseline?: { buildRoot?: string; env: Record<string, string> },
 ): Promise<CopyLoad> {
   let rows = 0;
-  const variant = `${isTls ? '' : 'no-tls-'}${source === 'v1' ? '' : `${source}-`}`;
+  const variant = `${isTls ? '' : 'no-tls-'}${source === 'v1' ? '' : `${source}-`}${baseline ? 'baseline-' : ''}`;
   const stop = ctx.progress.every(5_000, () => `writer: ${formatNumber(rows)}/${formatNumber(prepared.totalRows)} rows stored`);
   try {
     return await drainWithWriter({
@@ -176,8 +224,10 @@ async function drainWriter(
         PG_USER: PG_SERVICE_ROLE.writer,
         PG_PASSWORD_FILE: pgPasswordFile(join(ctx.env.stateDir, 'secrets'), PG_SERVICE_ROLE.writer),
         PG_SSLROOTCERT: isTls ? (process.env.PG_SSLROOTCERT ?? '') : '',
+        ...baseline?.env,
       },
       onProgress: (n) => (rows = n),
+      buildRoot: baseline?.buildRoot,
     });
   } finally {
     stop();

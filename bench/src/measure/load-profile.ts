@@ -15,6 +15,17 @@ export function processCpuSeconds(pid: number | undefined, withReapedChildren = 
   }
 }
 
+/** The kernel's part (stime) of a live process's CPU seconds: system calls, page faults, and on loopback the peer's TCP receive work. NaN when gone. */
+export function processSystemCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * CPU seconds all PostgreSQL processes of the shard nodes under `stateDir` have used: each
  * postmaster with its reaped children (backends that ended) plus its live children.

@@ -3,7 +3,7 @@ import { deadLetterTopicOf } from '@pa/contracts';
 import { benchAuthHeaders } from '../support/bench-key';
 import { benchCatalogUrl } from '../support/bench-databases';
 import { CopyLoad } from './psql-copy';
-import { metricSum, processCpuSeconds } from './load-profile';
+import { metricSum, processCpuSeconds, processSystemCpuSeconds } from './load-profile';
 
 export interface WriterDrain extends CopyLoad {
   /** spawn to /readyz, s (Node and Nest boot, Kafka connect); not in `seconds` */
@@ -12,6 +12,8 @@ export interface WriterDrain extends CopyLoad {
   writerCpuSeconds: number;
   /** CPU the writer used from /readyz to done, s (the drain itself, without boot) */
   drainCpuSeconds: number;
+  /** the kernel's part of `drainCpuSeconds` (socket writes and reads, TLS records' syscalls, page faults), s */
+  drainSystemCpuSeconds: number;
   /** time inside shard transactions (ledger, COPY, outbox, commit), summed over shards, s */
   shardWriteSeconds: number;
   shardWrites: number;
@@ -30,6 +32,8 @@ export interface WriterRun {
   onProgress?: (rows: number) => void;
   /** more environment for the writer (e.g. trace export) */
   env?: Record<string, string>;
+  /** run the writer of this compiled tree (a baseline build) instead of the bench's own */
+  buildRoot?: string;
 }
 
 interface WriterHealth {
@@ -57,6 +61,8 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
     },
     run.logDir,
     run.label,
+    [],
+    run.buildRoot,
   );
   const spawned = performance.now();
   writer.start();
@@ -64,16 +70,19 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
     await writer.waitReady(`http://127.0.0.1:${port}/readyz`);
     const ready = performance.now();
     const cpuAtReady = processCpuSeconds(writer.pid);
+    const systemAtReady = processSystemCpuSeconds(writer.pid);
     const rows = await waitForRows(port, run.expectedRows, writer, run.onProgress);
     const seconds = (performance.now() - ready) / 1000;
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: benchAuthHeaders() }).then((r) => r.text());
     const writerCpuSeconds = processCpuSeconds(writer.pid);
+    const drainSystemCpuSeconds = processSystemCpuSeconds(writer.pid) - systemAtReady;
     return {
       rows,
       seconds,
       bootSeconds: (ready - spawned) / 1000,
       writerCpuSeconds,
       drainCpuSeconds: writerCpuSeconds - cpuAtReady,
+      drainSystemCpuSeconds,
       shardWriteSeconds: metricSum(metrics, 'pa_writer_shard_write_seconds_sum'),
       shardWrites: metricSum(metrics, 'pa_writer_shard_write_seconds_count'),
       batches: metricSum(metrics, 'pa_writer_batch_rows_count'),

@@ -21,13 +21,15 @@ export class AppProcess {
     logDir: string,
     readonly label: string = app,
     private readonly args: string[] = [],
+    /** another compiled tree's apps/ to run the app from (a baseline build), instead of this one's */
+    private readonly buildRoot?: string,
   ) {
     this.logPath = join(logDir, `bench-${label}.log`);
   }
 
   start(): this {
     const log = createWriteStream(this.logPath);
-    this.child = spawn(process.execPath, [...profileArgs(this.label), appMain(this.app), ...this.args], { cwd: repoRoot(), env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...profileArgs(this.label), appMain(this.app, this.buildRoot), ...this.args], { cwd: repoRoot(), env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.pipe(log);
     this.child.stderr?.pipe(log);
     return this;

@@ -8,9 +8,9 @@ import { dirname, join, resolve } from 'node:path';
  */
 export const BUILD_ROOT = resolve(__dirname, '..', '..', '..');
 
-/** main.js of one of our apps in BUILD_ROOT. */
-export function appMain(app: string): string {
-  return join(BUILD_ROOT, 'apps', app, 'src', 'main.js');
+/** main.js of one of our apps in BUILD_ROOT (or in `root`, another compiled tree). */
+export function appMain(app: string, root = BUILD_ROOT): string {
+  return join(root, 'apps', app, 'src', 'main.js');
 }
 
 /** The repository: the first folder above this file that holds nx.json. */
