@@ -7,11 +7,8 @@ function encoderOf(lean: boolean): { encode: (topicData: unknown[], compression:
   let result: { encode: (topicData: unknown[], compression: number) => Promise<Buffer>; isLean: boolean } | undefined;
   jest.isolateModules(() => {
     // Each registry has its own kafkajs Encoder class: one left as kafkajs ships it, one changed.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const isLean = lean ? (require('./kafkajs-encoder') as { useLeanKafkaEncoder: typeof useLeanKafkaEncoder }).useLeanKafkaEncoder({}) : false;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const produce = require('kafkajs/src/protocol/requests/produce/index.js') as { protocol: (v: { version: number }) => (args: unknown) => { request: unknown } };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const frame = require('kafkajs/src/protocol/request.js') as (args: { correlationId: number; clientId: string; request: unknown }) => Promise<{ buffer: Buffer }>;
     const encode: Encode = async (request) => (await frame({ correlationId: 7, clientId: 'ingest-gateway', request })).buffer;
     result = {

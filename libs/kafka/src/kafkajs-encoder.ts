@@ -34,7 +34,6 @@ const LEAN = Symbol('pa.leanEncoder');
 export function useLeanKafkaEncoder(env: Record<string, string | undefined> = process.env): boolean {
   if (env.KAFKA_LEAN_ENCODER === 'off') return false;
   // Loaded from kafkajs itself (no types): the class every kafkajs protocol module requires.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Encoder = require('kafkajs/src/protocol/encoder.js') as KafkajsEncoderClass;
   const proto = Encoder.prototype as KafkajsEncoder & { [LEAN]?: true };
   if (proto[LEAN]) return true;
