@@ -24,7 +24,7 @@ export class IngestController {
     const { enabled, extraWords } = config.scrubbing;
     // Not memoized (as the writer's is): every cmdline comes from a fresh JSON.parse, so a lookup
     // hashes the whole string, and item 4's command lines scrubbed in 29-32 µs per snapshot plain
-    // against 29-38 µs through memoizeScrubber (var/mb/scrub-bench.js, fresh strings).
+    // against 29-38 µs through memoizeScrubber (measured by hand on fresh strings).
     this.scrub = enabled ? createCommandLineScrubber({ extraWords }) : undefined;
   }
 
