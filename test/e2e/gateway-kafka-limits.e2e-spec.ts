@@ -1,4 +1,5 @@
 import { ConfigResourceTypes, KafkaJSError } from 'kafkajs';
+import { encodeSnapshotV2 } from '@pa/contracts';
 import { buildSnapshot, pollUntil, uniqueSuffix } from '@pa/testing';
 import { Pipeline } from './support/pipeline';
 import { testKafka } from './support/test-stack';
@@ -10,10 +11,11 @@ const TOPIC_LIMIT = 64 * 1024;
 const LOWERED_LIMIT = 16 * 1024;
 
 /** A snapshot whose JSON is just over `bytes` (by less than 10 processes). */
+/** A snapshot whose record (schema version 2, what the gateway produces by default) is over `bytes`; its JSON. */
 function snapshotOver(bytes: number, machineId: string): string {
   for (let processes = 10; ; processes += 10) {
-    const json = JSON.stringify(buildSnapshot(machineId, processes));
-    if (Buffer.byteLength(json) > bytes) return json;
+    const snapshot = buildSnapshot(machineId, processes);
+    if (encodeSnapshotV2(snapshot).length > bytes) return JSON.stringify(snapshot);
   }
 }
 

@@ -52,14 +52,18 @@ export function snapshotBodies(machines: number, processes: number, prefix: stri
 }
 
 /**
- * The gateways item 4 measures: as deployed, with kafkajs's JavaScript CRC32C, with zstd record
- * batches, and producing schema version 2 records (transcoded from the validated JSON).
+ * The gateways item 4 measures: as deployed (producing schema version 2, transcoded from the
+ * validated JSON), with kafkajs's JavaScript CRC32C, with kafkajs's own Encoder growth
+ * (libs/kafka/src/kafkajs-encoder.ts), with zstd record batches, producing the JSON (v1), and as it
+ * was before issue 15's gateway work (v1 and kafkajs's Encoder).
  */
 export const GATEWAY_VARIANTS = [
   ['gateway', {}],
   ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
+  ['gateway-kafkajs-encoder', { KAFKA_LEAN_ENCODER: 'off' }],
   ['gateway-zstd', { KAFKA_COMPRESSION: 'zstd' }],
-  ['gateway-v2', { GATEWAY_RECORD_FORMAT: 'v2' }],
+  ['gateway-v1', { GATEWAY_RECORD_FORMAT: 'v1' }],
+  ['gateway-v1-kafkajs-encoder', { GATEWAY_RECORD_FORMAT: 'v1', KAFKA_LEAN_ENCODER: 'off' }],
 ] as const satisfies readonly (readonly [string, Record<string, string>])[];
 
 /**

@@ -118,6 +118,6 @@ export const RECORD_FORMATS = ['v1', 'v2'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
 /** `name` as a record format; v1 unless set (bench item 4: v2 costs the gateway the same CPU per snapshot, README). */
-export function readRecordFormat(env: EnvReader, name: string): RecordFormat {
-  return env.oneOf(name, RECORD_FORMATS, 'v1');
+export function readRecordFormat(env: EnvReader, name: string, fallback: RecordFormat = 'v1'): RecordFormat {
+  return env.oneOf(name, RECORD_FORMATS, fallback);
 }

@@ -29,7 +29,7 @@ export interface GatewayConfig {
     maxInFlightRecords: number;
     /** largest snapshot accepted (its JSON is one Kafka record: keep it under the broker's message.max.bytes) */
     maxRecordBytes: number;
-    /** what the gateway produces (GATEWAY_RECORD_FORMAT): the JSON as received (v1), or schema version 2, transcoded once after validation */
+    /** what the gateway produces (GATEWAY_RECORD_FORMAT, default v2): schema version 2, transcoded once after validation, or the JSON as received (v1) */
     recordFormat: RecordFormat;
   };
   /** snapshots older than this are rejected, ms */
@@ -50,7 +50,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Read
       // Our broker takes 32 MiB (infra/start-kafka.sh); Kafka's own default message.max.bytes is
       // 1 MiB (1,048,588) for the record and its headers: set this below what the broker takes.
       maxRecordBytes: r.int('GATEWAY_MAX_RECORD_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
-      recordFormat: readRecordFormat(r, 'GATEWAY_RECORD_FORMAT'),
+      recordFormat: readRecordFormat(r, 'GATEWAY_RECORD_FORMAT', 'v2'),
     },
     retentionMs: readRawRetentionMs(r),
     scrubbing: readScrubbingConfig(r),

@@ -7,3 +7,4 @@ export * from './record-producer';
 export * from './batch-compression';
 export * from './consumer-lag';
 export * from './coalescing-sender';
+export * from './kafkajs-encoder';

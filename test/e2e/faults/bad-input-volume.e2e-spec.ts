@@ -85,7 +85,8 @@ function badRequest(prng: Prng, ok: ProcessSnapshot): BadRequest {
     () => ({ kind: 'ts too old', body: json({ ...ok, ts: '2020-01-01T00:00:00Z' }), headers: JSON_TYPE, status: 400, reason: 'older than the retention' }),
     () => ({ kind: 'huge cmdline', body: json({ ...ok, processes: [{ ...p0, cmdline: 'x'.repeat(prng.int(32_769, 40_000)) }] }), headers: JSON_TYPE, status: 400, reason: 'must be at most 32768 characters' }),
     () => ({ kind: 'huge machine_id', body: json({ ...ok, machine_id: 'm'.repeat(prng.int(129, 5_000)) }), headers: JSON_TYPE, status: 400, reason: '/machine_id: must be at most 128 characters' }),
-    () => ({ kind: 'snapshot over the record limit', body: json(buildSnapshot(ok.machine_id, prng.int(250, 600), Date.parse(ok.ts))), headers: JSON_TYPE, status: 413, reason: `more than the ${RECORD_LIMIT} one snapshot may have` }),
+    // Over the limit in the record the gateway produces (schema version 2: 400 processes ≈ 82 KB, 117 KB of JSON).
+    () => ({ kind: 'snapshot over the record limit', body: json(buildSnapshot(ok.machine_id, prng.int(400, 600), Date.parse(ok.ts))), headers: JSON_TYPE, status: 413, reason: `more than the ${RECORD_LIMIT} one snapshot may have` }),
     () => ({ kind: 'body over the limit', body: json({ ...ok, padding: 'x'.repeat(BODY_LIMIT) }), headers: JSON_TYPE, status: 413, reason: 'Payload Too Large' }),
     () => ({ kind: 'invalid UTF-8', body: withInvalidUtf8(json(ok)), headers: JSON_TYPE, status: 400, reason: 'not valid UTF-8' }),
     () => ({ kind: 'deeply nested processes', body: withRaw(ok, 'processes', nested(prng.int(1_000, 10_000), '[', '', ']')), headers: JSON_TYPE, status: 400, reason: '/processes/0: must be an object' }),

@@ -6,9 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { ProcessSnapshot } from '@pa/contracts';
+import { ProcessSnapshot, SNAPSHOT_V2_MAGIC } from '@pa/contracts';
 import { CORPUS_EXTRA_WORDS, SecretCommandLine, ServiceProcess, buildProcess, pollUntil, secretCorpus, snapshotRecord, uniqueSuffix } from '@pa/testing';
 import { readDeadLetters } from '../support/dead-letters';
+import { cmdlinesOfRecord } from '../support/gateway-records';
 import { Pipeline } from '../support/pipeline';
 import { getJson, iso, startQueryApi } from '../support/query-api';
 import { tlsFiles } from '../support/local-tls';
@@ -118,7 +119,11 @@ describe('secret scrubbing: no planted secret is stored, produced, cached, logge
     const fromGateway = records.filter((r) => r.key.startsWith(`${prefix}-http-`));
     expect(fromGateway.length).toBe(sent.filter((s) => s.route === 'http').length);
     expect(fromGateway.filter((r) => r.value.includes(tag)).map((r) => r.key)).toEqual([]);
-    const cmdlines = fromGateway.flatMap((r) => (JSON.parse(r.value) as ProcessSnapshot).processes.map((p) => p.cmdline));
+    // GATEWAY_RECORD_FORMAT's default: schema version 2.
+    expect(fromGateway.filter((r) => !r.bytes.subarray(0, 4).equals(SNAPSHOT_V2_MAGIC)).map((r) => r.key)).toEqual([]);
+    // In the gateway's record format (schema version 2 by default), decoded by the contract's decoder.
+    const cmdlines = fromGateway.flatMap((r) => cmdlinesOfRecord(r.bytes));
+    expect(cmdlines.length).toBe(sent.filter((s) => s.route === 'http').reduce((n, s) => n + s.snapshot.processes.length, 0));
     const scrubbed = new Set(lines.map((l) => l.scrubbed));
     expect(cmdlines.filter((c) => !scrubbed.has(c as string))).toEqual([]);
   });

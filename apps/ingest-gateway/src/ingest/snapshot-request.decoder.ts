@@ -25,19 +25,15 @@ export interface DecodeRules {
   retentionMs: number;
   /** scrubs secrets out of each cmdline; undefined when scrubbing is turned off */
   scrub?: CommandLineScrubber;
-  /** 'v2': also transcode each validated, scrubbed snapshot to schema version 2 (GATEWAY_RECORD_FORMAT) */
+  /** 'v2': transcode each validated, scrubbed snapshot to schema version 2 (GATEWAY_RECORD_FORMAT); 'v1' (the default here): its JSON */
   recordFormat?: 'v1' | 'v2';
 }
 
 /**
- * A validated snapshot ready to publish: its Kafka key, its JSON text (the original unless
- * scrubbed) and, when the gateway produces schema version 2, that value (then the one published).
+ * A validated snapshot ready to publish: its Kafka key and the value in the format produced, its
+ * JSON text (the original unless scrubbed) or its schema version 2 value.
  */
-export interface SnapshotRecord {
-  machineId: string;
-  json: string;
-  v2?: Buffer;
-}
+export type SnapshotRecord = { machineId: string; json: string; v2?: undefined } | { machineId: string; v2: Buffer; json?: undefined };
 
 /** What a request carries: the records to publish, and how many exact repeats inside it were left out. */
 export interface DecodedRequest {
@@ -128,9 +124,13 @@ function validateAll(documents: { json: string; line: number }[], format: Format
       return;
     }
     const check = checkSnapshot(value, rules);
-    if (check.ok) json = scrubbedJson(check.snapshot, json, rules.scrub);
-    // Transcoded once, here, so that the writer never parses JSON (issue 15).
-    const v2 = check.ok && rules.recordFormat === 'v2' ? encodeSnapshotV2(check.snapshot) : undefined;
+    let v2: Buffer | undefined;
+    if (check.ok && rules.recordFormat === 'v2') {
+      // Transcoded once, here, so that the writer never parses JSON (issue 15); a scrubbed
+      // snapshot is not re-encoded as JSON first, only the v2 value is published.
+      if (rules.scrub) scrubSnapshot(check.snapshot, rules.scrub);
+      v2 = encodeSnapshotV2(check.snapshot);
+    } else if (check.ok) json = scrubbedJson(check.snapshot, json, rules.scrub);
     const size = v2 ? v2.length : Buffer.byteLength(json);
     if (!check.ok) errors.push(...describeIssues(check.issues, prefix).map((e) => e + where));
     else if (size > rules.maxRecordBytes) {
@@ -138,7 +138,7 @@ function validateAll(documents: { json: string; line: number }[], format: Format
       tooLarge.push(`${prefix || '/'}: is ${size} bytes, more than the ${rules.maxRecordBytes} one snapshot may have${where}`);
     } else {
       const earlier = firsts.claim(check.snapshot, line);
-      if (earlier === undefined) records.push(v2 ? { machineId: check.snapshot.machine_id, json, v2 } : { machineId: check.snapshot.machine_id, json });
+      if (earlier === undefined) records.push(v2 ? { machineId: check.snapshot.machine_id, v2 } : { machineId: check.snapshot.machine_id, json });
       else if (earlier.isSame) duplicates++;
       else errors.push(`${prefix}: has the machine_id and ts of line ${earlier.line} but other content (a conflict: one of them would be lost)${where}`);
     }

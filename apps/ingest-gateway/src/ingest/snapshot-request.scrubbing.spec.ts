@@ -17,7 +17,7 @@ describe('decodeSnapshotRequest: secret scrubbing', () => {
   it('publishes the scrubbed snapshot, every other field as sent', async () => {
     const sent = withCmdline('mysql --password=hunter2 shop');
     const { records } = await decodeSnapshotRequest(body(JSON.stringify(sent)), rules);
-    const published = JSON.parse(records[0].json);
+    const published = JSON.parse(records[0].json as string);
     expect(published.processes[1].cmdline).toBe('mysql --password=******** shop');
     expect(records[0].json).not.toContain('hunter2');
     published.processes[1].cmdline = sent.processes[1].cmdline;
@@ -54,7 +54,9 @@ describe('decodeSnapshotRequest: GATEWAY_RECORD_FORMAT=v2', () => {
     expect(v2.toString('latin1')).not.toContain('hunter2');
     const decoded = decodeSnapshotV2(v2, { nowMs, retentionMs: rules.retentionMs });
     expect(decoded).toMatchObject({ ok: true, snapshot: { machine_id: 'm-1', copyRows: { count: 2 } } });
-    const check = checkSnapshot(JSON.parse(records[0].json), { nowMs });
+    expect(records[0].json).toBeUndefined(); // no JSON re-encoded for a scrubbed snapshot: only v2 is published
+    const scrubbed = withCmdline('mysql --password=******** shop');
+    const check = checkSnapshot(scrubbed, { nowMs });
     expect(check.ok && encodeSnapshotV2(check.snapshot).equals(v2)).toBe(true);
   });
 
