@@ -72,6 +72,7 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
     // both forms of the same rows, queried in the same rounds below.
     await Promise.all(apps.map((a) => a.stop()));
     await Promise.all(pools.map((p) => p.end()));
+    pools = [];
     ctx.progress.step(`item 10 · copying the heap day aside (${HEAP_DATABASE})`);
     const heapUrls = await ctx.databases.copy(DATABASE, HEAP_DATABASE);
     pools = poolsOf();
