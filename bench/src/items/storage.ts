@@ -13,6 +13,8 @@ import { startPipelineApp } from './pipeline-apps';
 
 const run = promisify(execFile);
 const DATABASE = 'bench_storage';
+/** The same day kept as heap (a copy of DATABASE before sealing), timed side by side with the sealed one. */
+const HEAP_DATABASE = 'bench_storage_heap';
 const DAY_MS = 86_400_000;
 /** Full: 20 machines × 100 processes × 300 snapshots (50 min at 10 s) = 600,000 rows; quick: 30,000. */
 const FULL = { machines: 20, processes: 100, ticks: 300 };
@@ -44,7 +46,7 @@ const QUERIED_MACHINE = 'bench-st-0001';
  * (segments, their indexes, the command-line dictionary), on the simulated fleet's data (`collector
  * simulate`: realistic command lines and value walks) sent through Kafka and the writer into a day
  * three days back; sealed by `npm run lifecycle -- run` (rows/s of sealing). Target: ≥ 12× smaller.
- * Before and after sealing, the same queries over the day (day-queries.ts): heap vs compressed.
+ * The same queries over the day as heap (a copy kept aside) and compressed, interleaved (day-queries.ts).
  */
 export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
   const fleet = simulatedDayFleet(ctx);
@@ -54,7 +56,8 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
   const partition = `process_samples_${day.replace(/-/g, '')}`;
   const urls = await ctx.databases.create(DATABASE);
   const topic = `proc.snapshots.bench.storage.${ctx.runId}`;
-  const pools = urls.map((url) => new Pool({ connectionString: url, max: 2 }));
+  const poolsOf = () => urls.map((url) => new Pool({ connectionString: url, max: 2 }));
+  let pools = poolsOf();
   const apps: AppProcess[] = [];
   try {
     apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: deadLetterTopicOf(topic), WRITER_GROUP_ID: `proc-writer-bench-storage-${ctx.runId}` }, 'writer-storage'));
@@ -65,13 +68,20 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
     // Rollups of the day, so that the queries below answer as they would in service.
     apps.push(await startPipelineApp(ctx, 'summarizer', urls, {}, 'summarizer-storage'));
     await pollUntil(() => sumOver(pools, 'SELECT (SELECT count(*) FROM rollup_outbox) + (SELECT count(*) FROM fleet_rollup_outbox) AS n'), (n) => n === 0, 600_000, 'the summarizer to roll the day up');
-    const heapQueries = await timeDayQueries(ctx, urls, dayMs, QUERIED_MACHINE, 'heap');
+    // The heap day copied aside (no session may be open on the template), then the original sealed:
+    // both forms of the same rows, queried in the same rounds below.
+    await Promise.all(apps.map((a) => a.stop()));
+    await Promise.all(pools.map((p) => p.end()));
+    pools = [];
+    ctx.progress.step(`item 10 · copying the heap day aside (${HEAP_DATABASE})`);
+    const heapUrls = await ctx.databases.copy(DATABASE, HEAP_DATABASE);
+    pools = poolsOf();
     ctx.progress.step(`item 10 · sealing ${day}: npm run lifecycle -- run`);
     const { stdout, seconds: sealSeconds } = await sealDay(urls, day);
     const left = await sumOver(pools, `SELECT count(*) AS n FROM ONLY ${partition}`);
     const compressedBytes = await sumOver(pools, `SELECT pg_total_relation_size('process_segments') + pg_total_relation_size('process_strings') AS n`);
     const ratio = heapBytes / compressedBytes;
-    const compressedQueries = await timeDayQueries(ctx, urls, dayMs, QUERIED_MACHINE, 'compressed');
+    const { heap: heapQueries, compressed: compressedQueries } = await timeDayQueries(ctx, { heap: heapUrls, compressed: urls }, dayMs, QUERIED_MACHINE);
     const note = left > 0 ? `${left} rows left in the heap: ${stdout.trim()}` : undefined;
     return {
       rows: [
@@ -86,6 +96,7 @@ export async function runStorage(ctx: BenchContext): Promise<ItemResult> {
     await Promise.all(apps.map((a) => a.stop()));
     await Promise.all(pools.map((p) => p.end()));
     await ctx.databases.drop(DATABASE);
+    await ctx.databases.drop(HEAP_DATABASE);
   }
 }
 

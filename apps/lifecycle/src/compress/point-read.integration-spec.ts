@@ -1,9 +1,11 @@
-// The point read (migration 020, pa_read.process_samples_at) against a real node: for every
+// The point read (migrations 020 and 021, pa_read.process_samples_at) against a real node: for every
 // instant of a day (each sample's, a microsecond either side, the hours' bounds) it returns exactly
 // the rows of the full decoders at that instant (process_samples_between(at, at + 1 µs)), every
 // column, floats by their IEEE-754 bytes. The day holds narrow segments sealed by sealDay (steady
 // and irregular steps, NULLs, raw and scaled floats, pages), a first-format segment (migration 012)
 // written as the old lifecycle wrote it, and heap rows of the next day. 5,000–7,000 days back.
+// Migration 021 replaced 020's function: the same comparison, with differences of every width
+// from 1 to 8 bytes (pids 3 and 7).
 import { Pool, PoolClient } from 'pg';
 import { uniqueSuffix } from '@pa/testing';
 import { withPgCredentialsOf } from '@pa/config';
@@ -38,6 +40,8 @@ const CASES: Case[] = [
   { pid: 4, cpu: ['3', '3', '3'], mem: ['-5', '-5', '-5'], rss: ['12288', '12288', '12288'], vms: ['8192', '8192', '8192'], threads: ['2', '2', '2'], io: ['7', '7', '7'], state: ['S', 'S', 'S'], at: [0.000001, 0.000002, 0.000003] },
   // one sample alone in its hour; a long steady run sharing instants with pid 1
   { pid: 5, cpu: ['42.5'], mem: ['0.5'], rss: ['4096'], vms: [null], threads: [null], io: [null], state: [null], at: [7200] },
+  // differences of 4 to 7 bytes (migration 021 reads widths 1-3 each its own way, 4-8 through 8 slices)
+  { pid: 7, cpu: ['0', '123456.78', '0.01', '99999.99'], mem: ['0.5', '0.25', '0.125', '0.0625'], rss: ['4096', '4398046511104', '4096', '17592186044416'], vms: ['1', '1099511627776', '3', null], threads: ['1', '5000000', '2', '16000000'], io: ['0', '281474976710656', '5', '1'], state: ['R', 'R', 'S', 'S'], at: steady(4, 20) },
   { pid: 6, cpu: steady(40).map((v) => (v / 100).toString()), mem: steady(40).map(() => '1.25'), rss: steady(40).map((v) => (v * 4096).toString()), vms: steady(40).map((v, i) => (i % 3 ? (v * 7).toString() : null)), threads: steady(40).map((_, i) => (i % 5).toString()), io: steady(40).map((v, i) => (i % 7 ? v.toString() : null)), state: steady(40).map((_, i) => (i % 2 ? 'R' : null)), at: steady(40) },
 ];
 

@@ -32,6 +32,12 @@ export type PlannerSetting = keyof typeof ALLOWED_PLANNER_SETTINGS;
 /** What a query shape sets for its statement's transaction. */
 export type PlannerSettings = Partial<Record<PlannerSetting, string>>;
 
+/**
+ * A named statement planned once per connection and shape (plan_cache_mode=force_generic_plan);
+ * why for /v1/top and the snapshot: top.repository.ts and machines.repository.ts.
+ */
+export const GENERIC_PLAN: PlannerSettings = { plan_cache_mode: 'force_generic_plan' };
+
 /** Thrown for a setting or value outside the allow-list: a programmer error (a 500), never user input. */
 export class PlannerSettingError extends Error {
   constructor(message: string) {

@@ -6,7 +6,7 @@ import { WindowPlan } from '../planning/window-plan';
 import { Scattered, ShardFanout } from '../shards/shard-fanout.service';
 import { LayeredSpec, PartSource, fleetRollupTable, layeredSql, rollupTable } from '../sql/layered-query';
 import { METRIC_COLUMNS, Metric } from '../sql/metric-columns';
-import { PlannerSettings } from '../sql/planner-settings';
+import { GENERIC_PLAN } from '../sql/planner-settings';
 import { BoundSql, SqlParams, statementName } from '../sql/sql-params';
 import { ReadTenant, tenantCondition } from '../tenant/read-tenant';
 
@@ -40,8 +40,6 @@ export interface TopQuery {
  * bounded (metric × by × order × levels and edges of the window × tenant prefixes), so are the
  * statements a connection keeps.
  */
-const GENERIC_PLAN: PlannerSettings = { plan_cache_mode: 'force_generic_plan' };
-
 // Per-shard ranking for by=machine (a machine lives on one shard, so its group is complete there).
 const ORDER_SQL: Record<TopOrder, string> = { sum: 'sum(s)', avg: 'sum(s)::float8 / sum(n)', max: 'max(mx)' };
 
