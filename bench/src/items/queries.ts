@@ -102,6 +102,11 @@ function queryVariants(urls: { uncached: string; perMachine: string; customPlans
       { endpoint: 'top', window, path: 'custom-plans', url: urls.customPlans + top },
       { endpoint: 'top', window, path: 'plans-in-transaction', url: urls.inTransaction + top },
     );
+    // The same window 37 s off the minute: raw rows at both edges (a dashboard's now-24h), read machine by machine (layered-query.ts).
+    if (window !== '1h') {
+      const off = `from=${new Date(toMs - WINDOW_HOURS[window] * HOUR_MS - 37_000).toISOString()}&to=${new Date(toMs - 37_000).toISOString()}`;
+      variants.push({ endpoint: 'top', window, path: 'off-minute', url: `${urls.uncached}/v1/top?metric=cpu_pct&by=process&${off}` });
+    }
     // 7 d also cached: the target is about uncached answers, the cached figure says what is not SQL.
     if (window === '7d') variants.push({ endpoint: 'top', window, path: 'cached', url: urls.cached + top });
     // Forced raw is allowed up to 48 h (QUERY_MAX_RAW_WINDOW_HOURS); a 7 d series would need a coarser step.
