@@ -24,6 +24,9 @@ export type PlanMode = 'default' | 'generic-plans';
  * sets it (BEGIN, set_config, COMMIT: three round trips per statement). Its own pool, not a setting
  * on the shared one: force_generic_plan also applies to unnamed statements with bind values (the
  * extended protocol plans them through the same plan cache), which must keep their custom plans.
+ * Checked on PostgreSQL 15: unnamed `SELECT 1 / ($1::int - 1) WHERE $1::int <> 1` with 1 fails
+ * "division by zero" under `auto` (the custom plan folds the value) and returns no row under
+ * force_generic_plan.
  */
 const PLAN_MODE_OPTIONS: Record<PlanMode, string> = { default: '', 'generic-plans': ' -c plan_cache_mode=force_generic_plan' };
 
