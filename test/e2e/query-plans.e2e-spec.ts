@@ -23,7 +23,7 @@ function lonelyDays(): number {
   return today - (1000 + Math.floor(Math.random() * 2000)) * DAY;
 }
 
-/** A sample a minute of every process of every machine over [fromMs, toMs), its snapshots, and the outbox rows the writer would add. */
+/** A sample a minute of every process of every machine over [fromMs, toMs), its snapshots, and the machines and outbox rows the writer would add. */
 async function seedRows(pool: Pool, machines: string[], fromMs: number, toMs: number): Promise<void> {
   const args = [machines, iso(fromMs), iso(toMs), PROCESSES];
   await pool.query(
@@ -38,6 +38,8 @@ async function seedRows(pool: Pool, machines: string[], fromMs: number, toMs: nu
     args,
   );
   await pool.query(`INSERT INTO rollup_outbox (machine_id, from_ts, to_ts) SELECT m, $2, $3::timestamptz - interval '1 minute' FROM unnest($1::text[]) AS m`, args.slice(0, 3));
+  // The machines directory (migration 010): fleet-wide raw edges are read machine by machine from it (layered-query.ts).
+  await pool.query('INSERT INTO machines (machine_id, bucket) SELECT m, pa_bucket_of(m) FROM unnest($1::text[]) AS m ON CONFLICT DO NOTHING', [machines]);
 }
 
 describe('golden plans: what each endpoint runs, on heap days, a compressed day and late rows', () => {
@@ -135,6 +137,16 @@ describe('golden plans: what each endpoint runs, on heap days, a compressed day 
       for (const partition of rawPartitions(root)) expect(partition).toBe(samplesPartition(compressedDay));
       expect(wholeScans(root, /^process_segments$/)).toEqual([]);
     }
+  });
+
+  it('fleet top over a heap day, edges not on the minute: the raw edges machine by machine by (machine_id, ts), never by the lossy BRIN on ts', async () => {
+    const day = heapDays[0];
+    const plans = await explained('/v1/top', { metric: 'cpu_pct', by: 'process', from: iso(day + 30_500), to: iso(day + 12 * HOUR + 10_250), limit: 5 });
+    const root = rootOf(plans.find((p) => p.shard === 0) as (typeof plans)[number]);
+    const indexScans = planNodes(root).filter((n) => /Index Scan/.test(n['Node Type']) && (n['Actual Loops'] ?? 0) > 0 && n['Index Name']?.startsWith('process_samples_'));
+    expect(indexScans.map((n) => n['Index Name'])).toContain(`${samplesPartition(day)}_machine_id_ts_idx`);
+    expect(indexScans.filter((n) => n['Index Name']?.endsWith('_ts_idx') && !n['Index Name'].endsWith('_machine_id_ts_idx'))).toEqual([]);
+    expect(wholeScans(root, /^process_samples_\d{8}$/)).toEqual([]);
   });
 
   it('one process name on one machine over the heap days: pruned, by index', async () => {

@@ -12,7 +12,7 @@ const ASSUMED = {
   historyRowsPerSecond: 12_000,
   perfBytesPerSecond: 16e6,
   loadOverheadSeconds: 6,
-  queryVariants: 16,
+  queryVariants: 23,
   querySeconds: 0.02,
   /** item 9: storing the range's history, the summarizer rolling it up, copying and verifying it */
   moveRowsPerSecond: 8_000,

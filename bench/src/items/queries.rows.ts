@@ -51,6 +51,26 @@ export function queryRows(timings: Map<QueryVariant, TimedAnswer[]>, rawRows: Re
       ratio: ratio(percentile(custom, 50), percentile(generic, 50)),
     });
   }
+  for (const window of ['24h', '7d'] as const) {
+    const [pool, transaction] = ['rollups', 'plans-in-transaction'].map((v) => ms('top', window, v));
+    rows.push({
+      item: '6',
+      what: `GET /v1/top ${window} uncached, generic plans from their own pool vs set in each statement's transaction (QUERY_TOP_GENERIC_PLANS_BY=transaction), p50 / p99`,
+      figure: p(pool),
+      baseline: `transaction ${p(transaction)}`,
+      ratio: ratio(percentile(transaction, 50), percentile(pool, 50)),
+    });
+  }
+  for (const window of ['24h', '7d'] as const) {
+    const [onMinute, offMinute] = ['rollups', 'off-minute'].map((v) => ms('top', window, v));
+    rows.push({
+      item: '6',
+      what: `GET /v1/top ${window} uncached, window 37 s off the minute (raw edges, machine by machine) vs on the minute, p50 / p99`,
+      figure: p(offMinute),
+      baseline: `on the minute ${p(onMinute)}`,
+      ratio: ratio(percentile(onMinute, 50), percentile(offMinute, 50)),
+    });
+  }
   rows.push({ item: '6', what: 'GET /v1/machines/{id}/series cached', figure: 'n/a', baseline: '', ratio: NaN, note: 'per-machine answers are not cached by design (only fleet-wide ones are)' });
   return rows;
 }

@@ -34,9 +34,11 @@ export async function runQueries(ctx: BenchContext): Promise<ItemResult> {
     const perMachine = await startQueryApi(ctx, urls, undefined, 'query-api-per-machine', { QUERY_FLEET_ROLLUPS: 'false' });
     // The same API planning /v1/top per request (no generic plans): the figure before them.
     const customPlans = await startQueryApi(ctx, urls, undefined, 'query-api-custom-plans', { QUERY_TOP_GENERIC_PLANS: 'false' });
+    // Generic plans with plan_cache_mode set in each statement's transaction (3 more round trips): the figure before their own pool.
+    const inTransaction = await startQueryApi(ctx, urls, undefined, 'query-api-plans-in-transaction', { QUERY_TOP_GENERIC_PLANS_BY: 'transaction' });
     const cached = await startQueryApi(ctx, urls, ctx.env.redisUrl, 'query-api-cached');
-    apps.push(uncached.process, perMachine.process, customPlans.process, cached.process);
-    const variants = queryVariants({ uncached: uncached.url, perMachine: perMachine.url, customPlans: customPlans.url, cached: cached.url }, toMs);
+    apps.push(uncached.process, perMachine.process, customPlans.process, inTransaction.process, cached.process);
+    const variants = queryVariants({ uncached: uncached.url, perMachine: perMachine.url, customPlans: customPlans.url, inTransaction: inTransaction.url, cached: cached.url }, toMs);
     // How much raw data each window holds: what a forced-raw answer has to read.
     const rawRows = {
       '1h': await rowsBetween(pools, toMs - HOUR_MS, toMs),
@@ -87,7 +89,7 @@ const WINDOW_HOURS = { '1h': 1, '24h': 24, '7d': 168 } as const;
  * The 7 d window holds the same 24 h of history (the rest is empty): it measures what the plan
  * costs over a week of buckets (1d rows, and the 1h and 1m edges), not a week of data.
  */
-function queryVariants(urls: { uncached: string; perMachine: string; customPlans: string; cached: string }, toMs: number): QueryVariant[] {
+function queryVariants(urls: { uncached: string; perMachine: string; customPlans: string; inTransaction: string; cached: string }, toMs: number): QueryVariant[] {
   const variants: QueryVariant[] = [];
   for (const window of ['1h', '24h', '7d'] as const) {
     const from = new Date(toMs - WINDOW_HOURS[window] * HOUR_MS).toISOString();
@@ -98,7 +100,13 @@ function queryVariants(urls: { uncached: string; perMachine: string; customPlans
       { endpoint: 'top', window, path: 'rollups', url: urls.uncached + top },
       { endpoint: 'top', window, path: 'per-machine', url: urls.perMachine + top },
       { endpoint: 'top', window, path: 'custom-plans', url: urls.customPlans + top },
+      { endpoint: 'top', window, path: 'plans-in-transaction', url: urls.inTransaction + top },
     );
+    // The same window 37 s off the minute: raw rows at both edges (a dashboard's now-24h), read machine by machine (layered-query.ts).
+    if (window !== '1h') {
+      const off = `from=${new Date(toMs - WINDOW_HOURS[window] * HOUR_MS - 37_000).toISOString()}&to=${new Date(toMs - 37_000).toISOString()}`;
+      variants.push({ endpoint: 'top', window, path: 'off-minute', url: `${urls.uncached}/v1/top?metric=cpu_pct&by=process&${off}` });
+    }
     // 7 d also cached: the target is about uncached answers, the cached figure says what is not SQL.
     if (window === '7d') variants.push({ endpoint: 'top', window, path: 'cached', url: urls.cached + top });
     // Forced raw is allowed up to 48 h (QUERY_MAX_RAW_WINDOW_HOURS); a 7 d series would need a coarser step.

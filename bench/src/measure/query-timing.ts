@@ -22,13 +22,15 @@ export async function timedGet(url: string): Promise<TimedAnswer> {
  * A query variant: which endpoint, window and path it measures: rollups (the API's own choice,
  * fleet rollups included), per-machine (QUERY_FLEET_ROLLUPS=false: per-machine rollups only),
  * custom-plans (QUERY_TOP_GENERIC_PLANS=false: /v1/top planned per request),
- * forced raw, cached.
+ * plans-in-transaction (QUERY_TOP_GENERIC_PLANS_BY=transaction: plan_cache_mode set by set_config
+ * in each statement's transaction instead of on the connections of a pool of its own),
+ * off-minute (rollups, the window moved 37 s off the minute: raw edges at both ends), forced raw, cached.
  */
 export interface QueryVariant {
   endpoint: 'top' | 'series' | 'snapshot';
   /** `at`: one instant (`/v1/machines/{id}/snapshot?at=`) */
   window: '1h' | '24h' | '7d' | 'at';
-  path: 'rollups' | 'per-machine' | 'custom-plans' | 'raw' | 'cached';
+  path: 'rollups' | 'off-minute' | 'per-machine' | 'custom-plans' | 'plans-in-transaction' | 'raw' | 'cached';
   url: string;
 }
 

@@ -18,4 +18,10 @@ describe('loadQueryConfig', () => {
     expect(() => loadQueryConfig({ QUERY_MAX_MINUTE_WINDOW_HOURS: '0' })).toThrow(ConfigError);
     expect(() => loadQueryConfig({ QUERY_MAX_MINUTE_WINDOW_HOURS: '0' })).toThrow(/QUERY_MAX_MINUTE_WINDOW_HOURS/);
   });
+
+  it('gives /v1/top generic plans from their own pool by default, in each transaction on request, and names a bad value', () => {
+    expect(loadQueryConfig({}).topGenericPlansBy).toBe('pool');
+    expect(loadQueryConfig({ QUERY_TOP_GENERIC_PLANS_BY: 'transaction' }).topGenericPlansBy).toBe('transaction');
+    expect(() => loadQueryConfig({ QUERY_TOP_GENERIC_PLANS_BY: 'session' })).toThrow(/QUERY_TOP_GENERIC_PLANS_BY/);
+  });
 });

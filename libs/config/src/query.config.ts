@@ -54,11 +54,20 @@ export interface QueryConfig {
   fleetRollups: boolean;
   /**
    * /v1/top runs as a named statement per shape with a generic plan (planned once per connection,
-   * plan_cache_mode=force_generic_plan for its transaction); false: planned for every request (the
-   * comparison baseline of bench item 6)
+   * plan_cache_mode=force_generic_plan); false: planned for every request (the comparison baseline
+   * of bench item 6)
    */
   topGenericPlans: boolean;
+  /**
+   * where those generic plans get plan_cache_mode: `pool`, a connection setting of a pool of their
+   * own per shard (one round trip per statement); `transaction`, set_config in the statement's
+   * transaction (BEGIN, set_config, statement, COMMIT: the comparison baseline of bench item 6)
+   */
+  topGenericPlansBy: TopGenericPlansBy;
 }
+
+export const TOP_GENERIC_PLANS_BY = ['pool', 'transaction'] as const;
+export type TopGenericPlansBy = (typeof TOP_GENERIC_PLANS_BY)[number];
 
 /** Reads the query API's environment; throws one ConfigError naming every bad variable. */
 export function loadQueryConfig(env: Record<string, string | undefined>): Readonly<QueryConfig> {
@@ -79,6 +88,7 @@ export function loadQueryConfig(env: Record<string, string | undefined>): Readon
     },
     fleetRollups: r.bool('QUERY_FLEET_ROLLUPS', true),
     topGenericPlans: r.bool('QUERY_TOP_GENERIC_PLANS', true),
+    topGenericPlansBy: r.oneOf('QUERY_TOP_GENERIC_PLANS_BY', TOP_GENERIC_PLANS_BY, 'pool'),
   });
 }
 

@@ -15,21 +15,43 @@ export interface ShardPoolOptions {
   searchPath?: string;
 }
 
-/** One pg.Pool per shard node; `add` opens one for a node registered at runtime. */
+/** How a pool's connections plan: as the server does, or named statements once per connection. */
+export type PlanMode = 'default' | 'generic-plans';
+
+/**
+ * Connection settings of a plan mode. `generic-plans`: plan_cache_mode=force_generic_plan for the
+ * whole session, so a named statement is planned once per connection without a transaction that
+ * sets it (BEGIN, set_config, COMMIT: three round trips per statement). Its own pool, not a setting
+ * on the shared one: force_generic_plan also applies to unnamed statements with bind values (the
+ * extended protocol plans them through the same plan cache), which must keep their custom plans.
+ * Checked on PostgreSQL 15: unnamed `SELECT 1 / ($1::int - 1) WHERE $1::int <> 1` with 1 fails
+ * "division by zero" under `auto` (the custom plan folds the value) and returns no row under
+ * force_generic_plan.
+ */
+const PLAN_MODE_OPTIONS: Record<PlanMode, string> = { default: '', 'generic-plans': ' -c plan_cache_mode=force_generic_plan' };
+
+/**
+ * One pg.Pool per shard node; `add` opens one for a node registered at runtime. A node's
+ * `generic-plans` pool (same size and settings otherwise) opens on first use.
+ */
 export class ShardPools {
   private readonly pools: Pool[];
+  private readonly urls: string[];
+  private readonly genericPlanPools: (Pool | undefined)[] = [];
 
   constructor(private readonly options: ShardPoolOptions) {
-    this.pools = options.urls.map((url, shard) => this.open(url, shard));
+    this.urls = [...options.urls];
+    this.pools = options.urls.map((url, shard) => this.open(url, shard, 'default'));
   }
 
   /** Opens the pool of the next shard (node id = the current count) at `url`; returns its shard number. */
   add(url: string): number {
-    this.pools.push(this.open(url, this.pools.length));
+    this.urls.push(url);
+    this.pools.push(this.open(url, this.pools.length, 'default'));
     return this.pools.length - 1;
   }
 
-  private open(url: string, shard: number): Pool {
+  private open(url: string, shard: number, mode: PlanMode): Pool {
     const { options } = this;
     const pool = new Pool({
       connectionString: url,
@@ -40,7 +62,7 @@ export class ShardPools {
       // No JIT: our statements touch few rows through indexes, but their cost estimates are high,
       // and JIT then compiled for 0.3 s (query API) to 10 s (a summarizer recompute of 200
       // minutes that ran for 20 ms) before running them.
-      options: `-c TimeZone=UTC -c jit=off${options.searchPath ? ` -c search_path=${options.searchPath}` : ''}`,
+      options: `-c TimeZone=UTC -c jit=off${options.searchPath ? ` -c search_path=${options.searchPath}` : ''}${PLAN_MODE_OPTIONS[mode]}`,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
@@ -57,10 +79,11 @@ export class ShardPools {
     return this.pools.length;
   }
 
-  pool(shard: number): Pool {
+  pool(shard: number, mode: PlanMode = 'default'): Pool {
     const pool = this.pools[shard];
     if (!pool) throw new RangeError(`no shard ${shard} (have ${this.pools.length})`);
-    return pool;
+    if (mode === 'default') return pool;
+    return (this.genericPlanPools[shard] ??= this.open(this.urls[shard], shard, mode));
   }
 
   /** True when the shard answers `SELECT 1` within its connection timeout. */
@@ -74,6 +97,6 @@ export class ShardPools {
   }
 
   async end(): Promise<void> {
-    await Promise.all(this.pools.map((p) => p.end()));
+    await Promise.all([...this.pools, ...this.genericPlanPools].map((p) => p?.end()));
   }
 }

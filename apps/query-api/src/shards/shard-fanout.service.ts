@@ -14,6 +14,9 @@ import { BoundSql } from '../sql/sql-params';
 
 const tracer = tracerFor('query-api');
 
+/** What explain= reports as the settings of a statement on a generic-plans pool: its connections' (ShardPools). */
+const GENERIC_PLAN_POOL_SETTINGS = { plan_cache_mode: 'force_generic_plan' };
+
 /** What a scatter over shards gave: one value per shard that answered, and the shards that did not. */
 export interface Scattered<T> {
   values: T[];
@@ -150,9 +153,11 @@ export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
    * explain=… (the plan is taken in the same transaction, with the same settings, before the statement;
    * for a named statement after it, by EXPLAIN EXECUTE, so that it is the plan that ran: a generic
    * plan (planner-settings.ts, plan_cache_mode) differs from the custom plan EXPLAIN would make).
+   * A `genericPlan` statement runs on the shard's generic-plans pool (plan_cache_mode is a setting
+   * of its connections), in a transaction only when one of the above needs it.
    */
   private async run<R extends QueryResultRow>(shard: number, sql: BoundSql, stale: { from: number; to: number }[]): Promise<R[]> {
-    const pool = this.topology.pools.pool(shard);
+    const pool = this.topology.pools.pool(shard, sql.genericPlan ? 'generic-plans' : 'default');
     const statement = { name: sql.name, text: sql.text, values: sql.values };
     const settings = plannerSettingsSql(sql.settings);
     const explain = currentExplain();
@@ -161,7 +166,8 @@ export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
     return withTransaction(pool, async (client) => {
       if (stale.length > 0) await client.query("SELECT set_config('pa.stale_buckets', $1, true)", [buckets]);
       if (settings) await client.query(settings);
-      const record = (plan: unknown) => explain?.plans.push({ shard, statement: sql.name, settings: { ...sql.settings } as Record<string, string>, plan });
+      const shown = { ...sql.settings, ...(sql.genericPlan ? GENERIC_PLAN_POOL_SETTINGS : {}) } as Record<string, string>;
+      const record = (plan: unknown) => explain?.plans.push({ shard, statement: sql.name, settings: shown, plan });
       if (explain && sql.name) {
         const { rows } = await client.query<R>(statement);
         record(await explainPrepared(client, explain.mode, sql.name, sql.values));

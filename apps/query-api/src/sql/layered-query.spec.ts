@@ -39,6 +39,18 @@ describe('layeredSql', () => {
     expect(sql).toMatch(/FROM dirty_runs c CROSS JOIN LATERAL \(SELECT \* FROM raw a WHERE a.machine_id = c.machine_id/);
   });
 
+  it('reads fleet-wide raw edges machine by machine, one machine\'s and long raw ranges by one range scan', () => {
+    const plan = planWindow({ from: at('2026-11-27T22:17:23.5Z'), to: at('2026-11-29T01:30:10Z') }, '1d');
+    const edges = (spec: LayeredSpec) => partsOf(layeredSql(plan, spec, new SqlParams())).filter((part) => part.includes('a.ts >= $'));
+    const fleet = edges(SPEC);
+    expect(fleet).toHaveLength(2);
+    for (const part of fleet) expect(part).toMatch(/^SELECT .* FROM machines m CROSS JOIN LATERAL \(SELECT \* FROM raw a WHERE a\.machine_id = m\.machine_id AND a\.ts >= \$\d+::timestamptz AND a\.ts < \$\d+::timestamptz OFFSET 0\) a GROUP BY 1$/);
+    for (const part of edges({ ...SPEC, machine: '$99' })) expect(part).not.toContain('machines m');
+    // Forced raw over hours: one range scan, not one per machine.
+    const raw = layeredSql(planWindow({ from: at('2026-11-29T10:00:10Z'), to: at('2026-11-29T12:00:50Z') }, 'raw'), SPEC, new SqlParams());
+    expect(raw).not.toContain('machines m');
+  });
+
   it('keeps every value a caller gives out of the SQL text', () => {
     const evil = "x' OR 1=1; DROP TABLE snapshots; --";
     const plan = planWindow({ from: at('2026-11-28T00:00:00Z'), to: at('2026-11-29T00:00:00Z') }, '1d');
@@ -98,7 +110,10 @@ describe('layeredSql', () => {
       const generic = topSql(q, true, true);
       expect(custom.name).toBeUndefined();
       expect(custom.settings).toBeUndefined();
-      expect(generic).toEqual({ ...custom, name: expect.stringMatching(/^pa-top-[0-9a-f]{20}$/), settings: { plan_cache_mode: 'force_generic_plan' } });
+      // On the shard's generic-plans pool (plan_cache_mode a setting of its connections): no transaction.
+      expect(generic).toEqual({ ...custom, name: expect.stringMatching(/^pa-top-[0-9a-f]{20}$/), genericPlan: true });
+      // QUERY_TOP_GENERIC_PLANS_BY=transaction: the same statement, the setting for its transaction.
+      expect(topSql(q, true, true, 'transaction')).toEqual({ ...custom, name: generic.name, settings: { plan_cache_mode: 'force_generic_plan' } });
       // Other bind values, the same shape: the same prepared statement.
       expect(topSql({ ...q, limit: 9 }, true, true).name).toBe(generic.name);
       expect(topSql({ ...q, metric: 'mem_pct' }, true, true).name).not.toBe(generic.name);

@@ -33,6 +33,12 @@ export interface BoundSql {
   name?: string;
   /** planner settings of the statement's query shape, set for its transaction (planner-settings.ts) */
   settings?: PlannerSettings;
+  /**
+   * run on the shard's `generic-plans` pool (libs/pg-shards shard-pools.ts: plan_cache_mode=
+   * force_generic_plan on its connections): a named statement planned once per connection, with
+   * no transaction around it
+   */
+  genericPlan?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QueryConfig } from '@pa/config';
+import { QueryConfig, TopGenericPlansBy } from '@pa/config';
 import { QUERY_CONFIG } from '../query-api.tokens';
 import { Aggregate, AggregateRow, TopOrder, parseAggregate } from '../merge/partials';
 import { WindowPlan } from '../planning/window-plan';
@@ -33,10 +33,13 @@ export interface TopQuery {
  * statement with plan_cache_mode=force_generic_plan is planned once per connection and shape
  * (partitions are then pruned when it starts, "Subplans Removed"). `auto` never switched to the
  * generic plan here (its cost estimate, with default selectivities for the time bounds, is higher).
- * The setting needs the statement's transaction (BEGIN, set_config, statement, COMMIT: three more
- * round trips of ~0.15 ms each on a quiet node). Bench item 6 at load 14–18 (2026-12-02 12:16 UTC):
- * p50 over 7 d 29.7 ms against 40.9 ms planned per request (1.38×), over 24 h 34.3 against 36.7 ms
- * (1.07×: on a loaded box those round trips eat most of the planning saved). Shapes are
+ * Where the setting comes from (QUERY_TOP_GENERIC_PLANS_BY): `pool`, a connection setting of a
+ * pool of its own per shard (ShardPools 'generic-plans'), so the statement is its one round trip;
+ * `transaction`, set_config in the statement's transaction (BEGIN, SELECT set_config, EXECUTE,
+ * COMMIT: three more round trips of ~0.15 ms each on a quiet node, more on a loaded one). Bench
+ * item 6 at load 14–18 (2026-12-02 12:16 UTC), transaction: p50 over 7 d 29.7 ms against 40.9 ms
+ * planned per request (1.38×), over 24 h 34.3 against 36.7 ms (1.07×: on a loaded box those round
+ * trips ate most of the planning saved). Shapes are
  * bounded (metric × by × order × levels and edges of the window × tenant prefixes), so are the
  * statements a connection keeps.
  */
@@ -52,7 +55,7 @@ const ORDER_SQL: Record<TopOrder, string> = { sum: 'sum(s)', avg: 'sum(s)::float
  * rollups are already one row per machine and bucket. With `isGenericPlan`, a named statement
  * planned once per connection (see GENERIC_PLAN above).
  */
-export function topSql(q: TopQuery, useFleet = false, isGenericPlan = false): BoundSql {
+export function topSql(q: TopQuery, useFleet = false, isGenericPlan = false, genericPlansBy: TopGenericPlansBy = 'pool'): BoundSql {
   const p = new SqlParams();
   const c = METRIC_COLUMNS[q.metric];
   const key = q.by === 'process' ? 'name' : 'machine_id';
@@ -81,7 +84,9 @@ export function topSql(q: TopQuery, useFleet = false, isGenericPlan = false): Bo
     },
   };
   const text = layeredSql(q.plan, spec, p);
-  return isGenericPlan ? { text, values: p.values, name: statementName('pa-top', text), settings: GENERIC_PLAN } : { text, values: p.values };
+  if (!isGenericPlan) return { text, values: p.values };
+  const name = statementName('pa-top', text);
+  return genericPlansBy === 'pool' ? { text, values: p.values, name, genericPlan: true } : { text, values: p.values, name, settings: GENERIC_PLAN };
 }
 
 @Injectable()
@@ -98,7 +103,7 @@ export class TopRepository {
     const mayUseFleet = this.config.fleetRollups && q.tenant.length === 0;
     return this.shards.scatter(this.shards.allShards, allowPartial, async (shard) => {
       // A node in a bucket move holds machines its readers leave out: its fleet rows count them.
-      const sql = topSql(q, mayUseFleet && !this.shards.holdsForeignBuckets(shard), this.config.topGenericPlans);
+      const sql = topSql(q, mayUseFleet && !this.shards.holdsForeignBuckets(shard), this.config.topGenericPlans, this.config.topGenericPlansBy);
       const rows = await this.shards.query<AggregateRow & { key: string }>(shard, sql);
       return rows.map((row) => ({ key: row.key, value: parseAggregate(row, isInteger) }));
     });
