@@ -18,6 +18,11 @@ const DAY_MS = 86_400_000;
 /** Full: 20 machines × 100 processes × 300 snapshots = 600,000 rows; quick: 30,000. */
 const FULL = { machines: 20, processes: 100, ticks: 300 };
 const QUICK = { machines: 5, processes: 50, ticks: 120 };
+/**
+ * A day a tenth the size, archived by a run of its own before the full one: the run's peak RSS at two
+ * day sizes (it should not grow with the day: the archive holds one row group, ARCHIVE_ROW_GROUP_ROWS).
+ */
+const SMALL_TICKS_DIVISOR = 10;
 /** Rows of one INSERT into the current day: a writer's small batch. */
 const INSERT_ROWS = 200;
 
@@ -35,6 +40,11 @@ export async function runRetention(ctx: BenchContext): Promise<ItemResult> {
   const dayMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
   const day = new Date(dayMs).toISOString().slice(0, 10);
   const partition = `process_samples_${day.replace(/-/g, '')}`;
+  const small = { ...fleet, ticks: Math.max(1, Math.floor(fleet.ticks / SMALL_TICKS_DIVISOR)) };
+  const smallRows = small.machines * small.processes * small.ticks;
+  const smallDayMs = dayMs - DAY_MS;
+  const smallDay = new Date(smallDayMs).toISOString().slice(0, 10);
+  const smallPartition = `process_samples_${smallDay.replace(/-/g, '')}`;
   const urls = await ctx.databases.create(DATABASE);
   const topic = `proc.snapshots.bench.retention.${ctx.runId}`;
   const pools = urls.map((url) => new Pool({ connectionString: url, max: 2 }));
@@ -44,13 +54,14 @@ export async function runRetention(ctx: BenchContext): Promise<ItemResult> {
     // The writer's principal may read its topic but not create it (the ACLs): the bench, as admin, does.
     for (const name of [topic, `${topic}.dlq`]) await createTopicOnceLeadersAre(ctx, name);
     apps.push(await startPipelineApp(ctx, 'writer', urls, { KAFKA_TOPIC: topic, KAFKA_DLQ_TOPIC: `${topic}.dlq`, WRITER_GROUP_ID: `proc-writer-bench-retention-${ctx.runId}` }, 'writer-retention'));
-    ctx.progress.step(`item 12 · ${formatNumber(rows)} rows of the simulated fleet into ${day} (Kafka, writer)`);
-    const args = ['simulate', '--kafka', '--machines', String(fleet.machines), '--processes', String(fleet.processes), '--interval', '10s', '--ticks', String(fleet.ticks), '--start', new Date(dayMs).toISOString(), '--prefix', 'bench-rt-'];
-    await run(process.execPath, [join(BUILD_ROOT, 'apps', 'collector', 'src', 'main.js'), ...args], { env: { ...process.env, KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic }, maxBuffer: 1 << 24 });
+    ctx.progress.step(`item 12 · ${formatNumber(rows)} rows of the simulated fleet into ${day} and ${formatNumber(smallRows)} into ${smallDay} (Kafka, writer)`);
+    for (const [f, startMs] of [[fleet, dayMs], [small, smallDayMs]] as const) {
+      const args = ['simulate', '--kafka', '--machines', String(f.machines), '--processes', String(f.processes), '--interval', '10s', '--ticks', String(f.ticks), '--start', new Date(startMs).toISOString(), '--prefix', 'bench-rt-'];
+      await run(process.execPath, [join(BUILD_ROOT, 'apps', 'collector', 'src', 'main.js'), ...args], { env: { ...process.env, KAFKA_BROKERS: ctx.env.brokers.join(','), KAFKA_TOPIC: topic }, maxBuffer: 1 << 24 });
+    }
     await pollUntil(() => sumOver(pools, `SELECT count(*) AS n FROM ONLY ${partition}`), (n) => n >= rows, 600_000, 'the writer to store every row');
+    await pollUntil(() => sumOver(pools, `SELECT count(*) AS n FROM ONLY ${smallPartition}`), (n) => n >= smallRows, 600_000, 'the writer to store every row of the small day');
     const heapBytes = await sumOver(pools, `SELECT pg_total_relation_size('${partition}') AS n`);
-    ctx.progress.step(`item 12 · sealing, archiving and dropping ${day} while INSERTs go into today`);
-    const inserts = insertLoop(pools[0]);
     // The lifecycle's peak RSS (getrusage's ru_maxrss, KiB), printed at its exit by a preloaded hook: what
     // archiving the day (and verifying it) held in memory; the sealing before it is SQL on the node.
     const rssHook = join(archiveDir, 'max-rss.cjs');
@@ -60,6 +71,12 @@ export async function runRetention(ctx: BenchContext): Promise<ItemResult> {
       RETENTION_DAYS: '2', ARCHIVE_DIR: archiveDir, ARCHIVE_KEY_FILE: join(archiveDir, 'archive.key'),
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${rssHook}`.trim(),
     };
+    ctx.progress.step(`item 12 · sealing, archiving and dropping ${smallDay} (${formatNumber(smallRows)} rows) alone, for its peak RSS`);
+    const smallRun = await run(process.execPath, [join(BUILD_ROOT, 'apps', 'lifecycle', 'src', 'cli.js'), 'run'], { env: { ...env, LIFECYCLE_DAYS: smallDay }, maxBuffer: 1 << 20 });
+    const smallRssMiB = rssMiBOf(smallRun.stderr);
+    const smallArchived = [...smallRun.stdout.matchAll(/archived (\d+) samples/g)].reduce((n, m) => n + Number(m[1]), 0);
+    ctx.progress.step(`item 12 · sealing, archiving and dropping ${day} while INSERTs go into today`);
+    const inserts = insertLoop(pools[0]);
     const started = performance.now();
     const { stdout, stderr } = await run(process.execPath, [join(BUILD_ROOT, 'apps', 'lifecycle', 'src', 'cli.js'), 'run'], { env, maxBuffer: 1 << 20 }).finally(() => inserts.stop());
     const runSeconds = (performance.now() - started) / 1000;
@@ -73,15 +90,18 @@ export async function runRetention(ctx: BenchContext): Promise<ItemResult> {
     // The same CLI's fixed cost (Node, pg, the config, the key): `status` on the same nodes, nothing archived.
     const idleRssMiB = rssMiBOf((await run(process.execPath, [join(BUILD_ROOT, 'apps', 'lifecycle', 'src', 'cli.js'), 'status', '--json'], { env, maxBuffer: 1 << 24 })).stderr);
     const note = archivedRows !== rows || left > 0 ? `expected ${rows} rows archived and the day gone: ${stdout.trim()}` : undefined;
+    const smallNote = smallArchived !== smallRows ? `expected ${smallRows} rows archived on ${smallDay}: ${smallRun.stdout.trim()}` : undefined;
     return {
       rows: [
         { item: '12', what: `longest INSERT of ${INSERT_ROWS} rows into today while a day was sealed, archived and dropped (${waits.length} INSERTs)`, figure: `${formatNumber(longestMs)} ms`, baseline: `median ${formatNumber(median(waits), 1)} ms`, ratio: longestMs / median(waits), target: '≤ 2000 ms', isMet: longestMs <= 2000, note },
         { item: '12', what: `archive bytes per process sample (encrypted Parquet, zstd), ${formatNumber(rows)} rows`, figure: `${formatNumber(archiveBytes / Math.max(1, archivedRows), 1)} B`, baseline: `heap + indexes ${formatNumber(heapBytes / rows, 1)} B`, ratio: heapBytes / Math.max(1, archiveBytes) },
         // Streamed (cursor, row groups of ARCHIVE_ROW_GROUP_ROWS, chunked encryption): flat in the day's size, where the archive built in memory took ~1 KB a sample.
         { item: '12', what: `peak RSS of the lifecycle run that sealed, archived, verified and dropped ${formatNumber(rows)} rows`, figure: `${formatNumber(maxRssMiB, 1)} MiB`, baseline: `\`lifecycle status\` ${formatNumber(idleRssMiB, 1)} MiB`, ratio: maxRssMiB / idleRssMiB },
+        // The same run on a day a tenth the size: the ratio is how much the run's memory grows with the day.
+        { item: '12', what: `peak RSS of the lifecycle run, ${formatNumber(rows)} rows against ${formatNumber(smallRows)} (a day ${SMALL_TICKS_DIVISOR}× smaller, its own run)`, figure: `${formatNumber(maxRssMiB, 1)} MiB`, baseline: `${formatNumber(smallRssMiB, 1)} MiB`, ratio: maxRssMiB / smallRssMiB, note: smallNote },
       ],
       samples: [],
-      summary: { day, rows, heapBytes, archiveBytes, archivedRows, runSeconds, maxRssMiB, idleRssMiB, longestInsertMs: longestMs, inserts: waits.length, output: stdout.trim() },
+      summary: { day, rows, smallDay, smallRows, smallRssMiB, heapBytes, archiveBytes, archivedRows, runSeconds, maxRssMiB, idleRssMiB, longestInsertMs: longestMs, inserts: waits.length, output: stdout.trim() },
     };
   } finally {
     await Promise.all(apps.map((a) => a.stop()));

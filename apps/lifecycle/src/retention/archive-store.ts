@@ -20,7 +20,7 @@ export const SAMPLES_FILE = 'samples.parquet.enc';
 export const SNAPSHOTS_FILE = 'snapshots.parquet.enc';
 export const MANIFEST_FILE = 'manifest.json';
 
-export function dayArchive(root: string, shard: number, day: string, key: Buffer, groupRows = 50_000): DayArchive {
+export function dayArchive(root: string, shard: number, day: string, key: Buffer, groupRows = 20_000): DayArchive {
   return { shard, day, dir: join(root, String(shard), day), key, groupRows };
 }
 

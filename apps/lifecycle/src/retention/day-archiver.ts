@@ -2,7 +2,7 @@ import { PoolClient } from 'pg';
 import { partitionOf } from '../compress/day-compressor';
 import { ArchiveAuthError } from './archive-crypto';
 import { ArchiveFile, ArchiveManifest, HourCheck, MANIFEST_FORMAT, compareChecks } from './archive-manifest';
-import { ArchiveColumn, RowGroupWriter, SAMPLE_COLUMNS, SNAPSHOT_COLUMNS, TextRow, parquetRowGroupWriter, readRowGroups } from './archive-parquet';
+import { ArchiveColumn, RowGroupWriter, SAMPLE_COLUMNS, SNAPSHOT_COLUMNS, TextRow, parquetRowGroupWriter, readColumnGroups } from './archive-parquet';
 import { DayArchive, SAMPLES_FILE, SNAPSHOTS_FILE, openArchiveFile, openArchiveFileWriter, readManifest, writeManifest } from './archive-store';
 import * as sql from './retention.sql';
 
@@ -31,14 +31,20 @@ export async function nodeChecks(client: PoolClient, day: string): Promise<DayCh
   return { hours, ledger };
 }
 
-/** Streams a query's rows (text, array mode) into `out` a row group at a time, through a cursor of this transaction; returns the row count. */
-async function copyCursor(client: PoolClient, name: string, query: string, values: unknown[], groupRows: number, out: RowGroupWriter): Promise<number> {
+/**
+ * Rows fetched from the cursor at a time: a fraction of a row group, so that a group's text rows
+ * never sit in memory beside its column values (the writer converts each batch as it comes).
+ */
+export const FETCH_ROWS = 10_000;
+
+/** Streams a query's rows (text, array mode) into `out` through a cursor of this transaction, FETCH_ROWS at a time; returns the row count. */
+async function copyCursor(client: PoolClient, name: string, query: string, values: unknown[], fetchRows: number, out: RowGroupWriter): Promise<number> {
   await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${query}`, values);
   let rows = 0;
   for (;;) {
-    const batch = (await client.query<TextRow>({ text: `FETCH ${groupRows} FROM ${name}`, rowMode: 'array' })).rows;
+    const batch = (await client.query<TextRow>({ text: `FETCH ${fetchRows} FROM ${name}`, rowMode: 'array' })).rows;
     if (batch.length === 0) break;
-    await out.append(batch);
+    await out.push(batch);
     rows += batch.length;
   }
   await client.query(`CLOSE ${name}`);
@@ -50,8 +56,8 @@ async function writeFromCursor(client: PoolClient, archive: DayArchive, file: st
   const kv = { 'pa.day': archive.day, 'pa.shard': String(archive.shard), 'pa.times': 'microseconds since 1970-01-01T00:00:00Z (UTC)' };
   const sink = await openArchiveFileWriter(archive, file);
   try {
-    const parquet = await parquetRowGroupWriter(columns, kv, sink);
-    const rows = await copyCursor(client, 'lc_archive_cursor', query, values, groupRows, parquet);
+    const parquet = await parquetRowGroupWriter(columns, kv, sink, groupRows);
+    const rows = await copyCursor(client, 'lc_archive_cursor', query, values, Math.min(FETCH_ROWS, groupRows), parquet);
     await parquet.finish();
     return { ...(await sink.close(rows)), rowGroups: parquet.rowGroups };
   } catch (error) {
@@ -63,8 +69,8 @@ async function writeFromCursor(client: PoolClient, archive: DayArchive, file: st
 /**
  * Writes the day's archive from one REPEATABLE READ snapshot of the node: every sample (heap and
  * compressed) into one Parquet file, the ledger rows into a second, each read through a cursor
- * `archive.groupRows` rows at a time, written as one row group, encrypted chunk by chunk and hashed as it
- * goes (memory: one row group, not the day); then the manifest with the node's counts and
+ * FETCH_ROWS rows at a time, written in row groups of `archive.groupRows` rows, encrypted chunk by chunk and hashed as it
+ * goes (memory: one row group's column values, not the day); then the manifest with the node's counts and
  * checksums per machine and hour. Returns the manifest.
  */
 export async function writeDayArchive(client: PoolClient, archive: DayArchive): Promise<ArchiveManifest> {
@@ -99,7 +105,7 @@ const CHUNK_ROWS = 10_000;
 /**
  * Loads the archive's rows into this transaction's temp tables (lc_archive_samples,
  * lc_archive_ledger): each file authenticated and checked against the manifest's SHA-256 first,
- * then decoded one row group at a time and inserted in chunks. Throws ArchiveAuthError when a file
+ * then decoded one row group at a time, column by column, and inserted in chunks of CHUNK_ROWS. Throws ArchiveAuthError when a file
  * is not what the manifest says.
  */
 export async function loadArchive(client: PoolClient, archive: DayArchive, manifest: ArchiveManifest): Promise<void> {
@@ -107,10 +113,9 @@ export async function loadArchive(client: PoolClient, archive: DayArchive, manif
   for (const [table, entry, columns] of [['lc_archive_samples', manifest.samples, SAMPLE_COLUMNS], ['lc_archive_ledger', manifest.snapshots, SNAPSHOT_COLUMNS]] as const) {
     const file = await openArchiveFile(archive, entry);
     try {
-      for await (const group of readRowGroups(columns, file)) {
-        for (let at = 0; at < group.length; at += CHUNK_ROWS) {
-          const chunk = group.slice(at, at + CHUNK_ROWS);
-          await client.query(sql.INSERT_DECODED(table, columns.length), Array.from({ length: columns.length }, (_, c) => chunk.map((r) => r[c])));
+      for await (const group of readColumnGroups(columns, file)) {
+        for (let at = 0; at < group[0].length; at += CHUNK_ROWS) {
+          await client.query(sql.INSERT_DECODED(table, columns.length), group.map((column) => column.slice(at, at + CHUNK_ROWS)));
         }
       }
     } finally {
