@@ -58,8 +58,10 @@ describe('replays are absorbed, conflicts are visible', () => {
       expect.stringMatching(/^conflict: /),
     ]);
     expect(letters).toHaveLength(2);
-    expect(JSON.parse(letters[0].value)).toEqual(conflicting);
+    // The HTTP path's letter is the gateway's record: schema version 2, its default (GATEWAY_RECORD_FORMAT).
+    expect(letters[0].bytes.equals(encodeSnapshotV2(conflicting))).toBe(true);
     if (format === 'v2') expect(letters[1].bytes.equals(encodeSnapshotV2(conflicting))).toBe(true);
+    else expect(JSON.parse(letters[1].value)).toEqual(conflicting);
     await pollUntil(conflictsCounted, (n) => n === conflictsBefore + 2, { timeoutMs: 15_000 });
     expect(total(await countsByShard(pools, machine))).toEqual({ snapshots: 1, rows: 3 });
     expect(await cpuStored(machine)).toEqual(first.processes.map((p) => p.cpu_pct));
