@@ -9,13 +9,10 @@ import { QueryErrorCode, queryProblem } from '../errors/query.errors';
 import { QueryMetrics } from '../metrics/query.metrics';
 import { QUERY_CONFIG } from '../query-api.tokens';
 import { currentExplain, explainPrepared, explainText } from '../explain/explain-context';
-import { plannerSettingsSql } from '../sql/planner-settings';
+import { GENERIC_PLAN, plannerSettingsSql } from '../sql/planner-settings';
 import { BoundSql } from '../sql/sql-params';
 
 const tracer = tracerFor('query-api');
-
-/** What explain= reports as the settings of a statement on a generic-plans pool: its connections' (ShardPools). */
-const GENERIC_PLAN_POOL_SETTINGS = { plan_cache_mode: 'force_generic_plan' };
 
 /** What a scatter over shards gave: one value per shard that answered, and the shards that did not. */
 export interface Scattered<T> {
@@ -166,7 +163,7 @@ export class ShardFanout implements OnModuleInit, OnApplicationShutdown {
     return withTransaction(pool, async (client) => {
       if (stale.length > 0) await client.query("SELECT set_config('pa.stale_buckets', $1, true)", [buckets]);
       if (settings) await client.query(settings);
-      const shown = { ...sql.settings, ...(sql.genericPlan ? GENERIC_PLAN_POOL_SETTINGS : {}) } as Record<string, string>;
+      const shown = { ...sql.settings, ...(sql.genericPlan ? GENERIC_PLAN : {}) } as Record<string, string>;
       const record = (plan: unknown) => explain?.plans.push({ shard, statement: sql.name, settings: shown, plan });
       if (explain && sql.name) {
         const { rows } = await client.query<R>(statement);

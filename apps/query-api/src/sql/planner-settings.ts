@@ -33,8 +33,9 @@ export type PlannerSetting = keyof typeof ALLOWED_PLANNER_SETTINGS;
 export type PlannerSettings = Partial<Record<PlannerSetting, string>>;
 
 /**
- * A named statement planned once per connection and shape (plan_cache_mode=force_generic_plan);
- * why for /v1/top and the snapshot: top.repository.ts and machines.repository.ts.
+ * A named statement planned once per connection and shape (plan_cache_mode=force_generic_plan):
+ * what /v1/top sets in its transaction with QUERY_TOP_GENERIC_PLANS_BY=transaction, and what
+ * explain= reports for a statement on a generic-plans pool, whose connections have it (ShardPools).
  */
 export const GENERIC_PLAN: PlannerSettings = { plan_cache_mode: 'force_generic_plan' };
 
