@@ -1,16 +1,33 @@
--- The per-column decoders of migration 019, cheaper for the common segment, same values.
+-- Raw reads of a compressed day, cheaper per segment and per sample; the same values (docs/lifecycle.md,
+-- "Decoding"). Bench item 10's raw 24 h series of one machine (372 segments, 30,000 samples) was 3.5-3.9x
+-- the heap's; profiled on a copy of its sealed node (backend CPU-ms per statement, medians of 5 interleaved
+-- rounds of 40, load 4-7): heap 9.75, 019's view 50.25, these decoders alone 37.5, with the view below 24.0.
+-- A fleet-wide raw top over the node's day (cpu and rss of 2,602 segments): heap 75, 019 655, here 270.
+--
+-- The decoders (called for the segments the view does not decode inline):
 --   * Differences of at most 4 byte planes (zigzag z < 2^32, so |d| <= 2^31: an int4) are summed
 --     as `sum(integer)`, whose running value is a bigint; `sum(bigint)` (019) accumulates in int128
 --     and builds a numeric for every sample, cast back ::bigint. Both sums are exact, so the values
---     are the same. Wider segments keep 019's eight slices and numeric sum.
+--     are the same. Wider segments keep 019's eight slices and numeric sum. The rss decoder over one
+--     machine's segments: 15 ms against 29 (pgbench latency, the same rounds).
 --   * A regular segment's times (ts_planes NULL, a positive step) are one generate_series over
 --     timestamptz: hour + base, then + step each sample, the same microseconds as 019's
---     hour + (base + (o - 1) * step) us (time-only intervals add integer microseconds).
+--     hour + (base + (o - 1) * step) us (time-only intervals add integer microseconds). 7 ms against 17 (the same).
 --   * The arrays are ARRAY(SELECT ... ORDER BY u.o): the ordinality column is known sorted, so
 --     neither the window nor the result sorts; 019's array_agg(v ORDER BY o) sorted every column of
 --     every segment once more (PostgreSQL 15 sorts an aggregate's ORDER BY input always).
--- Measured: see docs/lifecycle.md, "Decoding".
--- The lifecycle's VERIFY reads these decoders through the view, so every seal checks them.
+-- The view: a SQL function whose body holds a sub-SELECT is never inlined, and each call starts an
+-- executor: ~20 us a call (the same expressions inline, with 4 slices: 23.3 CPU-ms against 37.5).
+-- The view therefore decodes the common forms itself, as sub-SELECTs of its LATERAL subquery (still
+-- pruned per column: the planner drops the outputs a statement does not read): NULL planes (a
+-- constant column), differences of 1 or 2 byte planes (int4 arithmetic throughout, two slices) and
+-- regular times; the other forms call the decoders above.
+-- Tried and not kept (same measure): a third inline form for 1 plane (21.5 against 21.5); the samples
+-- as unnest(ts) WITH ORDINALITY instead of subscripts (24.75 against 23.0); select-list SRFs for the
+-- times and the samples (26.3-27.0 against 24.3); ROWS FROM(unnest(...)) of every column (194: no
+-- pruning, every decoder runs).
+-- The lifecycle's VERIFY reads this view, so every seal checks it against the rows that went in;
+-- every row of the node above decoded the same as by 019 (all columns, floats as text).
 
 CREATE OR REPLACE FUNCTION pa_decode_ints(base bigint, unit bigint, planes "char"[], n integer) RETURNS bigint[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
@@ -93,6 +110,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
     ORDER BY u.o) END
 $fn$;
 
+-- 019's view with the common forms decoded inline (above); same columns.
 CREATE OR REPLACE VIEW process_segment_rows AS
 SELECT s.hour, s.ts_first AS segment_first, s.ts_last AS segment_last, a.ts[i.o] AS ts, s.machine_id, s.pid, s.ppid, s.name, s.username,
        c.value AS cmdline, a.cpu_pct[i.o] AS cpu_pct, a.mem_pct[i.o] AS mem_pct, a.rss_bytes[i.o] AS rss_bytes, a.vms_bytes[i.o] AS vms_bytes,
