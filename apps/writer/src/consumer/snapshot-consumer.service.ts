@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { context } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
-import { CommandLineScrubber, createCommandLineScrubber, memoizeScrubber, processCount, tenantTopicPattern } from '@pa/contracts';
+import { CmdlineFieldMemo, createCommandLineScrubber, memoizeScrubber, processCount, tenantTopicPattern } from '@pa/contracts';
 import { KafkaLibError, RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
 import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { tracerFor, withSpan } from '@pa/telemetry';
@@ -14,7 +14,7 @@ import { ShardWriter } from '../copy/shard-writer';
 import { DeadLetter, DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
 import { WRITER_CONFIG } from '../writer.tokens';
 import { BatchTrace } from './batch-trace';
-import { decodeRecord } from './record-decoder';
+import { DecodeRules, decodeRecord } from './record-decoder';
 import { TenantBoundary } from './tenant-boundary';
 import { WriterMetrics } from './writer.metrics';
 import { METRICS_REGISTRY } from '@pa/telemetry';
@@ -43,7 +43,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   private readonly metrics: WriterMetrics;
   private readonly tenants: TenantBoundary;
   /** for records produced to Kafka directly (the gateway's are already scrubbed; scrubbing twice changes nothing) */
-  private readonly scrub: CommandLineScrubber | undefined;
+  private readonly scrub: DecodeRules['scrub'];
   private isRunning = false;
   /** bumped on every group join; a batch that started in an older generation must not commit */
   private generation = 0;
@@ -61,7 +61,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     });
     const { enabled, extraWords } = config.scrubbing;
     // Memoized: command lines repeat snapshot after snapshot (one scrub is a dozen regular expressions).
-    this.scrub = enabled ? memoizeScrubber(createCommandLineScrubber({ extraWords })) : undefined;
+    const scrubber = createCommandLineScrubber({ extraWords });
+    this.scrub = enabled ? { lines: memoizeScrubber(scrubber), fields: new CmdlineFieldMemo(scrubber) } : undefined;
     this.dlqProducer = new RecordProducer(this.kafka, { ackTimeoutMs: 30_000, maxInFlightRecords: 1_000_000 });
     this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.dlqTopic);
     this.tenants = new TenantBoundary(config.kafka.topic);

@@ -7,7 +7,7 @@
 import { DEFAULT_RETENTION_MS, MAX_FUTURE_SKEW_MS, MAX_PROCESSES_PER_SNAPSHOT } from '../contracts.constants';
 import { ProcessSnapshot, ValidSnapshot } from '../process-snapshot';
 import { parseRfc3339 } from '../rfc3339';
-import { CommandLineScrubber } from '../scrubbing/command-line-scrubber';
+import { CmdlineFieldMemo } from './cmdline-field-memo';
 import { SnapshotRules } from '../snapshot-validator';
 
 /** process_samples columns in the order of each row's fields (the writer's COPY column list). */
@@ -32,8 +32,8 @@ const START_END_US = (253_402_300_800_000 - PG_EPOCH_MS) * 1000;
 const MAX_SAFE_HIGH = 0x1f_ffff;
 
 export interface SnapshotV2Rules extends SnapshotRules {
-  /** scrubs secrets out of each cmdline; undefined when scrubbing is off */
-  scrub?: CommandLineScrubber;
+  /** scrubs secrets out of each cmdline (one memo for all the records it decodes); undefined when scrubbing is off */
+  scrub?: CmdlineFieldMemo;
 }
 
 export type SnapshotV2Check = { ok: true; snapshot: ValidSnapshot } | { ok: false; reason: string };
@@ -228,13 +228,16 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
     if (problem) return refuseRow(index, 'username', problem);
     at += 4 + Math.max(0, len);
     len = fieldLength(view, at, n);
-    problem = textProblem(value, at, len, 0, 32_768, true);
-    if (problem) return refuseRow(index, 'cmdline', problem);
-    if (len > 0 && rules.scrub) {
-      const commandLine = value.toString('utf8', at + 4, at + 4 + len);
-      const scrubbed = rules.scrub(commandLine);
-      if (scrubbed !== commandLine) (edits ??= []).push([at, at + 4 + len, textField(scrubbed)]);
+    // A command line the memo knows was validated and scrubbed before, found by its bytes (half
+    // the v2 decode was decoding it to a string and hashing that for a string memo: item 1's profile).
+    const memo = len > 0 ? rules.scrub : undefined;
+    let scrubbed = memo?.recall(value, view, at + 4, at + 4 + len);
+    if (scrubbed === undefined) {
+      problem = textProblem(value, at, len, 0, 32_768, true);
+      if (problem) return refuseRow(index, 'cmdline', problem);
+      scrubbed = memo?.learn(value, view, at + 4, at + 4 + len);
     }
+    if (scrubbed) (edits ??= []).push([at, at + 4 + len, scrubbed]);
     at += 4 + Math.max(0, len);
     // cpu_pct 0–100000, mem_pct 0–100: finite float8 (NaN fails both comparisons)
     for (const [field, max] of [['cpu_pct', 100_000], ['mem_pct', 100]] as const) {
@@ -399,14 +402,6 @@ const MACHINE_ID_BYTE: boolean[] = Array.from({ length: 256 }, (_, b) => /^[A-Za
 function formatUuid(bytes: Buffer, at: number): string {
   const hex = bytes.toString('hex', at, at + 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function textField(text: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  const field = Buffer.allocUnsafe(4 + bytes.length);
-  field.writeInt32BE(bytes.length, 0);
-  bytes.copy(field, 4);
-  return field;
 }
 
 /** The rows with each scrubbed cmdline field replaced: views into the value around the new fields. */
