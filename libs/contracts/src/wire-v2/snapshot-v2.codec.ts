@@ -149,6 +149,11 @@ function writeInt64(view: DataView, at: number, value: number): void {
 const NULL = -1;
 const TRUNCATED = -2;
 const BAD_LENGTH = -3;
+// The row loop's field lists, made once: literals in the loop were arrays allocated per row.
+const ID_FIELDS = ['pid', 'ppid'] as const;
+const PERCENT_FIELDS = [['cpu_pct', 100_000], ['mem_pct', 100]] as const;
+const SIZE_FIELDS = ['rss_bytes', 'vms_bytes'] as const;
+const IO_FIELDS = ['io_read_bytes', 'io_write_bytes'] as const;
 
 /**
  * Checks a version 2 value against the contract and the time window, scrubs each cmdline, and
@@ -208,7 +213,7 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
     }
     at += 4 + len;
     // pid, ppid: integers 0 … 4294967295 (int64 with a zero high word)
-    for (const field of ['pid', 'ppid'] as const) {
+    for (const field of ID_FIELDS) {
       len = fieldLength(view, at, n);
       if (len === NULL && field === 'ppid') {
         at += 4;
@@ -240,7 +245,7 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
     if (scrubbed) (edits ??= []).push([at, at + 4 + len, scrubbed]);
     at += 4 + Math.max(0, len);
     // cpu_pct 0–100000, mem_pct 0–100: finite float8 (NaN fails both comparisons)
-    for (const [field, max] of [['cpu_pct', 100_000], ['mem_pct', 100]] as const) {
+    for (const [field, max] of PERCENT_FIELDS) {
       len = fieldLength(view, at, n);
       if (len !== 8) return refuseRow(index, field, lengthProblem(len, 8));
       const x = view.getFloat64(at + 4);
@@ -249,7 +254,7 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
       at += 12;
     }
     // rss_bytes (required), vms_bytes: 0 … 2^53 - 1
-    for (const field of ['rss_bytes', 'vms_bytes'] as const) {
+    for (const field of SIZE_FIELDS) {
       len = fieldLength(view, at, n);
       if (len === NULL && field === 'vms_bytes') {
         at += 4;
@@ -273,7 +278,7 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
     problem = textProblem(value, at, len, 0, 32, true);
     if (problem) return refuseRow(index, 'state', problem);
     at += 4 + Math.max(0, len);
-    for (const field of ['io_read_bytes', 'io_write_bytes'] as const) {
+    for (const field of IO_FIELDS) {
       len = fieldLength(view, at, n);
       if (len === NULL) {
         at += 4;
