@@ -1,4 +1,4 @@
-import { checkSnapshot, createCommandLineScrubber, decodeSnapshotV2, encodeSnapshotV2, scrubSnapshot } from '@pa/contracts';
+import { CmdlineFieldMemo, checkSnapshot, createCommandLineScrubber, decodeSnapshotV2, encodeSnapshotV2, scrubSnapshot } from '@pa/contracts';
 import { buildProcess, buildSnapshot } from '@pa/testing';
 import { encodeSnapshots } from './process-sample-rows';
 
@@ -14,7 +14,7 @@ function fromJson(json: string, scrub = createCommandLineScrubber()) {
 }
 
 function fromV2(value: Buffer, scrub = createCommandLineScrubber()) {
-  const decoded = decodeSnapshotV2(value, { ...rules, scrub });
+  const decoded = decodeSnapshotV2(value, { ...rules, scrub: new CmdlineFieldMemo(scrub) });
   if (!decoded.ok) throw new Error(decoded.reason);
   return decoded.snapshot;
 }

@@ -1,5 +1,5 @@
 import { KafkaMessage } from 'kafkajs';
-import { createCommandLineScrubber, encodeSnapshotV2 } from '@pa/contracts';
+import { CmdlineFieldMemo, createCommandLineScrubber, encodeSnapshotV2 } from '@pa/contracts';
 import { buildSnapshot } from '@pa/testing';
 import { decodeRecord } from './record-decoder';
 
@@ -81,7 +81,8 @@ describe('decodeRecord', () => {
 });
 
 describe('decodeRecord: secret scrubbing of records produced directly', () => {
-  const scrub = createCommandLineScrubber();
+  const scrubber = createCommandLineScrubber();
+  const scrub = { lines: scrubber, fields: new CmdlineFieldMemo(scrubber) };
   const sent = buildSnapshot('m-1', 2, rules.nowMs - 60_000) as unknown as { processes: { cmdline?: string }[] };
   sent.processes[0].cmdline = 'AWS_SECRET_ACCESS_KEY=abc123 ./job --region eu';
   const record = () => message(Buffer.from(JSON.stringify(sent)));
@@ -96,9 +97,19 @@ describe('decodeRecord: secret scrubbing of records produced directly', () => {
 
   it('decodes the raw record and one the gateway already scrubbed to the same rows (one ledger entry)', () => {
     const raw = decodeRecord(record(), { ...rules, scrub }) as { snapshot: object };
-    const scrubbedSent = { ...sent, processes: sent.processes.map((p) => ({ ...p, cmdline: p.cmdline && scrub(p.cmdline) })) };
+    const scrubbedSent = { ...sent, processes: sent.processes.map((p) => ({ ...p, cmdline: p.cmdline && scrubber(p.cmdline) })) };
     const again = decodeRecord(message(Buffer.from(JSON.stringify(scrubbedSent))), { ...rules, scrub }) as { snapshot: object };
     expect(again.snapshot).toEqual(raw.snapshot);
+  });
+
+  it('scrubs a version 2 record to the same rows as its JSON twin', () => {
+    const json = decodeRecord(record(), { ...rules, scrub });
+    const v2 = decodeRecord(message(encodeSnapshotV2(sent as never), V2_HEADERS), { ...rules, scrub });
+    if (!json.ok || !v2.ok) throw new Error('refused');
+    const rows = Buffer.concat(v2.snapshot.copyRows?.parts ?? []);
+    expect(rows.toString('utf8')).toContain('AWS_SECRET_ACCESS_KEY=******** ./job --region eu');
+    expect(rows.toString('utf8')).not.toContain('abc123');
+    expect(json.snapshot.processes[0].cmdline).toBe('AWS_SECRET_ACCESS_KEY=******** ./job --region eu');
   });
 
   it('stores the cmdline as sent when scrubbing is off', () => {

@@ -1,5 +1,6 @@
 import { IHeaders, KafkaMessage } from 'kafkajs';
 import {
+  CmdlineFieldMemo,
   CommandLineScrubber,
   HEADER,
   SNAPSHOT_SCHEMA_VERSION,
@@ -22,7 +23,12 @@ export interface DecodeRules {
   nowMs: number;
   retentionMs: number;
   /** scrubs secrets out of each cmdline; undefined when scrubbing is turned off */
-  scrub?: CommandLineScrubber;
+  scrub?: {
+    /** of a JSON (v1) record */
+    lines: CommandLineScrubber;
+    /** of a version 2 record, by the field's bytes */
+    fields: CmdlineFieldMemo;
+  };
 }
 
 /**
@@ -43,7 +49,7 @@ export function decodeRecord(message: KafkaMessage, rules: DecodeRules): Decoded
   if (!message.value || message.value.length === 0) return reject('record has no value');
   if (version === SNAPSHOT_V2_SCHEMA_VERSION) {
     // Binary rows, validated in place; the cmdlines are scrubbed on the way (decodeSnapshotV2).
-    const v2 = decodeSnapshotV2(message.value, rules);
+    const v2 = decodeSnapshotV2(message.value, { ...rules, scrub: rules.scrub?.fields });
     if (!v2.ok) return reject(v2.reason);
     const keyProblem = problemWithKey(message.key, v2.snapshot.machine_id);
     if (keyProblem) return reject(keyProblem);
@@ -66,7 +72,7 @@ export function decodeRecord(message: KafkaMessage, rules: DecodeRules): Decoded
   if (!check.ok) return reject(describeIssues(check.issues).join('; '));
   const keyProblem = problemWithKey(message.key, check.snapshot.machine_id);
   if (keyProblem) return reject(keyProblem);
-  if (rules.scrub) scrubSnapshot(check.snapshot, rules.scrub);
+  if (rules.scrub) scrubSnapshot(check.snapshot, rules.scrub.lines);
   return { ok: true, snapshot: check.snapshot, offset: message.offset, bytes: message.value.length };
 }
 

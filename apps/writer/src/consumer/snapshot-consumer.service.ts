@@ -1,20 +1,21 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
-import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { WriterConfig } from '@pa/config';
-import { CommandLineScrubber, createCommandLineScrubber, memoizeScrubber, processCount, tenantTopicPattern } from '@pa/contracts';
+import { CmdlineFieldMemo, createCommandLineScrubber, memoizeScrubber, tenantTopicPattern } from '@pa/contracts';
 import { KafkaLibError, RecordProducer, consumerLag, createKafka, ensureTopics, isKafkaReachable } from '@pa/kafka';
 import { ShardTopology, openServiceTopology } from '@pa/catalog';
 import { tracerFor, withSpan } from '@pa/telemetry';
 import { ShardDispatcher } from '../batching/shard-dispatcher';
 import { OffsetTracker } from '../batching/offset-tracker';
 import { PendingSnapshot } from '../batching/pending-snapshot';
+import { Decoded, decodedSlices } from '../batching/decoded-slices';
 import { PartitionKey, partitionKey, splitPartitionKey } from '../batching/partition-key';
 import { ShardWriter } from '../copy/shard-writer';
 import { DeadLetter, DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
 import { WRITER_CONFIG } from '../writer.tokens';
 import { BatchTrace } from './batch-trace';
-import { decodeRecord } from './record-decoder';
+import { DecodeRules, decodeRecord } from './record-decoder';
 import { TenantBoundary } from './tenant-boundary';
 import { WriterMetrics } from './writer.metrics';
 import { METRICS_REGISTRY } from '@pa/telemetry';
@@ -43,7 +44,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   private readonly metrics: WriterMetrics;
   private readonly tenants: TenantBoundary;
   /** for records produced to Kafka directly (the gateway's are already scrubbed; scrubbing twice changes nothing) */
-  private readonly scrub: CommandLineScrubber | undefined;
+  private readonly scrub: DecodeRules['scrub'];
   private isRunning = false;
   /** bumped on every group join; a batch that started in an older generation must not commit */
   private generation = 0;
@@ -61,7 +62,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     });
     const { enabled, extraWords } = config.scrubbing;
     // Memoized: command lines repeat snapshot after snapshot (one scrub is a dozen regular expressions).
-    this.scrub = enabled ? memoizeScrubber(createCommandLineScrubber({ extraWords })) : undefined;
+    const scrubber = createCommandLineScrubber({ extraWords });
+    this.scrub = enabled ? { lines: memoizeScrubber(scrubber), fields: new CmdlineFieldMemo(scrubber) } : undefined;
     this.dlqProducer = new RecordProducer(this.kafka, { ackTimeoutMs: 30_000, maxInFlightRecords: 1_000_000 });
     this.deadLetters = new DeadLetterPublisher(this.dlqProducer, config.kafka.dlqTopic);
     this.tenants = new TenantBoundary(config.kafka.topic);
@@ -201,32 +203,32 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Dead-letters what cannot be stored and writes (or parks) the rest; returns the valid rows. */
+  /**
+   * Dead-letters what cannot be stored and writes (or parks) the rest, slice by slice of about
+   * WRITER_BATCH_MAX_ROWS rows (decodedSlices: a large fetch is never decoded whole); returns the valid rows.
+   */
   private async storeBatch(source: PartitionKey, messages: EachBatchPayload['batch']['messages']): Promise<number> {
     const now = Date.now();
-    const valid: PendingSnapshot[] = [];
-    const invalid: DeadLetter[] = [];
     const { topic } = splitPartitionKey(source);
-    for (const message of messages) {
+    const decode = (message: KafkaMessage): Decoded<DeadLetter> => {
       const decoded = decodeRecord(message, { nowMs: now, retentionMs: this.config.retentionMs, scrub: this.scrub });
-      if (!decoded.ok) {
-        invalid.push(toDeadLetter({ source, offset: decoded.offset, message }, decoded.reason));
-        continue;
-      }
+      if (!decoded.ok) return { ok: false, letter: toDeadLetter({ source, offset: decoded.offset, message }, decoded.reason) };
       const foreign = this.tenants.refusal(topic, decoded.snapshot.machine_id);
       if (foreign !== undefined) {
-        invalid.push(toDeadLetter({ source, offset: decoded.offset, message }, foreign));
         this.metrics.foreignMachines.inc({ tenant: this.tenants.tenantOf(topic) });
-        continue;
+        return { ok: false, letter: toDeadLetter({ source, offset: decoded.offset, message }, foreign) };
       }
-      valid.push({ snapshot: decoded.snapshot, source, offset: decoded.offset, bytes: decoded.bytes, message });
-    }
+      return { ok: true, item: { snapshot: decoded.snapshot, source, offset: decoded.offset, bytes: decoded.bytes, message } };
+    };
     this.counters.consumed += messages.length;
     this.metrics.consumed.inc(messages.length);
-    const rows = valid.reduce((n, v) => n + processCount(v.snapshot), 0);
+    let rows = 0;
+    for (const slice of decodedSlices(messages, decode, this.config.batch.maxRows)) {
+      await this.deadLetter(slice.invalid);
+      await this.dispatcher.dispatch(slice.valid);
+      rows += slice.rows;
+    }
     this.metrics.batchRows.observe(rows);
-    await this.deadLetter(invalid);
-    await this.dispatcher.dispatch(valid);
     return rows;
   }
 

@@ -2,6 +2,7 @@ import { ProcessSample, ValidSnapshot } from '../process-snapshot';
 import { createCommandLineScrubber } from '../scrubbing/command-line-scrubber';
 import { SNAPSHOT_V2_MAGIC, decodeSnapshotV2, encodeSnapshotV2 } from './snapshot-v2.codec';
 import { memoizeScrubber } from './scrub-memo';
+import { CmdlineFieldMemo } from './cmdline-field-memo';
 
 const nowMs = Date.parse('2026-11-29T12:00:00Z');
 const rules = { nowMs, retentionMs: 30 * 86_400_000 };
@@ -81,16 +82,31 @@ describe('schema version 2 codec', () => {
     expect(decoded).toMatchObject({ ok: true, snapshot: { copyRows: { count: 0, parts: [] } } });
   });
 
-  it('scrubs each cmdline and replaces only that field', () => {
-    const scrub = memoizeScrubber(createCommandLineScrubber());
+  it('scrubs each cmdline and replaces only that field, the same from the memo as the first time', () => {
+    const scrubber = createCommandLineScrubber();
+    const scrubbed: string[] = [];
+    const scrub = new CmdlineFieldMemo((line) => {
+      scrubbed.push(line);
+      return scrubber(line);
+    });
     const s = snapshot([process(1), process(2, { cmdline: 'mysql --password=hunter2x -h db' }), process(3)]);
     const value = encodeSnapshotV2(s);
-    const decoded = decodeSnapshotV2(value, { ...rules, scrub });
-    if (!decoded.ok) throw new Error(decoded.reason);
-    const expected = encodeSnapshotV2({ ...s, processes: [process(1), process(2, { cmdline: scrub('mysql --password=hunter2x -h db') }), process(3)] });
-    const rows = Buffer.concat(decoded.snapshot.copyRows?.parts ?? []);
-    expect(rows.toString('latin1')).not.toContain('hunter2x');
-    expect(rows.equals(expected.subarray(expected.length - rows.length))).toBe(true);
+    const expected = encodeSnapshotV2({ ...s, processes: [process(1), process(2, { cmdline: scrubber('mysql --password=hunter2x -h db') }), process(3)] });
+    for (let round = 0; round < 2; round++) {
+      const decoded = decodeSnapshotV2(value, { ...rules, scrub });
+      if (!decoded.ok) throw new Error(decoded.reason);
+      const rows = Buffer.concat(decoded.snapshot.copyRows?.parts ?? []);
+      expect(rows.toString('latin1')).not.toContain('hunter2x');
+      expect(rows.equals(expected.subarray(expected.length - rows.length))).toBe(true);
+    }
+    // The second record's command lines came from the memo.
+    expect(scrubbed).toHaveLength(3);
+  });
+
+  it('refuses an invalid cmdline every time: the memo learns validated fields only', () => {
+    const scrub = new CmdlineFieldMemo(createCommandLineScrubber());
+    const value = encodeSnapshotV2(snapshot([process(1, { cmdline: 'a\u0000b' })]));
+    for (let round = 0; round < 2; round++) expect(reasonOf(value, { ...rules, scrub } as typeof rules)).toBe('/processes/0/cmdline: must not contain NUL characters');
   });
 
   describe('refuses, naming the field and process index', () => {
@@ -208,6 +224,22 @@ describe('schema version 2 codec', () => {
       expect(reasonOf(encodeSnapshotV2(snapshot([], { tsMs: nowMs + 6 * 60_000 })))).toBe('/ts: is more than 5 minutes in the future');
       expect(reasonOf(encodeSnapshotV2(snapshot([], { tsMs: nowMs - 31 * 86_400_000 })))).toBe('/ts: is older than the retention of 30 days');
     });
+  });
+});
+
+describe('CmdlineFieldMemo', () => {
+  it('answers SAME for a line that scrubs to itself, the new field for one that does not, and stays right past its bound', () => {
+    const memo = new CmdlineFieldMemo((line) => line.replace('secret', '******'), 12);
+    for (let round = 0; round < 3; round++) {
+      for (const line of ['plain', 'a secret', 'other', 'more secret', 'é日本😀 secret']) {
+        const bytes = Buffer.concat([Buffer.from('xy'), Buffer.from(line)]);
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+        const answer = memo.recall(bytes, view, 2, bytes.length) ?? memo.learn(bytes, view, 2, bytes.length);
+        const scrubbed = line.replace('secret', '******');
+        if (scrubbed === line) expect(answer).toBeNull();
+        else expect(answer).toEqual(Buffer.concat([lengthOf(Buffer.byteLength(scrubbed)), Buffer.from(scrubbed)]));
+      }
+    }
   });
 });
 

@@ -7,7 +7,7 @@
 import { DEFAULT_RETENTION_MS, MAX_FUTURE_SKEW_MS, MAX_PROCESSES_PER_SNAPSHOT } from '../contracts.constants';
 import { ProcessSnapshot, ValidSnapshot } from '../process-snapshot';
 import { parseRfc3339 } from '../rfc3339';
-import { CommandLineScrubber } from '../scrubbing/command-line-scrubber';
+import { CmdlineFieldMemo } from './cmdline-field-memo';
 import { SnapshotRules } from '../snapshot-validator';
 
 /** process_samples columns in the order of each row's fields (the writer's COPY column list). */
@@ -32,8 +32,8 @@ const START_END_US = (253_402_300_800_000 - PG_EPOCH_MS) * 1000;
 const MAX_SAFE_HIGH = 0x1f_ffff;
 
 export interface SnapshotV2Rules extends SnapshotRules {
-  /** scrubs secrets out of each cmdline; undefined when scrubbing is off */
-  scrub?: CommandLineScrubber;
+  /** scrubs secrets out of each cmdline (one memo for all the records it decodes); undefined when scrubbing is off */
+  scrub?: CmdlineFieldMemo;
 }
 
 export type SnapshotV2Check = { ok: true; snapshot: ValidSnapshot } | { ok: false; reason: string };
@@ -149,6 +149,11 @@ function writeInt64(view: DataView, at: number, value: number): void {
 const NULL = -1;
 const TRUNCATED = -2;
 const BAD_LENGTH = -3;
+// The row loop's field lists, made once: literals in the loop were arrays allocated per row.
+const ID_FIELDS = ['pid', 'ppid'] as const;
+const PERCENT_FIELDS = [['cpu_pct', 100_000], ['mem_pct', 100]] as const;
+const SIZE_FIELDS = ['rss_bytes', 'vms_bytes'] as const;
+const IO_FIELDS = ['io_read_bytes', 'io_write_bytes'] as const;
 
 /**
  * Checks a version 2 value against the contract and the time window, scrubs each cmdline, and
@@ -208,7 +213,7 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
     }
     at += 4 + len;
     // pid, ppid: integers 0 … 4294967295 (int64 with a zero high word)
-    for (const field of ['pid', 'ppid'] as const) {
+    for (const field of ID_FIELDS) {
       len = fieldLength(view, at, n);
       if (len === NULL && field === 'ppid') {
         at += 4;
@@ -228,16 +233,19 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
     if (problem) return refuseRow(index, 'username', problem);
     at += 4 + Math.max(0, len);
     len = fieldLength(view, at, n);
-    problem = textProblem(value, at, len, 0, 32_768, true);
-    if (problem) return refuseRow(index, 'cmdline', problem);
-    if (len > 0 && rules.scrub) {
-      const commandLine = value.toString('utf8', at + 4, at + 4 + len);
-      const scrubbed = rules.scrub(commandLine);
-      if (scrubbed !== commandLine) (edits ??= []).push([at, at + 4 + len, textField(scrubbed)]);
+    // A command line the memo knows was validated and scrubbed before, found by its bytes (half
+    // the v2 decode was decoding it to a string and hashing that for a string memo: item 1's profile).
+    const memo = len > 0 ? rules.scrub : undefined;
+    let scrubbed = memo?.recall(value, view, at + 4, at + 4 + len);
+    if (scrubbed === undefined) {
+      problem = textProblem(value, at, len, 0, 32_768, true);
+      if (problem) return refuseRow(index, 'cmdline', problem);
+      scrubbed = memo?.learn(value, view, at + 4, at + 4 + len);
     }
+    if (scrubbed) (edits ??= []).push([at, at + 4 + len, scrubbed]);
     at += 4 + Math.max(0, len);
     // cpu_pct 0–100000, mem_pct 0–100: finite float8 (NaN fails both comparisons)
-    for (const [field, max] of [['cpu_pct', 100_000], ['mem_pct', 100]] as const) {
+    for (const [field, max] of PERCENT_FIELDS) {
       len = fieldLength(view, at, n);
       if (len !== 8) return refuseRow(index, field, lengthProblem(len, 8));
       const x = view.getFloat64(at + 4);
@@ -246,7 +254,7 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
       at += 12;
     }
     // rss_bytes (required), vms_bytes: 0 … 2^53 - 1
-    for (const field of ['rss_bytes', 'vms_bytes'] as const) {
+    for (const field of SIZE_FIELDS) {
       len = fieldLength(view, at, n);
       if (len === NULL && field === 'vms_bytes') {
         at += 4;
@@ -270,7 +278,7 @@ export function decodeSnapshotV2(value: Buffer, rules: SnapshotV2Rules): Snapsho
     problem = textProblem(value, at, len, 0, 32, true);
     if (problem) return refuseRow(index, 'state', problem);
     at += 4 + Math.max(0, len);
-    for (const field of ['io_read_bytes', 'io_write_bytes'] as const) {
+    for (const field of IO_FIELDS) {
       len = fieldLength(view, at, n);
       if (len === NULL) {
         at += 4;
@@ -399,14 +407,6 @@ const MACHINE_ID_BYTE: boolean[] = Array.from({ length: 256 }, (_, b) => /^[A-Za
 function formatUuid(bytes: Buffer, at: number): string {
   const hex = bytes.toString('hex', at, at + 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function textField(text: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  const field = Buffer.allocUnsafe(4 + bytes.length);
-  field.writeInt32BE(bytes.length, 0);
-  bytes.copy(field, 4);
-  return field;
 }
 
 /** The rows with each scrubbed cmdline field replaced: views into the value around the new fields. */
