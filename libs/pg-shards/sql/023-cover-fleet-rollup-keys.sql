@@ -3,7 +3,8 @@
 -- was one heap fetch (the rebuild's DELETE + INSERT scatters a bucket's rows: 230 rows of one hour
 -- on ~50 heap pages): bench item 6's data (50 machines × 100 processes every 2 min, 2 shards), 24 h
 -- window, 11,900 fleet rows on shard 0, PostgreSQL CPU of the statement on both shards 13.2 ms
--- against 6.5 ms covered, and the request's p50 18.9 ms against 7.7 ms (load 2–4, 2026-12-03).
+-- against 6.5 ms covered; /v1/top p50 over 24 h 25.9 against 13.7 ms, over 7 d 17.8 against
+-- 11.3 ms (blocks of requests alternating the keys, load 3–4, 2026-12-03; docs/query-plans.md).
 -- No other index: the key's own index gets wider, the rebuild maintains as many indexes as before.
 -- The minima are not in it: no fleet-wide read uses them.
 ALTER TABLE process_fleet_rollup_1m
