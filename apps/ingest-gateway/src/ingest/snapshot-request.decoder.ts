@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { CommandLineScrubber, ValidSnapshot, checkSnapshot, describeIssues, encodeSnapshotV2, haveSameStoredContent, scrubSnapshot } from '@pa/contracts';
+import { CommandLineScrubber, ValidSnapshot, checkSnapshot, describeIssues, encodeSnapshotV2, haveSameStoredContent, scrubSnapshot, transcodeJsonToV2 } from '@pa/contracts';
 import { IngestErrorCode, ingestProblem } from './ingest.errors';
 import { describeGzipError, describeJsonError, findInvalidUtf8 } from './syntax-position';
 
@@ -27,6 +27,8 @@ export interface DecodeRules {
   scrub?: CommandLineScrubber;
   /** 'v2': transcode each validated, scrubbed snapshot to schema version 2 (GATEWAY_RECORD_FORMAT); 'v1' (the default here): its JSON */
   recordFormat?: 'v1' | 'v2';
+  /** false: every snapshot goes JSON.parse → checkSnapshot → encodeSnapshotV2 (GATEWAY_DIRECT_V2=off, for the bench's A/B) */
+  directV2?: boolean;
 }
 
 /**
@@ -52,6 +54,12 @@ type Format = 'json' | 'ndjson';
 export async function decodeSnapshotRequest(request: SnapshotRequest, rules: DecodeRules): Promise<DecodedRequest> {
   const format = formatOf(request.contentType);
   const bytes = await decompress(request.body ?? Buffer.alloc(0), request.contentEncoding, rules.limitBytes);
+  if (format === 'json' && rules.recordFormat === 'v2' && rules.directV2 !== false) {
+    // One pass from the bytes to the record; whatever it declines (invalid input among others)
+    // takes the way below, which words the errors.
+    const direct = transcodeJsonToV2(bytes, rules);
+    if (direct && direct.v2.length <= rules.maxRecordBytes) return { records: [{ machineId: direct.machineId, v2: direct.v2 }], duplicates: 0 };
+  }
   let text: string;
   try {
     text = utf8.decode(bytes);
