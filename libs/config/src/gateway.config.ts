@@ -31,7 +31,7 @@ export interface GatewayConfig {
     maxRecordBytes: number;
     /** what the gateway produces (GATEWAY_RECORD_FORMAT, default v2): schema version 2, transcoded once after validation, or the JSON as received (v1) */
     recordFormat: RecordFormat;
-    /** application/json snapshots go from their bytes to the v2 record in one pass (GATEWAY_DIRECT_V2, default on; off keeps JSON.parse → validate → encode, for the bench's A/B) */
+    /** each snapshot is checked, scrubbed and written as v2 in one walk over JSON.parse's tree (GATEWAY_DIRECT_V2, default on; off keeps JSON.parse → validate → encode, for the bench's A/B) */
     directV2: boolean;
   };
   /** snapshots older than this are rejected, ms */

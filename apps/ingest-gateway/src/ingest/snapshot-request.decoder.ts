@@ -54,12 +54,6 @@ type Format = 'json' | 'ndjson';
 export async function decodeSnapshotRequest(request: SnapshotRequest, rules: DecodeRules): Promise<DecodedRequest> {
   const format = formatOf(request.contentType);
   const bytes = await decompress(request.body ?? Buffer.alloc(0), request.contentEncoding, rules.limitBytes);
-  if (format === 'json' && rules.recordFormat === 'v2' && rules.directV2 !== false) {
-    // One pass from the bytes to the record; whatever it declines (invalid input among others)
-    // takes the way below, which words the errors.
-    const direct = transcodeJsonToV2(bytes, rules);
-    if (direct && direct.v2.length <= rules.maxRecordBytes) return { records: [{ machineId: direct.machineId, v2: direct.v2 }], duplicates: 0 };
-  }
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -70,7 +64,30 @@ export async function decodeSnapshotRequest(request: SnapshotRequest, rules: Dec
   if (documents.length === 0 || documents[0].json.trim() === '') {
     throw ingestProblem(IngestErrorCode.MALFORMED_BODY, 'body is empty: send one snapshot or NDJSON lines');
   }
+  if (rules.recordFormat === 'v2' && rules.directV2 !== false) {
+    const records = transcodeAll(documents, rules);
+    if (records) return { records, duplicates: 0 };
+  }
   return validateAll(documents, format, rules);
+}
+
+/**
+ * Every snapshot checked, scrubbed and written as v2 in one walk each (transcodeJsonToV2), or
+ * undefined when one is declined, too large, or shares its machine_id and ts with another: the
+ * request then goes through validateAll, which words the errors and counts the repeats.
+ */
+function transcodeAll(documents: { json: string }[], rules: DecodeRules): SnapshotRecord[] | undefined {
+  const records: SnapshotRecord[] = [];
+  const keys = new Set<string>();
+  for (const { json } of documents) {
+    const direct = transcodeJsonToV2(json, rules);
+    if (!direct || direct.v2.length > rules.maxRecordBytes) return undefined;
+    const key = `${direct.tsMs}|${direct.machineId}`;
+    if (keys.has(key)) return undefined;
+    keys.add(key);
+    records.push({ machineId: direct.machineId, v2: direct.v2 });
+  }
+  return records;
 }
 
 function formatOf(contentType: string | undefined): Format {

@@ -49,11 +49,10 @@ function usual(text: string, r = rules): Buffer | undefined {
 
 /** Transcodes, and checks the answer is one the usual way gives (or a decline). */
 function direct(text: string, r = rules): Buffer | undefined {
-  const bytes = Buffer.from(text);
-  const result = transcodeJsonToV2(bytes, r);
+  // The text the gateway decodes from the bytes sent (a lone surrogate of `text` became U+FFFD, a BOM is dropped).
+  const sent = new TextDecoder().decode(Buffer.from(text));
+  const result = transcodeJsonToV2(sent, r);
   if (result) {
-    // The text the gateway decodes from these bytes (a lone surrogate of `text` became U+FFFD, a BOM is dropped).
-    const sent = new TextDecoder().decode(bytes);
     const expected = usual(sent, r);
     expect(expected).toBeDefined();
     expect(result.v2.equals(expected as Buffer)).toBe(true);
@@ -139,7 +138,6 @@ describe('transcodeJsonToV2', () => {
       expect(usual(text)).toBeUndefined();
       expect(direct(text)).toBeUndefined();
     }
-    expect(transcodeJsonToV2(Buffer.from([0x7b, 0xff, 0x7d]), rules)).toBeUndefined();
   });
 
   it('takes what JSON.parse makes of unusual forms: unknown and repeated keys, processes first, 1e0, -0, escaped keys', () => {

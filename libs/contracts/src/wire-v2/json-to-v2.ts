@@ -29,7 +29,6 @@ const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 2 ** 32;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MACHINE_ID_CHAR: boolean[] = Array.from({ length: 128 }, (_, c) => /^[A-Za-z0-9._:-]$/.test(String.fromCharCode(c)));
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Thrown inside the walk when it declines; never leaves this module. */
 class Declined {}
@@ -40,15 +39,15 @@ function decline(): never {
 }
 
 /**
- * The schema version 2 value of a JSON snapshot (UTF-8 bytes, as received), or undefined when the
- * usual way must decide. `rules` as checkSnapshot's, plus the scrubber.
+ * The schema version 2 value of one snapshot's JSON text, or undefined when the usual way must
+ * decide. `rules` as checkSnapshot's, plus the scrubber.
  */
-export function transcodeJsonToV2(json: Buffer, rules: SnapshotV2Rules): TranscodedSnapshot | undefined {
+export function transcodeJsonToV2(json: string, rules: SnapshotV2Rules): TranscodedSnapshot | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(json));
+    value = JSON.parse(json);
   } catch {
-    return undefined; // not UTF-8, not JSON
+    return undefined;
   }
   try {
     return transcode(value, rules);
