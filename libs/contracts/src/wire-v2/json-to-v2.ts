@@ -195,9 +195,26 @@ function optionalInt64(w: number, value: unknown, max: number): number {
 
 function textField(w: number, value: string | undefined): number {
   if (value === undefined) return nullField(w);
-  const length = out.write(value, w + 4, 'utf8');
-  view.setInt32(w, length);
-  return w + 4 + length;
+  const length = value.length <= SHORT_TEXT ? writeAscii(value, w + 4) : -1;
+  const bytes = length >= 0 ? length : out.write(value, w + 4, 'utf8');
+  view.setInt32(w, bytes);
+  return w + 4 + bytes;
+}
+
+/**
+ * Up to this many UTF-16 units, ASCII text is written by a loop: cheaper than Buffer#write's native
+ * call (the walk 0.80 → 0.75 of the old way's time on item 4's bodies, measured by hand).
+ */
+const SHORT_TEXT = 64;
+
+/** Writes `value` at `at` if it is ASCII and returns its length, else -1 (and what was written is overwritten). */
+function writeAscii(value: string, at: number): number {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    out[at + i] = c;
+  }
+  return value.length;
 }
 
 function int64(w: number, value: number): number {
