@@ -103,6 +103,16 @@ function compressionRows(samples: Sample[], logBytes: Record<string, number>): T
 function encoderRows(samples: Sample[]): TableRow[] {
   const cpu = (m: string) => `${formatNumber(detail(samples, m, 'cpuMsPerSnapshot'), 2)} CPU-ms per snapshot (${formatNumber(medianOf(samples, m))}/s)`;
   const rows: TableRow[] = [];
+  if (samples.some((s) => s.measurement === 'gateway-ajv-then-encode')) {
+    rows.push({
+      item: '4',
+      what: "the gateway's CPU per snapshot, checked and written as v2 in one walk over JSON.parse's tree vs ajv then encodeSnapshotV2 (GATEWAY_DIRECT_V2=off), same rounds",
+      figure: `one walk ${cpu('gateway')}`,
+      baseline: `ajv + encoder ${cpu('gateway-ajv-then-encode')}`,
+      ratio: pairedDetailRatio(samples, 'cpuMsPerSnapshot', 'gateway', 'gateway-ajv-then-encode'),
+      note: `CPU per snapshot, not the rate; snapshots/s ${pairedRatio(samples, 'gateway', 'gateway-ajv-then-encode').toFixed(2)}× (paired)`,
+    });
+  }
   if (samples.some((s) => s.measurement === 'gateway-kafkajs-encoder')) {
     rows.push({
       item: '4',

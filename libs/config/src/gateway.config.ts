@@ -31,6 +31,8 @@ export interface GatewayConfig {
     maxRecordBytes: number;
     /** what the gateway produces (GATEWAY_RECORD_FORMAT, default v2): schema version 2, transcoded once after validation, or the JSON as received (v1) */
     recordFormat: RecordFormat;
+    /** each snapshot is checked, scrubbed and written as v2 in one walk over JSON.parse's tree (GATEWAY_DIRECT_V2, default on; off keeps JSON.parse → validate → encode, for the bench's A/B) */
+    directV2: boolean;
   };
   /** snapshots older than this are rejected, ms */
   retentionMs: number;
@@ -51,6 +53,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Read
       // 1 MiB (1,048,588) for the record and its headers: set this below what the broker takes.
       maxRecordBytes: r.int('GATEWAY_MAX_RECORD_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
       recordFormat: readRecordFormat(r, 'GATEWAY_RECORD_FORMAT', 'v2'),
+      directV2: r.bool('GATEWAY_DIRECT_V2', true),
     },
     retentionMs: readRawRetentionMs(r),
     scrubbing: readScrubbingConfig(r),

@@ -47,6 +47,7 @@ export class IngestController {
           retentionMs: this.config.retentionMs,
           scrub: this.scrub,
           recordFormat: this.config.kafka.recordFormat,
+          directV2: this.config.kafka.directV2,
         },
       );
     } catch (error) {

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { CommandLineScrubber, ValidSnapshot, checkSnapshot, describeIssues, encodeSnapshotV2, haveSameStoredContent, scrubSnapshot } from '@pa/contracts';
+import { CommandLineScrubber, ValidSnapshot, checkSnapshot, describeIssues, encodeSnapshotV2, haveSameStoredContent, scrubSnapshot, transcodeJsonToV2 } from '@pa/contracts';
 import { IngestErrorCode, ingestProblem } from './ingest.errors';
 import { describeGzipError, describeJsonError, findInvalidUtf8 } from './syntax-position';
 
@@ -27,6 +27,8 @@ export interface DecodeRules {
   scrub?: CommandLineScrubber;
   /** 'v2': transcode each validated, scrubbed snapshot to schema version 2 (GATEWAY_RECORD_FORMAT); 'v1' (the default here): its JSON */
   recordFormat?: 'v1' | 'v2';
+  /** false: every snapshot goes JSON.parse → checkSnapshot → encodeSnapshotV2 (GATEWAY_DIRECT_V2=off, for the bench's A/B) */
+  directV2?: boolean;
 }
 
 /**
@@ -62,7 +64,30 @@ export async function decodeSnapshotRequest(request: SnapshotRequest, rules: Dec
   if (documents.length === 0 || documents[0].json.trim() === '') {
     throw ingestProblem(IngestErrorCode.MALFORMED_BODY, 'body is empty: send one snapshot or NDJSON lines');
   }
+  if (rules.recordFormat === 'v2' && rules.directV2 !== false) {
+    const records = transcodeAll(documents, rules);
+    if (records) return { records, duplicates: 0 };
+  }
   return validateAll(documents, format, rules);
+}
+
+/**
+ * Every snapshot checked, scrubbed and written as v2 in one walk each (transcodeJsonToV2), or
+ * undefined when one is declined, too large, or shares its machine_id and ts with another: the
+ * request then goes through validateAll, which words the errors and counts the repeats.
+ */
+function transcodeAll(documents: { json: string }[], rules: DecodeRules): SnapshotRecord[] | undefined {
+  const records: SnapshotRecord[] = [];
+  const keys = new Set<string>();
+  for (const { json } of documents) {
+    const direct = transcodeJsonToV2(json, rules);
+    if (!direct || direct.v2.length > rules.maxRecordBytes) return undefined;
+    const key = `${direct.tsMs}|${direct.machineId}`;
+    if (keys.has(key)) return undefined;
+    keys.add(key);
+    records.push({ machineId: direct.machineId, v2: direct.v2 });
+  }
+  return records;
 }
 
 function formatOf(contentType: string | undefined): Format {
