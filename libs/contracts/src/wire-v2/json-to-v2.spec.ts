@@ -2,11 +2,11 @@ import { ProcessSample } from '../process-snapshot';
 import { createCommandLineScrubber } from '../scrubbing/command-line-scrubber';
 import { scrubSnapshot } from '../scrubbing/scrub-snapshot';
 import { checkSnapshot } from '../snapshot-validator';
-import { transcodeJsonToV2 } from './json-to-v2';
-import { SnapshotV2Rules, encodeSnapshotV2 } from './snapshot-v2.codec';
+import { TranscodeRules, transcodeJsonToV2 } from './json-to-v2';
+import { encodeSnapshotV2 } from './snapshot-v2.codec';
 
 const nowMs = Date.parse('2026-11-29T12:00:00Z');
-const rules: SnapshotV2Rules = { nowMs, retentionMs: 30 * 86_400_000, scrub: createCommandLineScrubber() };
+const rules: TranscodeRules = { nowMs, retentionMs: 30 * 86_400_000, scrub: createCommandLineScrubber() };
 const ts = new Date(nowMs - 60_000).toISOString();
 
 function process(pid: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {

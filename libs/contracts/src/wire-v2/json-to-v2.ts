@@ -16,7 +16,14 @@
 import { DEFAULT_RETENTION_MS, MAX_FUTURE_SKEW_MS, MAX_PROCESSES_PER_SNAPSHOT } from '../contracts.constants';
 import { parseRfc3339 } from '../rfc3339';
 import { isUuid } from '../uuid';
-import { PROCESS_ROW_COLUMNS, SNAPSHOT_V2_MAGIC, SnapshotV2Rules } from './snapshot-v2.codec';
+import { CommandLineScrubber } from '../scrubbing/command-line-scrubber';
+import { SnapshotRules } from '../snapshot-validator';
+import { PROCESS_ROW_COLUMNS, SNAPSHOT_V2_MAGIC } from './snapshot-v2.codec';
+
+/** checkSnapshot's rules, plus the scrubber scrubSnapshot would apply (undefined: scrubbing off). */
+export interface TranscodeRules extends SnapshotRules {
+  scrub?: CommandLineScrubber;
+}
 
 export interface TranscodedSnapshot {
   machineId: string;
@@ -43,7 +50,7 @@ function decline(): never {
  * The schema version 2 value of one snapshot's JSON text, or undefined when the usual way must
  * decide. `rules` as checkSnapshot's, plus the scrubber.
  */
-export function transcodeJsonToV2(json: string, rules: SnapshotV2Rules): TranscodedSnapshot | undefined {
+export function transcodeJsonToV2(json: string, rules: TranscodeRules): TranscodedSnapshot | undefined {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -70,7 +77,7 @@ function ensure(bytes: number): void {
   view = new DataView(out.buffer, out.byteOffset, out.byteLength);
 }
 
-function transcode(value: unknown, rules: SnapshotV2Rules): TranscodedSnapshot {
+function transcode(value: unknown, rules: TranscodeRules): TranscodedSnapshot {
   const snapshot = object(value);
   const machineId = snapshot.machine_id;
   if (typeof machineId !== 'string' || machineId.length < 1 || machineId.length > 128) decline();
@@ -105,7 +112,7 @@ function transcode(value: unknown, rules: SnapshotV2Rules): TranscodedSnapshot {
 }
 
 /** One process's row at `w`, field by field in PROCESS_ROW_COLUMNS' order, as encodeSnapshotV2 writes it; returns its end. */
-function row(p: Record<string, unknown>, w: number, tsUs: number, machineLength: number, rules: SnapshotV2Rules): number {
+function row(p: Record<string, unknown>, w: number, tsUs: number, machineLength: number, rules: TranscodeRules): number {
   const name = text(p.name, 256);
   if (name === undefined || name.length === 0) decline();
   const username = text(p.username, 256);
