@@ -6,6 +6,8 @@ import { CopyLoad } from './psql-copy';
 import { metricSum, processCpuSeconds, processSystemCpuSeconds } from './load-profile';
 
 export interface WriterDrain extends CopyLoad {
+  /** /readyz seen to the poll that saw every row stored, s (how drains were timed before the writer's own clock) */
+  polledSeconds: number;
   /** spawn to /readyz, s (Node and Nest boot, Kafka connect); not in `seconds` */
   bootSeconds: number;
   /** CPU the writer process used from spawn to done, s: near `seconds` means one core's worth (Node is single-threaded) */
@@ -38,12 +40,18 @@ export interface WriterRun {
 
 interface WriterHealth {
   counters: { rows: number; deadLettered: number };
+  /** epoch ms the writer's consumer started (group joined), and rows were last stored */
+  consuming_since?: number;
+  last_stored_at?: number;
 }
 
 /**
  * The real writer (defaults of apps/writer/.env.example) draining a pre-filled topic with a consumer
- * group of its own into fresh databases. Timed from /readyz to the moment its counters say every row
- * is committed on its shard (checked every 100 ms); the caller counts the rows in PostgreSQL after.
+ * group of its own into fresh databases. Timed by the writer's own clock, from the moment its consumer
+ * runs (group joined, before /readyz answers) to the commit of the last row on its shard: polling
+ * /healthz every 100 ms would add up to 100 ms to a drain of about 3 s. A writer of an older tree
+ * that does not report those times is timed from /readyz to the poll that sees every row. The
+ * caller counts the rows in PostgreSQL after.
  */
 export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
   const port = await freePort();
@@ -71,14 +79,16 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
     const ready = performance.now();
     const cpuAtReady = processCpuSeconds(writer.pid);
     const systemAtReady = processSystemCpuSeconds(writer.pid);
-    const rows = await waitForRows(port, run.expectedRows, writer, run.onProgress);
-    const seconds = (performance.now() - ready) / 1000;
+    const { rows, health } = await waitForRows(port, run.expectedRows, writer, run.onProgress);
+    const polledSeconds = (performance.now() - ready) / 1000;
+    const seconds = drainSeconds(health) ?? polledSeconds;
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: benchAuthHeaders() }).then((r) => r.text());
     const writerCpuSeconds = processCpuSeconds(writer.pid);
     const drainSystemCpuSeconds = processSystemCpuSeconds(writer.pid) - systemAtReady;
     return {
       rows,
       seconds,
+      polledSeconds,
       bootSeconds: (ready - spawned) / 1000,
       writerCpuSeconds,
       drainCpuSeconds: writerCpuSeconds - cpuAtReady,
@@ -92,13 +102,19 @@ export async function drainWithWriter(run: WriterRun): Promise<WriterDrain> {
   }
 }
 
-async function waitForRows(port: number, expected: number, writer: AppProcess, onProgress?: (rows: number) => void): Promise<number> {
+/** The drain's span by the writer's clock, s; undefined when the writer does not report it. */
+function drainSeconds(health: WriterHealth): number | undefined {
+  const { consuming_since: since, last_stored_at: last } = health;
+  return since === undefined || last === undefined ? undefined : (last - since) / 1000;
+}
+
+async function waitForRows(port: number, expected: number, writer: AppProcess, onProgress?: (rows: number) => void): Promise<{ rows: number; health: WriterHealth }> {
   const deadlineMs = Date.now() + 30 * 60_000;
   for (;;) {
     const health = (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json())) as WriterHealth;
     onProgress?.(health.counters.rows);
     if (health.counters.deadLettered > 0) throw new Error(`the writer dead-lettered ${health.counters.deadLettered} records; see ${writer.logPath}`);
-    if (health.counters.rows >= expected) return health.counters.rows;
+    if (health.counters.rows >= expected) return { rows: health.counters.rows, health };
     if (writer.hasExited || Date.now() > deadlineMs) throw new Error(`writer stopped at ${health.counters.rows}/${expected} rows; see ${writer.logPath}`);
     await sleep(100);
   }

@@ -49,6 +49,8 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
   /** bumped on every group join; a batch that started in an older generation must not commit */
   private generation = 0;
   readonly counters = { consumed: 0, inserted: 0, duplicates: 0, rows: 0, conflicts: 0, deadLettered: 0 };
+  /** epoch ms: since when the consumer runs (group joined), and when rows were last stored (a drain's exact span) */
+  readonly timeline: { consumingSinceMs?: number; lastStoredAtMs?: number } = {};
 
   constructor(@Inject(WRITER_CONFIG) private readonly config: WriterConfig, @Inject(METRICS_REGISTRY) registry: Registry) {
     this.kafka = createKafka({ ...config.kafka, logger: this.logger });
@@ -96,6 +98,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
           this.counters.duplicates += duplicates;
           this.counters.rows += rows;
           this.counters.conflicts += conflicts;
+          if (rows > 0) this.timeline.lastStoredAtMs = Date.now();
         },
         failed: (shard) => this.metrics.shardErrors.inc({ shard: String(shard) }),
         fatal: (error) => this.exitForGood(error),
@@ -137,6 +140,7 @@ export class SnapshotConsumer implements OnApplicationBootstrap, OnApplicationSh
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.isRunning = true;
+    this.timeline.consumingSinceMs = Date.now();
   }
 
   async onApplicationShutdown(): Promise<void> {

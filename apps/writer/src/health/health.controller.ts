@@ -7,8 +7,9 @@ export class HealthController {
   constructor(private readonly consumer: SnapshotConsumer) {}
 
   @Get('healthz')
-  healthz(): { status: string; counters: SnapshotConsumer['counters']; shards_down: number[] } {
-    return { status: 'ok', counters: this.consumer.counters, shards_down: this.consumer.downShards() };
+  healthz(): { status: string; counters: SnapshotConsumer['counters']; shards_down: number[]; consuming_since?: number; last_stored_at?: number } {
+    const { consumingSinceMs, lastStoredAtMs } = this.consumer.timeline;
+    return { status: 'ok', counters: this.consumer.counters, shards_down: this.consumer.downShards(), consuming_since: consumingSinceMs, last_stored_at: lastStoredAtMs };
   }
 
   /** Ready when consuming; a stopped shard does not make the writer unready (it parks and goes on). */
