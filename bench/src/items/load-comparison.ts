@@ -38,7 +38,8 @@ function hasBaseline(env: NodeJS.ProcessEnv): boolean {
 
 /** BENCH_WRITER_BASELINE_ENV as an environment: `K=V,K=V`. */
 function baselineEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const pairs = (env.BENCH_WRITER_BASELINE_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('='));
+  // Split at the first '=' only: a value may hold more (NODE_OPTIONS=--max-semi-space-size=64).
+  const pairs = (env.BENCH_WRITER_BASELINE_ENV ?? '').split(',').filter(Boolean).map((kv) => (kv.includes('=') ? [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] : [kv]));
   if (pairs.some((kv) => kv.length !== 2 || !kv[0])) throw new Error(`BENCH_WRITER_BASELINE_ENV must be K=V,K=V; got ${env.BENCH_WRITER_BASELINE_ENV}`);
   return Object.fromEntries(pairs);
 }
