@@ -4,7 +4,7 @@ import { problemBody } from '@pa/http';
 import { Principal } from './api-key.record';
 import { touchApiKeys } from './api-key.repository';
 import { AuditLog } from './audit-log';
-import { VerifiedKeys } from './authenticator';
+import { authenticate } from './authenticator';
 import { readServerSecret } from './key-hash';
 import { KeyStore } from './key-store';
 import { FixedWindowCounter } from './rate-limiter';
@@ -41,7 +41,6 @@ const UNAUTHENTICATED = 'a valid API key is required: Authorization: Bearer pa1_
 export class ApiKeyGuard {
   private readonly failures: FixedWindowCounter;
   private readonly quota: FixedWindowCounter;
-  private readonly verified: VerifiedKeys;
 
   private constructor(
     private readonly store: KeyStore,
@@ -52,7 +51,6 @@ export class ApiKeyGuard {
   ) {
     this.failures = new FixedWindowCounter(config.failures.limit, config.failures.windowMs);
     this.quota = new FixedWindowCounter(config.quota.limit, config.quota.windowMs);
-    this.verified = new VerifiedKeys(config.verifiedKeyEntries);
   }
 
   /** Reads the server secret and the keys; throws when either cannot be read (the service must not start open). */
@@ -88,7 +86,7 @@ export class ApiKeyGuard {
       this.audit.record({ atMs: nowMs, event: 'request.refused', address, route: where, reason: 'rate limited: failed authentications' });
       return;
     }
-    const result = this.verified.authenticate(request.headers.authorization, (id) => this.store.lookup(id), this.serverSecret, nowMs);
+    const result = authenticate(request.headers.authorization, (id) => this.store.lookup(id), this.serverSecret, nowMs);
     if ('refused' in result) {
       this.failures.add(address, nowMs);
       this.audit.record({ atMs: nowMs, event: 'request.refused', keyId: result.keyId, address, route: where, reason: result.refused });

@@ -8,7 +8,6 @@ describe('loadAuthConfig', () => {
       secretFile: 'var/secrets/api-key-hmac',
       pollMs: 2_000,
       lastUsedFlushMs: 60_000,
-      verifiedKeyEntries: 1_000,
       failures: { limit: 20, windowMs: 60_000 },
       quota: { limit: 60_000, windowMs: 60_000 },
     });

@@ -18,8 +18,6 @@ export interface AuthConfig {
   pollMs: number;
   /** how often last_used_at is written, ms */
   lastUsedFlushMs: number;
-  /** presented keys remembered as verified, per service process, until the keys are next re-read (0: every request hashed) */
-  verifiedKeyEntries: number;
   /** failed authentications per client address, then 429 until the window ends */
   failures: RateLimitConfig;
   /** requests per key and service process, then 429 until the window ends */
@@ -36,7 +34,6 @@ export function readAuthConfig(env: EnvReader): AuthConfig {
     // At most 4 s, so a revoke holds everywhere within 5 s even without notifications.
     pollMs: env.int('API_KEYS_POLL_MS', 2_000, { min: 100, max: 4_000 }),
     lastUsedFlushMs: env.int('API_KEYS_LAST_USED_FLUSH_MS', 60_000, { min: 100, max: 3_600_000 }),
-    verifiedKeyEntries: env.int('API_KEYS_VERIFIED_ENTRIES', 1_000, { min: 0, max: 1_000_000 }),
     failures: {
       limit: env.int('AUTH_FAILURES_LIMIT', 20, { min: 1, max: 1_000_000 }),
       windowMs: env.int('AUTH_FAILURES_WINDOW_MS', 60_000, { min: 1_000, max: 86_400_000 }),
