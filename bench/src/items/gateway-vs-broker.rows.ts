@@ -123,16 +123,6 @@ function encoderRows(samples: Sample[]): TableRow[] {
       note: `CPU per snapshot, not the rate; snapshots/s ${pairedRatio(samples, 'gateway', 'gateway-kafkajs-produce').toFixed(2)}× (paired)`,
     });
   }
-  if (samples.some((s) => s.measurement === 'gateway-hmac-every-request')) {
-    rows.push({
-      item: '4',
-      what: "the gateway's CPU per snapshot, API keys remembered as verified until the keys are re-read vs hashed at every request (API_KEYS_VERIFIED_ENTRIES=0), same rounds",
-      figure: `remembered ${cpu('gateway')}`,
-      baseline: `every request ${cpu('gateway-hmac-every-request')}`,
-      ratio: pairedDetailRatio(samples, 'cpuMsPerSnapshot', 'gateway', 'gateway-hmac-every-request'),
-      note: `CPU per snapshot, not the rate; snapshots/s ${pairedRatio(samples, 'gateway', 'gateway-hmac-every-request').toFixed(2)}× (paired)`,
-    });
-  }
   if (samples.some((s) => s.measurement === 'gateway-kafkajs-encoder')) {
     rows.push({
       item: '4',

@@ -65,7 +65,6 @@ export const GATEWAY_VARIANTS = [
   ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
   ['gateway-kafkajs-encoder', { KAFKA_LEAN_ENCODER: 'off', KAFKA_DIRECT_PRODUCE: 'off' }],
   ['gateway-kafkajs-produce', { KAFKA_DIRECT_PRODUCE: 'off' }],
-  ['gateway-hmac-every-request', { API_KEYS_VERIFIED_ENTRIES: '0' }],
   // V8's young generation at 64 MiB a semi-space (Node 24's default: 16): fewer scavenges of the parse trees in flight.
   ['gateway-semi-space-64', { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64` }],
   ['gateway-zstd', { KAFKA_COMPRESSION: 'zstd' }],
