@@ -65,8 +65,6 @@ export const GATEWAY_VARIANTS = [
   ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
   ['gateway-kafkajs-encoder', { KAFKA_LEAN_ENCODER: 'off', KAFKA_DIRECT_PRODUCE: 'off' }],
   ['gateway-kafkajs-produce', { KAFKA_DIRECT_PRODUCE: 'off' }],
-  // V8's young generation at 64 MiB a semi-space (Node 24's default: 16): fewer scavenges of the parse trees in flight.
-  ['gateway-semi-space-64', { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64` }],
   ['gateway-zstd', { KAFKA_COMPRESSION: 'zstd' }],
   ['gateway-v1', { GATEWAY_RECORD_FORMAT: 'v1' }],
   ['gateway-v1-kafkajs-encoder', { GATEWAY_RECORD_FORMAT: 'v1', KAFKA_LEAN_ENCODER: 'off', KAFKA_DIRECT_PRODUCE: 'off' }],
