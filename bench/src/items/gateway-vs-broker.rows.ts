@@ -113,10 +113,20 @@ function encoderRows(samples: Sample[]): TableRow[] {
       note: `CPU per snapshot, not the rate; snapshots/s ${pairedRatio(samples, 'gateway', 'gateway-ajv-then-encode').toFixed(2)}× (paired)`,
     });
   }
+  if (samples.some((s) => s.measurement === 'gateway-kafkajs-produce')) {
+    rows.push({
+      item: '4',
+      what: "the gateway's CPU per snapshot, produce requests written once into one buffer vs kafkajs's nested Encoders (KAFKA_DIRECT_PRODUCE=off, lean Encoder on), same rounds",
+      figure: `direct ${cpu('gateway')}`,
+      baseline: `kafkajs ${cpu('gateway-kafkajs-produce')}`,
+      ratio: pairedDetailRatio(samples, 'cpuMsPerSnapshot', 'gateway', 'gateway-kafkajs-produce'),
+      note: `CPU per snapshot, not the rate; snapshots/s ${pairedRatio(samples, 'gateway', 'gateway-kafkajs-produce').toFixed(2)}× (paired)`,
+    });
+  }
   if (samples.some((s) => s.measurement === 'gateway-kafkajs-encoder')) {
     rows.push({
       item: '4',
-      what: "the gateway's CPU per snapshot, kafkajs Encoder sized once over kafkajs's own growth (KAFKA_LEAN_ENCODER=off), same rounds",
+      what: "the gateway's CPU per snapshot, kafkajs Encoder sized once and produce requests written directly over kafkajs's own growth and nesting (KAFKA_LEAN_ENCODER=off KAFKA_DIRECT_PRODUCE=off), same rounds",
       figure: `sized ${cpu('gateway')}`,
       baseline: `kafkajs ${cpu('gateway-kafkajs-encoder')}`,
       ratio: pairedDetailRatio(samples, 'cpuMsPerSnapshot', 'gateway', 'gateway-kafkajs-encoder'),
@@ -126,7 +136,7 @@ function encoderRows(samples: Sample[]): TableRow[] {
   if (samples.some((s) => s.measurement === 'gateway-v1-kafkajs-encoder')) {
     rows.push({
       item: '4',
-      what: 'the gateway as deployed vs as before (GATEWAY_RECORD_FORMAT=v1 KAFKA_LEAN_ENCODER=off), same rounds: CPU per snapshot',
+      what: 'the gateway as deployed vs as before (GATEWAY_RECORD_FORMAT=v1 KAFKA_LEAN_ENCODER=off KAFKA_DIRECT_PRODUCE=off), same rounds: CPU per snapshot',
       figure: `${cpu('gateway')}`,
       baseline: `before ${cpu('gateway-v1-kafkajs-encoder')}`,
       ratio: pairedDetailRatio(samples, 'cpuMsPerSnapshot', 'gateway', 'gateway-v1-kafkajs-encoder'),

@@ -54,7 +54,8 @@ export function snapshotBodies(machines: number, processes: number, prefix: stri
 /**
  * The gateways item 4 measures: as deployed (producing schema version 2, checked and written in
  * one walk over JSON.parse's tree), checking with ajv then encoding (GATEWAY_DIRECT_V2=off),
- * with kafkajs's JavaScript CRC32C, with kafkajs's own Encoder growth
+ * with kafkajs's JavaScript CRC32C, with kafkajs's nested produce Encoders
+ * (libs/kafka/src/direct-produce-encoder.ts), with those and kafkajs's own Encoder growth
  * (libs/kafka/src/kafkajs-encoder.ts), with zstd record batches, producing the JSON (v1), and as it
  * was before issue 15's gateway work (v1 and kafkajs's Encoder).
  */
@@ -62,11 +63,22 @@ export const GATEWAY_VARIANTS = [
   ['gateway', {}],
   ['gateway-ajv-then-encode', { GATEWAY_DIRECT_V2: 'off' }],
   ['gateway-js-crc32c', { KAFKA_NATIVE_CRC32C: 'off' }],
-  ['gateway-kafkajs-encoder', { KAFKA_LEAN_ENCODER: 'off' }],
+  ['gateway-kafkajs-encoder', { KAFKA_LEAN_ENCODER: 'off', KAFKA_DIRECT_PRODUCE: 'off' }],
+  ['gateway-kafkajs-produce', { KAFKA_DIRECT_PRODUCE: 'off' }],
   ['gateway-zstd', { KAFKA_COMPRESSION: 'zstd' }],
   ['gateway-v1', { GATEWAY_RECORD_FORMAT: 'v1' }],
-  ['gateway-v1-kafkajs-encoder', { GATEWAY_RECORD_FORMAT: 'v1', KAFKA_LEAN_ENCODER: 'off' }],
+  ['gateway-v1-kafkajs-encoder', { GATEWAY_RECORD_FORMAT: 'v1', KAFKA_LEAN_ENCODER: 'off', KAFKA_DIRECT_PRODUCE: 'off' }],
 ] as const satisfies readonly (readonly [string, Record<string, string>])[];
+
+/** BENCH_GATEWAY_VARIANTS (comma-separated names, e.g. `gateway,gateway-plain`): only those gateways run in item 4; unset, all. */
+function isSelected(variant: string): boolean {
+  const only = process.env.BENCH_GATEWAY_VARIANTS;
+  return !only || only.split(',').map((s) => s.trim()).includes(variant);
+}
+
+function selectedVariants(): (typeof GATEWAY_VARIANTS)[number][] {
+  return GATEWAY_VARIANTS.filter(([variant]) => isSelected(variant));
+}
 
 /**
  * Item 4: snapshots/s through POST /v1/snapshots under autocannon vs Kafka's ProducerPerformance
@@ -87,8 +99,8 @@ export async function runGatewayVsBroker(ctx: BenchContext): Promise<ItemResult>
   // lever of libs/kafka/src/native-crc32c.ts) and, where the bench broker has a plaintext listener,
   // with transport security off; each on a topic of its own, all measured in the same rounds.
   const gateways = new Map<string, BenchGateway>();
-  for (const [variant, env] of GATEWAY_VARIANTS) gateways.set(variant, await startGateway(ctx, `proc.snapshots.bench.${variant}.${ctx.runId}`, `${variant}-load`, env));
-  const plain = await startPlainGateway(ctx);
+  for (const [variant, env] of selectedVariants()) gateways.set(variant, await startGateway(ctx, `proc.snapshots.bench.${variant}.${ctx.runId}`, `${variant}-load`, env));
+  const plain = isSelected('gateway-plain') ? await startPlainGateway(ctx) : undefined;
   if (plain) gateways.set('gateway-plain', plain);
   const samples: Sample[] = [];
   try {

@@ -1,4 +1,6 @@
 export * from './native-crc32c';
+// After the CRC32C (its record batches use the one installed) and before anything loads kafkajs.
+export * from './direct-produce-encoder';
 export * from './log-sink';
 export * from './kafka-client';
 export * from './topics';
