@@ -30,8 +30,12 @@ export class AppProcess {
   start(): this {
     const log = createWriteStream(this.logPath);
     this.child = spawn(process.execPath, [...profileArgs(this.label), appMain(this.app, this.buildRoot), ...this.args], { cwd: repoRoot(), env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout?.pipe(log);
-    this.child.stderr?.pipe(log);
+    // Both streams into one file: pipe() would end the file with whichever closes first, and the
+    // other's next line would then throw "write after end" in the bench (it did, under --trace-gc).
+    this.child.stdout?.pipe(log, { end: false });
+    this.child.stderr?.pipe(log, { end: false });
+    this.child.once('close', () => log.end());
+    log.on('error', (error) => console.error(`bench: log ${this.logPath}: ${error.message}`));
     return this;
   }
 
