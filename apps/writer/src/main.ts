@@ -1,6 +1,7 @@
 import { stopTelemetry } from './instrument';
 // Before anything loads kafkajs: its record batches get the native CRC32C (libs/kafka/src/native-crc32c.ts).
-import { useNativeCrc32c } from '@pa/kafka';
+import { useFetchAhead, useNativeCrc32c } from '@pa/kafka';
+import { setFlagsFromString } from 'node:v8';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadWriterConfig } from '@pa/config';
@@ -11,6 +12,12 @@ import { WriterModule } from './writer.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadWriterConfig(process.env);
+  // Both off by default, before the consumer's first fetch (README, Performance, "Both together").
+  const fetchAhead = useFetchAhead();
+  const externalInGlobalLimit = process.env.WRITER_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT === 'on';
+  // The 64 MiB fetch buffers then count in V8's global heap limit, instead of starting a major GC
+  // every 64 MB of Buffers (six in a million-row drain); Node refuses V8 flags in NODE_OPTIONS.
+  if (externalInGlobalLimit) setFlagsFromString('--external-memory-accounted-in-global-limit');
   const registry = createMetricsRegistry('writer');
   const app = await createHttpApp(WriterModule.forConfig(config, { registry, stopTelemetry }), { serviceName: 'writer', registry, });
   // Only /metrics is guarded here (metrics scope); the probes stay public.
@@ -18,6 +25,10 @@ async function bootstrap(): Promise<void> {
   guard.install(app.getHttpAdapter().getInstance(), accessPolicy({}));
   const port = await listen(app, config.http.host, config.http.port);
   new Logger('Writer').log(`record batch CRC32C: ${useNativeCrc32c() ? 'native (@node-rs/crc32)' : "kafkajs's JavaScript (KAFKA_NATIVE_CRC32C=off)"}`);
+  new Logger('Writer').log(
+    `Kafka fetches: ${fetchAhead ? 'the next one sent while this one is stored (KAFKA_FETCH_AHEAD=on)' : "kafkajs's own, one after the other"}; ` +
+      `V8 external memory ${externalInGlobalLimit ? 'in the global heap limit (WRITER_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT=on)' : "by V8's default limit"}`,
+  );
   new Logger('Writer').log(
     `consuming ${config.kafka.topic} as ${config.kafka.groupId} into ${config.shards.urls.length} shards; health on :${port}`,
   );

@@ -10,3 +10,4 @@ export * from './batch-compression';
 export * from './consumer-lag';
 export * from './coalescing-sender';
 export * from './kafkajs-encoder';
+export * from './fetch-ahead';
