@@ -36,6 +36,9 @@ export interface KafkajsConsumerGroup {
   fetch(nodeId: number): Promise<KafkajsBatch[]>;
 }
 
+/** What fetching ahead reads of a consumer group (its fetch is what it wraps). */
+export type ConsumerGroupState = Omit<KafkajsConsumerGroup, 'fetch'>;
+
 interface Ahead {
   generationId: number;
   batches: Promise<KafkajsBatch[]>;
@@ -87,7 +90,7 @@ export function useFetchAhead(env: Record<string, string | undefined> = process.
 }
 
 /** `fetchNow` (kafkajs's ConsumerGroup#fetch) with one fetch kept ahead per broker node. */
-export function fetchingAhead<G extends KafkajsConsumerGroup>(fetchNow: (this: G, nodeId: number) => Promise<KafkajsBatch[]>): (this: G, nodeId: number) => Promise<KafkajsBatch[]> {
+export function fetchingAhead<G extends ConsumerGroupState>(fetchNow: (this: G, nodeId: number) => Promise<KafkajsBatch[]>): (this: G, nodeId: number) => Promise<KafkajsBatch[]> {
   return async function fetch(this: G & { [AHEAD]?: Map<number, Ahead> }, nodeId: number): Promise<KafkajsBatch[]> {
     const aheadByNode = (this[AHEAD] ??= new Map());
     const ahead = aheadByNode.get(nodeId);
@@ -105,7 +108,7 @@ export function fetchingAhead<G extends KafkajsConsumerGroup>(fetchNow: (this: G
  * for the duration of the call is safe; a failed fetch ahead is simply not used (the next fetch
  * is then made the ordinary way, which reports the error as kafkajs always has).
  */
-async function fetchFrom<G extends KafkajsConsumerGroup>(group: G, fetchNow: (this: G, nodeId: number) => Promise<KafkajsBatch[]>, nodeId: number, positions: Map<string, string>): Promise<KafkajsBatch[]> {
+async function fetchFrom<G extends ConsumerGroupState>(group: G, fetchNow: (this: G, nodeId: number) => Promise<KafkajsBatch[]>, nodeId: number, positions: Map<string, string>): Promise<KafkajsBatch[]> {
   const manager = group.offsetManager;
   const own = Object.getOwnPropertyDescriptor(manager, 'nextOffset');
   const real = manager.nextOffset;
