@@ -47,7 +47,6 @@ interface Ahead {
 const INSTALLED = Symbol('pa.fetchAhead');
 const AHEAD = Symbol('pa.fetchAheadByNode');
 
-
 /**
  * Where the consumer will stand on each batch's partition once kafkajs's runner has handled it:
  * after its last offset, except for a batch with nothing in it at all, which the runner does not
@@ -66,7 +65,7 @@ export function positionsAfter(batches: readonly KafkajsBatch[]): Map<string, st
  * The batches fetched ahead that may be handed over now: same group generation, partition not
  * paused, and fetched from exactly the offset the consumer stands at.
  */
-export function usableAhead(group: Pick<KafkajsConsumerGroup, 'generationId' | 'offsetManager' | 'subscriptionState'>, ahead: { generationId: number }, batches: readonly KafkajsBatch[]): KafkajsBatch[] {
+export function usableAhead(group: ConsumerGroupState, ahead: { generationId: number }, batches: readonly KafkajsBatch[]): KafkajsBatch[] {
   if (ahead.generationId !== group.generationId) return [];
   return batches.filter(
     (b) => !group.subscriptionState.isPaused(b.topic, b.partition) && group.offsetManager.nextOffset(b.topic, b.partition).toString() === b.fetchedOffset.toString(),
