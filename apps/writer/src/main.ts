@@ -12,9 +12,9 @@ import { WriterModule } from './writer.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadWriterConfig(process.env);
-  // Both off by default, before the consumer's first fetch (README, Performance, "Both together").
+  // Both on unless set to off, before the consumer's first fetch (README, Performance, "Both together").
   const fetchAhead = useFetchAhead();
-  const externalInGlobalLimit = process.env.WRITER_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT === 'on';
+  const externalInGlobalLimit = process.env.WRITER_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT !== 'off';
   // The 64 MiB fetch buffers then count in V8's global heap limit, instead of starting a major GC
   // every 64 MB of Buffers (six in a million-row drain); Node refuses V8 flags in NODE_OPTIONS.
   if (externalInGlobalLimit) setFlagsFromString('--external-memory-accounted-in-global-limit');
@@ -26,8 +26,8 @@ async function bootstrap(): Promise<void> {
   const port = await listen(app, config.http.host, config.http.port);
   new Logger('Writer').log(`record batch CRC32C: ${useNativeCrc32c() ? 'native (@node-rs/crc32)' : "kafkajs's JavaScript (KAFKA_NATIVE_CRC32C=off)"}`);
   new Logger('Writer').log(
-    `Kafka fetches: ${fetchAhead ? 'the next one sent while this one is stored (KAFKA_FETCH_AHEAD=on)' : "kafkajs's own, one after the other"}; ` +
-      `V8 external memory ${externalInGlobalLimit ? 'in the global heap limit (WRITER_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT=on)' : "by V8's default limit"}`,
+    `Kafka fetches: ${fetchAhead ? 'the next one sent while this one is stored' : "kafkajs's own, one after the other (KAFKA_FETCH_AHEAD=off)"}; ` +
+      `V8 external memory ${externalInGlobalLimit ? 'in the global heap limit' : "by V8's default limit (WRITER_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT=off)"}`,
   );
   new Logger('Writer').log(
     `consuming ${config.kafka.topic} as ${config.kafka.groupId} into ${config.shards.urls.length} shards; health on :${port}`,

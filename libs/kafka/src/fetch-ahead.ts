@@ -8,10 +8,10 @@
 // handled (an error, a rebalance, a seek) leaves its partition at another offset, and that
 // partition's batch ahead is dropped and fetched again. What is handled, and in which order, stays
 // kafkajs's; only the reading of the next fetch overlaps the handling of this one.
-// Off unless KAFKA_FETCH_AHEAD=on. Alone it made no difference on 2 cores (more CPU for the same
+// On unless KAFKA_FETCH_AHEAD=off. Alone it made no difference on 2 cores (more CPU for the same
 // drain); with V8 counting the fetch buffers in its global limit (the writer's
-// WRITER_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT=on) it was 2.78 s against 2.98 s a drain (README,
-// Performance, "Both together"). The e2e and fault suites pass with both on (npm test with the two set).
+// WRITER_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT, on by default too) it was 2.78 s against 2.98 s a drain
+// (README, Performance, "Both together"), and an hour-long soak showed the writer's memory level off.
 
 /** The parts of kafkajs's Batch (consumer/batch.js) this reads. */
 export interface KafkajsBatch {
@@ -76,9 +76,9 @@ function keyOf(topic: string, partition: number): string {
   return `${topic}|${partition}`;
 }
 
-/** True when kafkajs's consumers fetch ahead as above (KAFKA_FETCH_AHEAD=on). Process-wide and idempotent. */
+/** True when kafkajs's consumers fetch ahead as above (unless KAFKA_FETCH_AHEAD=off). Process-wide and idempotent. */
 export function useFetchAhead(env: Record<string, string | undefined> = process.env): boolean {
-  if (env.KAFKA_FETCH_AHEAD !== 'on') return false;
+  if (env.KAFKA_FETCH_AHEAD === 'off') return false;
   // Loaded from kafkajs itself (no types): the class behind every consumer.
   const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: KafkajsConsumerGroup & { [INSTALLED]?: true } };
   const proto = ConsumerGroup.prototype;
